@@ -1,0 +1,150 @@
+package dev.jpprof.demo;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A workload with known answers, for trying jpprof and for its end-to-end tests.
+ *
+ * <pre>
+ * java -javaagent:agent/target/profiler.jar -cp integration-tests/target/classes dev.jpprof.demo.Demo
+ * go tool pprof -top http://localhost:6060/debug/pprof/profile?seconds=5
+ * </pre>
+ *
+ * <p>The thread {@code demo-cpu} repeats rounds of {@link #hot()} (three units of work) and
+ * {@link #cold()} (one unit of the same work), so a CPU profile gives {@code hot} 75% and {@code
+ * cold} 25% of that thread's samples, whatever the machine's load: the split is of one thread's
+ * own CPU time. Three light threads give the other profiles something to show: {@code
+ * demo-alloc} allocates a little, {@code demo-lock-1} and {@code demo-lock-2} contend for one
+ * monitor while sleeping in it.
+ *
+ * <p>Arguments: {@code [seconds] [--early-ms=N]}. {@code seconds} is how long to run (default:
+ * until killed). {@code --early-ms=N} adds a thread {@code demo-early} that burns {@link
+ * #early()} for the first N ms only, so a test can tell which window a profile covered. The demo
+ * never writes to stdout or stderr.
+ */
+public final class Demo {
+  /** Iterations in one unit of work: about a millisecond, so a round is short. */
+  static final int UNIT = 200_000;
+
+  /** Consumes every result so the JIT cannot drop the work. */
+  static volatile long sink;
+
+  /** The monitor the lock pair contends for. */
+  private static final Object LOCK = new Object();
+
+  private Demo() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    long seconds = -1;
+    long earlyMs = 0;
+    for (String arg : args) {
+      if (arg.startsWith("--early-ms=")) {
+        earlyMs = Long.parseLong(arg.substring("--early-ms=".length()));
+      } else {
+        seconds = Long.parseLong(arg);
+      }
+    }
+    long start = System.nanoTime();
+
+    start("demo-cpu", Demo::cpuLoop);
+    start("demo-alloc", Demo::allocLoop);
+    start("demo-lock-1", Demo::lockLoop);
+    start("demo-lock-2", Demo::lockLoop);
+    if (earlyMs > 0) {
+      long earlyEnd = start + TimeUnit.MILLISECONDS.toNanos(earlyMs);
+      start("demo-early", () -> earlyLoop(earlyEnd));
+    }
+
+    if (seconds < 0) {
+      Thread.sleep(Long.MAX_VALUE);
+    } else {
+      long end = start + TimeUnit.SECONDS.toNanos(seconds);
+      for (long left = end - System.nanoTime(); left > 0; left = end - System.nanoTime()) {
+        TimeUnit.NANOSECONDS.sleep(left);
+      }
+    }
+    // The workload threads are daemons: returning from main ends the JVM.
+  }
+
+  private static void start(String name, Runnable body) {
+    Thread t = new Thread(body, name);
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private static void cpuLoop() {
+    while (true) {
+      hot();
+      cold();
+    }
+  }
+
+  /** Three units of work: 75% of {@code demo-cpu}'s time. */
+  static void hot() {
+    long x = unit(1);
+    x = unit(x);
+    x = unit(x);
+    sink = x;
+  }
+
+  /** One unit of the same work: 25% of {@code demo-cpu}'s time. */
+  static void cold() {
+    sink = unit(2);
+  }
+
+  /** Burns CPU only while the early phase lasts. */
+  private static void earlyLoop(long endNanos) {
+    while (System.nanoTime() - endNanos < 0) {
+      early();
+    }
+  }
+
+  /** A unit of work that exists only in the first {@code --early-ms} of the run. */
+  static void early() {
+    sink = unit(3);
+  }
+
+  /**
+   * One unit of CPU work: a xorshift chain, each step depending on the last, whose result is
+   * returned, so the JIT can neither skip nor hoist it.
+   */
+  static long unit(long seed) {
+    long x = seed | 1;
+    for (int i = 0; i < UNIT; i++) {
+      x ^= x << 13;
+      x ^= x >>> 7;
+      x ^= x << 17;
+    }
+    return x;
+  }
+
+  /** A few small allocations every 10 ms: something for the heap profiles, nearly no CPU. */
+  private static void allocLoop() {
+    Object[] keep = new Object[64];
+    int i = 0;
+    try {
+      while (true) {
+        for (int k = 0; k < 16; k++) {
+          keep[i++ & 63] = new byte[1024];
+        }
+        Thread.sleep(10);
+      }
+    } catch (InterruptedException e) {
+      // Nobody interrupts the demo's threads; if something does, the thread just ends.
+    }
+  }
+
+  /** Two of these contend for {@link #LOCK}: each holds it 5 ms, then rests 1 ms. */
+  private static void lockLoop() {
+    try {
+      while (true) {
+        synchronized (LOCK) {
+          Thread.sleep(5);
+        }
+        Thread.sleep(1);
+      }
+    } catch (InterruptedException e) {
+      // As in allocLoop.
+    }
+  }
+}
