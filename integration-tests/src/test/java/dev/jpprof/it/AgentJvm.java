@@ -1,0 +1,260 @@
+package dev.jpprof.it;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A child JVM running with {@code -javaagent:profiler.jar=port=0}: started, waited for until the
+ * agent's "serving" line appears on stderr, and destroyed by {@link #close()}. Its stdout and
+ * stderr are collected for the tests to check.
+ */
+public final class AgentJvm implements AutoCloseable {
+  /** The one line the agent prints at start. */
+  public static final Pattern SERVING =
+      Pattern.compile("jpprof: serving http://127\\.0\\.0\\.1:(\\d+)/debug/pprof/");
+
+  public static final String DEMO = "dev.jpprof.demo.Demo";
+
+  /** How long the agent may take to start on a loaded two-core machine. */
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+  /** A bound on the demo's life, should this JVM die without closing it. */
+  public static final String DEMO_SECONDS = "600";
+
+  private final Jdk jdk;
+  private final List<String> command;
+  private final Process process;
+  private final long startNanos;
+  private final List<String> stderrLines = Collections.synchronizedList(new ArrayList<>());
+  private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+  private final CountDownLatch serving = new CountDownLatch(1);
+  private final Thread stderrReader;
+  private final Thread stdoutReader;
+  private volatile int port = -1;
+  private volatile long servingNanos;
+
+  private AgentJvm(Jdk jdk, List<String> command) throws IOException {
+    this.jdk = jdk;
+    this.command = Collections.unmodifiableList(new ArrayList<>(command));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    Map<String, String> env = pb.environment();
+    // Options from the environment would change the command line and add "Picked up" lines.
+    env.remove("JAVA_TOOL_OPTIONS");
+    env.remove("JDK_JAVA_OPTIONS");
+    env.remove("_JAVA_OPTIONS");
+    env.remove("CLASSPATH");
+    startNanos = System.nanoTime();
+    process = pb.start();
+    process.getOutputStream().close();
+    stderrReader = daemon("stderr of " + jdk, this::readStderr);
+    stdoutReader = daemon("stdout of " + jdk, this::readStdout);
+  }
+
+  /** Starts the demo workload with the agent on {@code jdk} and waits until it serves. */
+  public static AgentJvm demo(Jdk jdk, String... demoArgs) {
+    List<String> args = new ArrayList<>(Arrays.asList(demoArgs));
+    args.add(0, DEMO_SECONDS);
+    return start(jdk, "port=0", DEMO, args.toArray(new String[0]));
+  }
+
+  /**
+   * Starts {@code mainClass} from the demo classes on {@code jdk} with {@code
+   * -javaagent:<profiler.jar>=<agentArgs>} and waits for the serving line.
+   */
+  public static AgentJvm start(Jdk jdk, String agentArgs, String mainClass, String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(jdk.java().toString());
+    cmd.addAll(jdk.agentFlags());
+    // Small heap and serial GC: the machine is shared, and the tests need no more.
+    cmd.add("-Xmx128m");
+    cmd.add("-XX:+UseSerialGC");
+    cmd.add("-javaagent:" + agentJar() + (agentArgs.isEmpty() ? "" : "=" + agentArgs));
+    cmd.add("-cp");
+    cmd.add(demoClasses().toString());
+    cmd.add(mainClass);
+    cmd.addAll(Arrays.asList(args));
+    AgentJvm jvm;
+    try {
+      jvm = new AgentJvm(jdk, cmd);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + cmd, e);
+    }
+    try {
+      jvm.awaitServing();
+    } catch (RuntimeException | Error e) {
+      jvm.close();
+      throw e;
+    }
+    return jvm;
+  }
+
+  /** {@code agent/target/profiler.jar}, from surefire's {@code jpprof.agentJar}. */
+  public static Path agentJar() {
+    Path jar = Paths.get(requiredProperty("jpprof.agentJar"));
+    if (!Files.isRegularFile(jar)) {
+      throw new AssertionError("agent jar " + jar + " is missing: build module agent first");
+    }
+    return jar;
+  }
+
+  /** This module's {@code target/classes}, where the demo is. */
+  public static Path demoClasses() {
+    return Paths.get(requiredProperty("jpprof.demoClasses"));
+  }
+
+  private static String requiredProperty(String name) {
+    String value = System.getProperty(name);
+    if (value == null || value.isEmpty()) {
+      throw new AssertionError("system property " + name + " is not set (surefire sets it)");
+    }
+    return value;
+  }
+
+  private void awaitServing() {
+    try {
+      long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+      while (!serving.await(50, TimeUnit.MILLISECONDS)) {
+        if (!process.isAlive()) {
+          stderrReader.join(2000);
+          throw new AssertionError(
+              jdk + ": child exited with " + process.exitValue() + " before serving; " + describe());
+        }
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError(
+              jdk + ": no serving line within " + START_TIMEOUT + "; " + describe());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  private void readStderr() {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(process.getErrorStream(), UTF_8))) {
+      for (String line = r.readLine(); line != null; line = r.readLine()) {
+        stderrLines.add(line);
+        Matcher m = SERVING.matcher(line);
+        if (port < 0 && m.matches()) {
+          servingNanos = System.nanoTime();
+          port = Integer.parseInt(m.group(1));
+          serving.countDown();
+        }
+      }
+    } catch (IOException e) {
+      stderrLines.add("<<reading stderr failed: " + e + ">>");
+    }
+  }
+
+  private void readStdout() {
+    byte[] buf = new byte[8192];
+    try (InputStream in = process.getInputStream()) {
+      for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+        synchronized (stdout) {
+          stdout.write(buf, 0, n);
+        }
+      }
+    } catch (IOException e) {
+      // The process was destroyed; what was read is kept.
+    }
+  }
+
+  private static Thread daemon(String name, Runnable body) {
+    Thread t = new Thread(body, name);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  public Jdk jdk() {
+    return jdk;
+  }
+
+  /** The port parsed from the serving line. */
+  public int port() {
+    return port;
+  }
+
+  /** The exact argv the child was started with. */
+  public List<String> command() {
+    return command;
+  }
+
+  /** {@code http://127.0.0.1:<port><path>}. */
+  public String url(String path) {
+    return "http://127.0.0.1:" + port + path;
+  }
+
+  /** Time from starting the process to reading the serving line. */
+  public Duration timeToServing() {
+    return Duration.ofNanos(servingNanos - startNanos);
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Everything the child wrote on stdout so far. */
+  public byte[] stdout() {
+    synchronized (stdout) {
+      return stdout.toByteArray();
+    }
+  }
+
+  /** The stderr lines read so far. */
+  public List<String> stderrLines() {
+    synchronized (stderrLines) {
+      return new ArrayList<>(stderrLines);
+    }
+  }
+
+  /** The command, stdout and stderr, for failure messages. */
+  public String describe() {
+    return "command: "
+        + String.join(" ", command)
+        + "\nstdout: "
+        + new String(stdout(), UTF_8)
+        + "\nstderr:\n"
+        + String.join("\n", stderrLines());
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+      stderrReader.join(2000);
+      stdoutReader.join(2000);
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return jdk + " pid " + process.pid() + " port " + port;
+  }
+}

@@ -1,0 +1,99 @@
+package dev.jpprof.it;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Two CPU profile requests whose windows overlap both succeed (Parca polls every 10 s while a
+ * person asks for 30 s), and each holds only its own window: the demo burns {@code early()} in
+ * its first second only, which the long window covers and the short one does not.
+ */
+class OverlappingProfilesTest {
+  private static final String EARLY = "dev.jpprof.demo.Demo.early";
+  private static final String HOT = "dev.jpprof.demo.Demo.hot";
+  private static final int LONG_SECONDS = 5;
+  private static final int SHORT_SECONDS = 2;
+  /** When the short request starts, after the long one: a second after early() has stopped. */
+  private static final long SHORT_DELAY_MS = 2000;
+
+  static List<Jdk> jdks() {
+    return Jdk.all();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void bothSucceedEachWithItsOwnWindow(Jdk jdk)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    try (AgentJvm jvm = AgentJvm.demo(jdk, "--early-ms=1000")) {
+      CompletableFuture<Http.Response> longRequest =
+          CompletableFuture.supplyAsync(() -> profile(jvm, LONG_SECONDS));
+      Thread.sleep(SHORT_DELAY_MS);
+      Http.Response shortResponse = profile(jvm, SHORT_SECONDS);
+      Http.Response longResponse = longRequest.get(LONG_SECONDS + 30, TimeUnit.SECONDS);
+
+      assertEquals("HTTP/1.1 200 OK", longResponse.statusLine(), longResponse::text);
+      assertEquals("HTTP/1.1 200 OK", shortResponse.statusLine(), shortResponse::text);
+      ProfileView longView = ProfileView.parse(longResponse.body());
+      ProfileView shortView = ProfileView.parse(shortResponse.body());
+      ProfileChecks.checkValid(longView.profile);
+      ProfileChecks.checkValid(shortView.profile);
+
+      long longStart = longView.profile.getTimeNanos();
+      long longEnd = longStart + longView.profile.getDurationNanos();
+      long shortStart = shortView.profile.getTimeNanos();
+      long shortEnd = shortStart + shortView.profile.getDurationNanos();
+      long longEarly = longView.sumWhereStackContains(EARLY, 0);
+      long shortEarly = shortView.sumWhereStackContains(EARLY, 0);
+      System.out.printf(
+          "%s: long window %d ms, %d samples (early %d); short window %d ms, starts %d ms later,"
+              + " %d samples (early %d)%n",
+          jdk,
+          (longEnd - longStart) / 1_000_000,
+          longView.total(0),
+          longEarly,
+          (shortEnd - shortStart) / 1_000_000,
+          (shortStart - longStart) / 1_000_000,
+          shortView.total(0),
+          shortEarly);
+      assertAll(
+          () -> assertDuration(LONG_SECONDS, longView),
+          () -> assertDuration(SHORT_SECONDS, shortView),
+          () -> assertTrue(shortStart > longStart, "short window starts before the long one"),
+          () -> assertTrue(shortEnd < longEnd, "short window ends after the long one"),
+          () -> assertTrue(longEarly >= 5, "long window: early() samples " + longEarly),
+          () -> assertEquals(0, shortEarly, "short window holds early() samples from before it"),
+          () -> assertTrue(shortView.sumWhereStackContains(HOT, 0) > 0, "short: no hot()"),
+          () -> assertTrue(longView.sumWhereStackContains(HOT, 0) > 0, "long: no hot()"),
+          () ->
+              assertTrue(
+                  shortView.total(0) < longView.total(0),
+                  "the 2 s profile has no fewer samples than the 5 s one"));
+    }
+  }
+
+  private static void assertDuration(int seconds, ProfileView v) {
+    long d = v.profile.getDurationNanos();
+    assertTrue(
+        d >= seconds * 900_000_000L && d <= seconds * 1_000_000_000L + 1_500_000_000L,
+        "duration_nanos " + d + " for seconds=" + seconds);
+  }
+
+  private static Http.Response profile(AgentJvm jvm, int seconds) {
+    return Http.request(
+        jvm.port(),
+        "GET",
+        "/debug/pprof/profile?seconds=" + seconds,
+        null,
+        Duration.ofSeconds(seconds + 30));
+  }
+}
