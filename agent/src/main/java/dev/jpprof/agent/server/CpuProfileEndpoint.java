@@ -1,0 +1,80 @@
+package dev.jpprof.agent.server;
+
+import dev.jpprof.agent.AgentLog;
+import dev.jpprof.agent.cpu.CpuProfiler;
+import dev.jpprof.agent.cpu.CpuProfilerException;
+import dev.jpprof.pprof.Profiles;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * /debug/pprof/profile?seconds=N: opens a window on the shared CPU profiler, answers when the
+ * window ends, and writes nothing before (as Go). Opening and finishing a window block (native
+ * start, JFR parsing), so they run on the worker executor; the wait itself is a task scheduled
+ * on the event loop, never a sleeping thread. A client that disconnects closes its window.
+ */
+final class CpuProfileEndpoint implements Endpoint {
+  private static final long DEFAULT_SECONDS = 30;
+
+  private final CpuProfiler cpu;
+  private final Executor workers;
+
+  CpuProfileEndpoint(CpuProfiler cpu, Executor workers) {
+    this.cpu = cpu;
+    this.workers = workers;
+  }
+
+  @Override
+  public void serve(Exchange exchange) {
+    long seconds = seconds(exchange.param("seconds"));
+    workers.execute(() -> open(exchange, seconds));
+  }
+
+  /** Go: a missing, unparsable or non-positive value means 30. */
+  static long seconds(String value) {
+    try {
+      long s = Long.parseLong(value);
+      return s > 0 ? s : DEFAULT_SECONDS;
+    } catch (NumberFormatException e) {
+      return DEFAULT_SECONDS;
+    }
+  }
+
+  private void open(Exchange exchange, long seconds) {
+    if (!exchange.isOpen()) {
+      return;
+    }
+    CpuProfiler.Window window;
+    try {
+      window = cpu.open();
+    } catch (CpuProfilerException | RuntimeException e) {
+      exchange.respond(Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+          "Could not enable CPU profiling: " + AgentLog.describe(e)));
+      return;
+    }
+    ScheduledFuture<?> end = exchange.ctx.executor().schedule(
+        () -> workers.execute(() -> finish(exchange, window)), seconds, TimeUnit.SECONDS);
+    exchange.onClose(() -> {
+      if (end.cancel(false)) {
+        workers.execute(window::cancel);
+      }
+    });
+  }
+
+  private void finish(Exchange exchange, CpuProfiler.Window window) {
+    if (!exchange.isOpen()) {
+      window.cancel();
+      return;
+    }
+    try {
+      byte[] body = Profiles.gzip(window.finish());
+      exchange.respond(Responses.attachment("profile", body));
+    } catch (CpuProfilerException | RuntimeException e) {
+      AgentLog.failure("CPU profile", e);
+      exchange.respond(Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+          "Could not collect CPU profile: " + AgentLog.describe(e)));
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package dev.jpprof.agent.server;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.ReferenceCountUtil;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * One request and the one response it will get. Endpoints may answer from any thread, now or
+ * after a profiling window; the first response wins and later ones are dropped.
+ */
+final class Exchange {
+  final ChannelHandlerContext ctx;
+  final FullHttpRequest request;
+  final QueryStringDecoder uri;
+  private final Consumer<FullHttpResponse> sink;
+  private final AtomicBoolean answered = new AtomicBoolean();
+
+  Exchange(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri,
+      Consumer<FullHttpResponse> sink) {
+    this.ctx = ctx;
+    this.request = request;
+    this.uri = uri;
+    this.sink = sink;
+  }
+
+  /** Go's FormValue for the query: the first value of {@code name}, or "" when absent. */
+  String param(String name) {
+    List<String> values = uri.parameters().get(name);
+    return values == null || values.isEmpty() ? "" : values.get(0);
+  }
+
+  /** Whether {@code name} appears in the query with a non-empty value. */
+  boolean hasParam(String name) {
+    return !param(name).isEmpty();
+  }
+
+  boolean isMethod(HttpMethod method) {
+    return request.method().equals(method);
+  }
+
+  /** Whether the client is still connected. */
+  boolean isOpen() {
+    return ctx.channel().isActive();
+  }
+
+  /** Runs {@code action} when the connection closes (at once if it already has). */
+  void onClose(Runnable action) {
+    ctx.channel().closeFuture().addListener(f -> action.run());
+  }
+
+  /** Sends the response; safe from any thread, only the first call counts. */
+  void respond(FullHttpResponse response) {
+    if (answered.compareAndSet(false, true)) {
+      sink.accept(response);
+    } else {
+      ReferenceCountUtil.release(response);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package dev.jpprof.agent.server;
+
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The page at /debug/pprof/, byte for byte Go's (net/http/pprof indexTmplExecute) for the
+ * endpoints that exist, with one paragraph of our own before {@code </body>}: which CPU engine
+ * runs and the effective configuration, since a JVM has choices a Go binary does not.
+ */
+final class IndexPage {
+  private IndexPage() {}
+
+  /**
+   * @param counts endpoint name to its count, sorted by name (byte order) as Go sorts them
+   * @param engine the CPU engine line, computed when the page is served
+   */
+  static String render(Map<String, Long> counts, Supplier<String> engine, Map<String, String> config) {
+    StringBuilder b = new StringBuilder(4096);
+    b.append("<html>\n<head>\n<title>/debug/pprof/</title>\n<style>\n.profile-name{\n")
+        .append("\tdisplay:inline-block;\n\twidth:6rem;\n}\n</style>\n</head>\n<body>\n")
+        .append("/debug/pprof/\n<br>\n")
+        .append("<p>Set debug=1 as a query parameter to export in legacy text format</p>\n")
+        .append("<br>\nTypes of profiles available:\n<table>\n")
+        .append("<thead><td>Count</td><td>Profile</td></thead>\n");
+    for (Map.Entry<String, Long> e : counts.entrySet()) {
+      String name = Html.escape(e.getKey());
+      b.append("<tr><td>").append(e.getValue()).append("</td><td><a href='")
+          .append(name).append("?debug=1'>").append(name).append("</a></td></tr>\n");
+    }
+    b.append("</table>\n<a href=\"goroutine?debug=2\">full goroutine stack dump</a>\n<br>\n")
+        .append("<p>\nProfile Descriptions:\n<ul>\n");
+    for (String name : counts.keySet()) {
+      b.append("<li><div class=profile-name>").append(Html.escape(name)).append(": </div> ")
+          .append(Html.escape(Descriptions.of(name))).append("</li>\n");
+    }
+    b.append("</ul>\n</p>\n");
+    b.append("<p>jpprof CPU engine: ").append(Html.escape(engine.get())).append("<br>\n")
+        .append("configuration:");
+    for (Map.Entry<String, String> e : config.entrySet()) {
+      b.append(' ').append(Html.escape(e.getKey())).append('=').append(Html.escape(e.getValue()));
+    }
+    b.append("</p>\n</body>\n</html>");
+    return b.toString();
+  }
+}

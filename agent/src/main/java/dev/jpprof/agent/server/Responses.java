@@ -1,0 +1,76 @@
+package dev.jpprof.agent.server;
+
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The few response shapes Go's net/http/pprof writes, with its exact headers and bodies. Header
+ * names are spelled as Go writes them (canonical case), not Netty's lower-case constants.
+ */
+final class Responses {
+  static final String TEXT = "text/plain; charset=utf-8";
+  static final String HTML = "text/html; charset=utf-8";
+  static final String BINARY = "application/octet-stream";
+
+  private Responses() {}
+
+  /** A successful response; every pprof handler sends {@code X-Content-Type-Options: nosniff}. */
+  static FullHttpResponse ok(String contentType, byte[] body) {
+    return of(HttpResponseStatus.OK, contentType, body);
+  }
+
+  /** A profile file, offered as a download named {@code filename} as Go does. */
+  static FullHttpResponse attachment(String filename, byte[] body) {
+    FullHttpResponse r = ok(BINARY, body);
+    r.headers().set("Content-Disposition", "attachment; filename=\"" + filename + "\"");
+    return r;
+  }
+
+  /**
+   * Go's serveError: text/plain, {@code X-Go-Pprof: 1} (which makes the pprof client print the
+   * body), no Content-Disposition, the message and a newline.
+   */
+  static FullHttpResponse error(HttpResponseStatus status, String message) {
+    FullHttpResponse r = of(status, TEXT, utf8(message + "\n"));
+    r.headers().set("X-Go-Pprof", "1");
+    return r;
+  }
+
+  /** What Go's http.Error writes (used by its ServeMux for 404 and 405): no X-Go-Pprof. */
+  static FullHttpResponse plainError(HttpResponseStatus status, String message) {
+    return of(status, TEXT, utf8(message + "\n"));
+  }
+
+  /** Go's 405 under its GET-only routes (Go 1.23+). */
+  static FullHttpResponse methodNotAllowed() {
+    FullHttpResponse r = plainError(HttpResponseStatus.METHOD_NOT_ALLOWED, "Method Not Allowed");
+    r.headers().set("Allow", "GET, HEAD");
+    return r;
+  }
+
+  /** Go's http.Redirect with 301: a small HTML body naming the target. */
+  static FullHttpResponse movedPermanently(String location) {
+    String body = "<a href=\"" + Html.escape(location) + "\">Moved Permanently</a>.\n\n";
+    FullHttpResponse r = of(HttpResponseStatus.MOVED_PERMANENTLY, HTML, utf8(body));
+    r.headers().set("Location", location);
+    return r;
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static FullHttpResponse of(HttpResponseStatus status, String contentType, byte[] body) {
+    FullHttpResponse r =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+    r.headers()
+        .set("Content-Type", contentType)
+        .set("X-Content-Type-Options", "nosniff")
+        .setInt("Content-Length", body.length);
+    return r;
+  }
+}

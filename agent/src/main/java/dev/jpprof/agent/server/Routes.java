@@ -1,0 +1,38 @@
+package dev.jpprof.agent.server;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * The endpoints under /debug/pprof/ by name: one table drives both routing and the index page,
+ * as Go's pprof.go does with its profile map.
+ */
+final class Routes {
+  private final Map<String, Endpoint> endpoints = new TreeMap<>();
+  private final Endpoint index;
+
+  Routes(Map<String, Endpoint> endpoints, Supplier<String> engine, Map<String, String> config) {
+    this.endpoints.putAll(endpoints);
+    this.index = ex -> ex.respond(Responses.ok(Responses.HTML,
+        Responses.utf8(IndexPage.render(counts(), engine, config))));
+  }
+
+  Endpoint get(String name) {
+    return endpoints.get(name);
+  }
+
+  Endpoint index() {
+    return index;
+  }
+
+  /** Name to count for the index page; endpoints that are not profiles count 0, as in Go. */
+  Map<String, Long> counts() {
+    Map<String, Long> counts = new TreeMap<>();
+    for (String name : endpoints.keySet()) {
+      counts.put(name, 0L);
+    }
+    return Collections.unmodifiableMap(counts);
+  }
+}

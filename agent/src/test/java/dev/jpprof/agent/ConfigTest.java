@@ -1,0 +1,65 @@
+package dev.jpprof.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class ConfigTest {
+  private static Config parse(String args, Map<?, ?> props, Map<String, String> env) {
+    return Config.parse(args, props, env);
+  }
+
+  @Test
+  void defaults() {
+    Config c = parse(null, new Properties(), Map.of());
+    assertEquals("127.0.0.1", c.host());
+    assertEquals(6060, c.port());
+    assertEquals("cpu", c.cpuEvent());
+    assertEquals(10_000_000L, c.cpuIntervalNanos());
+    assertEquals(128, c.stackDepth());
+    assertEquals(Config.DEFAULTS.keySet(), c.effective().keySet());
+  }
+
+  @Test
+  void argsBeatPropertiesBeatEnvironment() {
+    Map<String, String> env = Map.of("JPPROF_PORT", "1", "JPPROF_STACK_DEPTH", "5", "JPPROF_HOST", "::1");
+    Map<String, String> props = Map.of("jpprof.port", "2", "jpprof.stack.depth", "6", "other.key", "x");
+    Config c = parse("port=3", props, env);
+    assertEquals(3, c.port());
+    assertEquals(6, c.stackDepth());
+    assertEquals("::1", c.host());
+  }
+
+  @Test
+  void durations() {
+    assertEquals(1_000_000L, parse("cpu.interval=1ms", Map.of(), Map.of()).cpuIntervalNanos());
+    assertEquals(250_000L, parse("cpu.interval=250us", Map.of(), Map.of()).cpuIntervalNanos());
+    assertEquals(1_500_000_000L, parse("cpu.interval=1.5s", Map.of(), Map.of()).cpuIntervalNanos());
+  }
+
+  @Test
+  void unknownKeysAreNamed() {
+    assertMessage("\"prot\"", () -> parse("prot=1", Map.of(), Map.of()));
+    assertMessage("\"jpprof.prot\"", () -> parse(null, Map.of("jpprof.prot", "1"), Map.of()));
+    assertMessage("\"JPPROF_PROT\"", () -> parse(null, Map.of(), Map.of("JPPROF_PROT", "1")));
+    assertMessage("not key=value", () -> parse("port", Map.of(), Map.of()));
+  }
+
+  @Test
+  void badValuesNameKeyAndValue() {
+    assertMessage("\"abc\" for configuration key \"port\"", () -> parse("port=abc", Map.of(), Map.of()));
+    assertMessage("\"70000\" for configuration key \"port\"", () -> parse("port=70000", Map.of(), Map.of()));
+    assertMessage("\"10\" for configuration key \"cpu.interval\"", () -> parse("cpu.interval=10", Map.of(), Map.of()));
+    assertMessage("\"0\" for configuration key \"stack.depth\"", () -> parse("stack.depth=0", Map.of(), Map.of()));
+    assertMessage("\"CPU;rm\" for configuration key \"cpu.event\"", () -> parse("cpu.event=CPU;rm", Map.of(), Map.of()));
+  }
+
+  private static void assertMessage(String part, org.junit.jupiter.api.function.Executable e) {
+    IllegalArgumentException x = assertThrows(IllegalArgumentException.class, e);
+    assertTrue(x.getMessage().contains(part), x.getMessage());
+  }
+}

@@ -1,0 +1,149 @@
+package dev.jpprof.agent.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** Routing, status codes and headers as Go's ServeMux + net/http/pprof, on an EmbeddedChannel. */
+class PprofHandlerTest {
+  private final List<Exchange> slow = new ArrayList<>();
+
+  private EmbeddedChannel channel() {
+    Map<String, Endpoint> endpoints = new TreeMap<>();
+    endpoints.put("cmdline", new Cmdline());
+    endpoints.put("symbol", new Symbol());
+    endpoints.put("slow", slow::add); // answers only when the test says so
+    return new EmbeddedChannel(new PprofHandler(new Routes(endpoints, () -> "test engine", Map.of("port", "0"))));
+  }
+
+  private static FullHttpRequest request(HttpMethod method, String uri, String body) {
+    return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri,
+        Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+  }
+
+  private static FullHttpResponse get(EmbeddedChannel ch, HttpMethod method, String uri) {
+    ch.writeInbound(request(method, uri, ""));
+    ch.runPendingTasks();
+    return ch.readOutbound();
+  }
+
+  private static String body(FullHttpResponse r) {
+    return r.content().toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void redirectsTheRootWithoutSlashKeepingTheQuery() {
+    FullHttpResponse r = get(channel(), HttpMethod.GET, "/debug/pprof?x=1");
+    assertEquals(301, r.status().code());
+    assertEquals("/debug/pprof/?x=1", r.headers().get("Location"));
+    assertEquals("<a href=\"/debug/pprof/?x=1\">Moved Permanently</a>.\n\n", body(r));
+  }
+
+  @Test
+  void unknownProfileIsGoServeError() {
+    FullHttpResponse r = get(channel(), HttpMethod.GET, "/debug/pprof/nope");
+    assertEquals(404, r.status().code());
+    assertEquals("Unknown profile\n", body(r));
+    assertEquals("1", r.headers().get("X-Go-Pprof"));
+    assertEquals("nosniff", r.headers().get("X-Content-Type-Options"));
+    assertEquals("text/plain; charset=utf-8", r.headers().get("Content-Type"));
+    assertNull(r.headers().get("Content-Disposition"));
+  }
+
+  @Test
+  void nestedNameIsUnknownNotAPath() {
+    assertEquals(404, get(channel(), HttpMethod.GET, "/debug/pprof/cmdline/x").status().code());
+  }
+
+  @Test
+  void outsideTheTreeIsTheMuxNotFound() {
+    FullHttpResponse r = get(channel(), HttpMethod.GET, "/metrics");
+    assertEquals(404, r.status().code());
+    assertEquals("404 page not found\n", body(r));
+    assertNull(r.headers().get("X-Go-Pprof"));
+  }
+
+  @Test
+  void uncleanPathsRedirectToTheCleanOne() {
+    FullHttpResponse r = get(channel(), HttpMethod.GET, "/debug/pprof/../pprof/./cmdline");
+    assertEquals(301, r.status().code());
+    assertEquals("/debug/pprof/cmdline", r.headers().get("Location"));
+  }
+
+  @Test
+  void otherMethodsGet405WithAllow() {
+    for (HttpMethod m : List.of(HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.POST, HttpMethod.PATCH)) {
+      FullHttpResponse r = get(channel(), m, "/debug/pprof/cmdline");
+      assertEquals(405, r.status().code(), m.name());
+      assertEquals("GET, HEAD", r.headers().get("Allow"));
+      assertEquals("Method Not Allowed\n", body(r));
+    }
+  }
+
+  @Test
+  void symbolAcceptsPost() {
+    EmbeddedChannel ch = channel();
+    ch.writeInbound(request(HttpMethod.POST, "/debug/pprof/symbol", "0x1+0x2"));
+    FullHttpResponse r = ch.readOutbound();
+    assertEquals(200, r.status().code());
+    assertEquals("num_symbols: 1\n", body(r));
+  }
+
+  @Test
+  void headKeepsHeadersWithoutBody() {
+    FullHttpResponse r = get(channel(), HttpMethod.HEAD, "/debug/pprof/symbol");
+    assertEquals(200, r.status().code());
+    assertEquals(0, r.content().readableBytes());
+    assertEquals("15", r.headers().get("Content-Length"));
+  }
+
+  @Test
+  void indexListsTheTableAndTheEngine() {
+    FullHttpResponse r = get(channel(), HttpMethod.GET, "/debug/pprof/");
+    assertEquals(200, r.status().code());
+    assertEquals("text/html; charset=utf-8", r.headers().get("Content-Type"));
+    String html = body(r);
+    assertTrue(html.contains("<tr><td>0</td><td><a href='cmdline?debug=1'>cmdline</a></td></tr>\n"), html);
+    assertTrue(html.contains("jpprof CPU engine: test engine<br>"), html);
+  }
+
+  @Test
+  void pipelinedRequestsAreAnsweredInOrder() {
+    EmbeddedChannel ch = channel();
+    ch.writeInbound(request(HttpMethod.GET, "/debug/pprof/slow", ""));
+    ch.writeInbound(request(HttpMethod.GET, "/debug/pprof/symbol", ""));
+    assertNull(ch.readOutbound(), "nothing may be written before the first request is answered");
+    assertEquals(1, slow.size());
+    slow.get(0).respond(Responses.ok(Responses.TEXT, Responses.utf8("first\n")));
+    ch.runPendingTasks();
+    FullHttpResponse first = ch.readOutbound();
+    FullHttpResponse second = ch.readOutbound();
+    assertEquals("first\n", body(first));
+    assertEquals("num_symbols: 1\n", body(second));
+  }
+
+  @Test
+  void aSecondAnswerIsDropped() {
+    EmbeddedChannel ch = channel();
+    ch.writeInbound(request(HttpMethod.GET, "/debug/pprof/slow", ""));
+    slow.get(0).respond(Responses.ok(Responses.TEXT, Responses.utf8("one\n")));
+    slow.get(0).respond(Responses.ok(Responses.TEXT, Responses.utf8("two\n")));
+    ch.runPendingTasks();
+    assertEquals("one\n", body(ch.readOutbound()));
+    assertNull(ch.readOutbound());
+  }
+}
