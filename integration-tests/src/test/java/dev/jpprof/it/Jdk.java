@@ -81,6 +81,17 @@ public final class Jdk {
     return flags;
   }
 
+  /** Equal by home, so tests can key one child JVM per JDK across parameterized invocations. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Jdk && ((Jdk) o).home.equals(home);
+  }
+
+  @Override
+  public int hashCode() {
+    return home.hashCode();
+  }
+
   @Override
   public String toString() {
     return "JDK " + version;
