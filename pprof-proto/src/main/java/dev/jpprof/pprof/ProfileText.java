@@ -119,7 +119,8 @@ public final class ProfileText {
       if (f != null) {
         String name = str(p, f.getName());
         String system = str(p, f.getSystemName());
-        text = name + " " + str(p, f.getFilename()) + ":" + line.getLine() + " s=" + f.getStartLine()
+        text = name + " " + str(p, f.getFilename()) + ":" + line.getLine()
+            + " s=" + f.getStartLine()
             + (name.equals(system) ? "" : "(" + system + ")");
       }
       out.add(prefix + " " + text);

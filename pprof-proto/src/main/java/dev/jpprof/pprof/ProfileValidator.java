@@ -141,7 +141,8 @@ public final class ProfileValidator {
       throws InvalidProfileException {
     if (id != index + 1L) {
       throw new InvalidProfileException(
-          kind + " ids are not 1, 2, 3…: " + kind + " id " + id + " is at position " + (index + 1));
+          kind + " ids are not 1, 2, 3…: " + kind + " id " + id
+              + " is at position " + (index + 1));
     }
   }
 

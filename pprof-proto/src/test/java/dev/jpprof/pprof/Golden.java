@@ -31,6 +31,7 @@ final class Golden {
       fail("golden file " + file + " is missing; write it with -Djpprof.updateGolden=true");
     }
     String expected = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
-    assertEquals(expected, actual, "differs from " + file + " (-Djpprof.updateGolden=true rewrites it)");
+    assertEquals(
+        expected, actual, "differs from " + file + " (-Djpprof.updateGolden=true rewrites it)");
   }
 }

@@ -58,7 +58,8 @@ class ProfileValidatorTest {
         broken("sample has nil location: sample 1 has location id 9, which is not in the "
             + "location table", p -> p.setSample(1, p.getSample(1).toBuilder().addLocationId(9))),
         broken("sample has nil location: sample 0 has location id 0, which is not in the "
-            + "location table", p -> p.setSample(0, p.getSample(0).toBuilder().setLocationId(0, 0))),
+            + "location table",
+            p -> p.setSample(0, p.getSample(0).toBuilder().setLocationId(0, 0))),
         broken("found mapping with reserved ID=0", p -> p.setMapping(0, p.getMapping(0).toBuilder()
             .setId(0))),
         broken("multiple mappings with same id: 1", p -> p.addMapping(p.getMapping(0))),

@@ -40,11 +40,15 @@ final class TestProfiles {
     long work = b.location(WORK);
     long main = b.location(MAIN);
     for (int i = 0; i < 3; i++) {
-      b.addSample(new long[] {inlined, work, main}, new long[] {1, PERIOD}, Labels.of("thread", "main"));
+      b.addSample(new long[] {inlined, work, main}, new long[] {1, PERIOD}, thread("main"));
     }
-    b.addSample(new long[] {work, main}, new long[] {1, PERIOD}, Labels.of("thread", "main"));
-    b.addSample(new long[] {work, main}, new long[] {2, 2 * PERIOD}, Labels.of("thread", "worker-1"));
+    b.addSample(new long[] {work, main}, new long[] {1, PERIOD}, thread("main"));
+    b.addSample(new long[] {work, main}, new long[] {2, 2 * PERIOD}, thread("worker-1"));
     return b.build();
+  }
+
+  static Labels thread(String name) {
+    return Labels.of("thread", name);
   }
 
   /** A heap profile: four sample types and the numeric {@code bytes} label, like Go's. */
