@@ -13,8 +13,8 @@ import java.util.Set;
  * spec §1.7 and §5.4). A delta is how {@code /debug/pprof/heap?seconds=N} answers: the profile
  * at the end minus the profile at the start.
  *
- * <p>Results pass {@link ProfileValidator#checkGoConventions} when every input location has a
- * mapping; inputs are never modified.
+ * <p>Results have ids 1, 2, 3… and pass {@link ProfileValidator#checkGoConventions} whenever the
+ * inputs do (an unmapped input location stays unmapped). Inputs are never modified.
  */
 public final class ProfileMerge {
   private ProfileMerge() {}
