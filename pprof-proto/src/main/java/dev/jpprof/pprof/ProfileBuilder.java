@@ -27,7 +27,7 @@ import java.util.Objects;
  */
 public final class ProfileBuilder {
   private final Profile.Builder profile = Profile.newBuilder();
-  private final Map<String, Long> strings = new HashMap<>();
+  private final StringTable strings = new StringTable(profile);
   private final Map<Frame, Long> functions = new HashMap<>();
   private final Map<List<Frame>, Long> locations = new HashMap<>();
   private final Map<SampleKey, long[]> samples = new LinkedHashMap<>();
@@ -36,7 +36,6 @@ public final class ProfileBuilder {
 
   /** Starts a profile taken at {@code timeNanos} (Unix epoch nanoseconds). */
   public ProfileBuilder(long timeNanos) {
-    string("");
     profile.setTimeNanos(timeNanos);
   }
 
@@ -73,13 +72,7 @@ public final class ProfileBuilder {
 
   /** Returns the string table index of {@code s}, adding it on first use. */
   public long string(String s) {
-    Long index = strings.get(s);
-    if (index == null) {
-      index = (long) profile.getStringTableCount();
-      profile.addStringTable(s);
-      strings.put(s, index);
-    }
-    return index;
+    return strings.get(s);
   }
 
   /**
