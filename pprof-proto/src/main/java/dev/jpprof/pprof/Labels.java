@@ -37,22 +37,27 @@ public final class Labels {
     return put(key, null, value);
   }
 
+  /** Number of labels. */
   public int size() {
     return keys.length;
   }
 
+  /** Key of label {@code i}, in ascending key order. */
   public String key(int i) {
     return keys[i];
   }
 
+  /** Whether label {@code i} is numeric ({@link #num}) rather than a string ({@link #str}). */
   public boolean isNumeric(int i) {
     return strs[i] == null;
   }
 
+  /** Value of string label {@code i}; null if it is numeric. */
   public String str(int i) {
     return strs[i];
   }
 
+  /** Value of numeric label {@code i}; 0 if it is a string label. */
   public long num(int i) {
     return nums[i];
   }

@@ -27,15 +27,15 @@ import java.util.Objects;
  */
 public final class ProfileBuilder {
   private final Profile.Builder profile = Profile.newBuilder();
-  private final Map<String, Long> strings = new HashMap<>();
+  private final StringTable strings = new StringTable(profile);
   private final Map<Frame, Long> functions = new HashMap<>();
   private final Map<List<Frame>, Long> locations = new HashMap<>();
   private final Map<SampleKey, long[]> samples = new LinkedHashMap<>();
   private int valueCount;
+  private boolean built;
 
   /** Starts a profile taken at {@code timeNanos} (Unix epoch nanoseconds). */
   public ProfileBuilder(long timeNanos) {
-    string("");
     profile.setTimeNanos(timeNanos);
   }
 
@@ -58,6 +58,7 @@ public final class ProfileBuilder {
     return this;
   }
 
+  /** Sets the length of the profile's window; Go sets it for CPU and delta profiles only. */
   public ProfileBuilder durationNanos(long durationNanos) {
     profile.setDurationNanos(durationNanos);
     return this;
@@ -71,13 +72,7 @@ public final class ProfileBuilder {
 
   /** Returns the string table index of {@code s}, adding it on first use. */
   public long string(String s) {
-    Long index = strings.get(s);
-    if (index == null) {
-      index = (long) profile.getStringTableCount();
-      profile.addStringTable(s);
-      strings.put(s, index);
-    }
-    return index;
+    return strings.get(s);
   }
 
   /**
@@ -108,11 +103,19 @@ public final class ProfileBuilder {
   /**
    * Adds {@code values} to the sample with these locations (leaf first) and labels. The arrays
    * are copied, so callers may reuse them.
+   *
+   * @throws IllegalArgumentException if the value count differs from the sample type count or
+   *     an id was not returned by {@link #location}: pprof would reject the whole profile
    */
   public void addSample(long[] locationIds, long[] values, Labels labels) {
     if (values.length != valueCount) {
       throw new IllegalArgumentException(
           "sample has " + values.length + " values but the profile has " + valueCount + " types");
+    }
+    for (long id : locationIds) {
+      if (id < 1 || id > locations.size()) {
+        throw new IllegalArgumentException("unknown location id " + id);
+      }
     }
     SampleKey key = new SampleKey(locationIds.clone(), labels);
     long[] sum = samples.get(key);
@@ -130,8 +133,16 @@ public final class ProfileBuilder {
     return samples.size();
   }
 
-  /** Finishes the profile. The builder must not be used afterwards. */
+  /**
+   * Finishes the profile. The builder must not be used afterwards.
+   *
+   * @throws IllegalStateException on a second call, which would add a second mapping 1
+   */
   public Profile build() {
+    if (built) {
+      throw new IllegalStateException("build() was already called");
+    }
+    built = true;
     for (Map.Entry<SampleKey, long[]> entry : samples.entrySet()) {
       Sample.Builder sample = Sample.newBuilder();
       for (long id : entry.getKey().locationIds) {
@@ -164,7 +175,7 @@ public final class ProfileBuilder {
     return profile.build();
   }
 
-  /** Finishes the profile and returns it gzipped, as Go serves it. */
+  /** Finishes the profile ({@link #build}) and returns it gzipped, as Go serves it. */
   public byte[] toGzip() {
     return Profiles.gzip(build());
   }
@@ -196,11 +207,19 @@ public final class ProfileBuilder {
    * file and first line, and the line executing in it. Unknown parts are "" and 0.
    */
   public static final class Frame {
+    /** Function name, e.g. {@code java.util.HashMap.put}. */
     public final String name;
+
+    /** Source file name, "" when unknown. */
     public final String fileName;
+
+    /** First line of the function in its file, 0 when unknown. */
     public final long startLine;
+
+    /** Line executing in this frame, 0 when unknown. */
     public final long line;
 
+    /** A frame; a null {@code fileName} is taken as "". */
     public Frame(String name, String fileName, long startLine, long line) {
       this.name = Objects.requireNonNull(name);
       this.fileName = fileName == null ? "" : fileName;

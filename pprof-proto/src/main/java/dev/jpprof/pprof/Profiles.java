@@ -14,7 +14,10 @@ import java.util.zip.GZIPOutputStream;
 public final class Profiles {
   private Profiles() {}
 
-  /** Gzips the serialized profile at BestSpeed, as Go's runtime/pprof does. */
+  /**
+   * Gzips the serialized profile at BestSpeed, as Go's runtime/pprof does. The 10-byte header is
+   * Go's too: {@code 1f 8b 08 00 00000000 04 ff} (no name, no time, "fastest", unknown OS).
+   */
   public static byte[] gzip(Profile profile) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(profile.getSerializedSize() / 2 + 64);
     try (GZIPOutputStream gz = new FastGzip(out)) {
@@ -22,7 +25,12 @@ public final class Profiles {
     } catch (IOException e) {
       throw new UncheckedIOException(e); // cannot happen: in-memory stream
     }
-    return out.toByteArray();
+    byte[] bytes = out.toByteArray();
+    // Java writes extra flags 0, and OS 0 before JDK 16; Go writes 4 ("fastest") and 255
+    // ("unknown"). No checksum covers these two bytes.
+    bytes[8] = 4;
+    bytes[9] = (byte) 0xff;
+    return bytes;
   }
 
   /** Decodes a profile, gunzipping first when the bytes start with the gzip magic, as pprof. */
