@@ -119,10 +119,10 @@ class CpuProfileTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
   void decodesAndPassesPprofChecks(Jdk jdk) {
-    Profile p = fetched(jdk).view().profile;
-    ProfileChecks.checkValid(p);
-    ProfileChecks.checkGoConventions(p);
-    assertTrue(p.getSampleCount() > 0, "no samples");
+    ProfileView v = fetched(jdk).view();
+    v.assertPprofAccepts();
+    v.assertGoConventions();
+    assertTrue(v.profile.getSampleCount() > 0, "no samples");
   }
 
   @ParameterizedTest(name = "{0}")

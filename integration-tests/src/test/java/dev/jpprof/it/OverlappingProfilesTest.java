@@ -45,8 +45,8 @@ class OverlappingProfilesTest {
       assertEquals("HTTP/1.1 200 OK", shortResponse.statusLine(), shortResponse::text);
       ProfileView longView = ProfileView.parse(longResponse.body());
       ProfileView shortView = ProfileView.parse(shortResponse.body());
-      ProfileChecks.checkValid(longView.profile);
-      ProfileChecks.checkValid(shortView.profile);
+      longView.assertGoConventions();
+      shortView.assertGoConventions();
 
       long longStart = longView.profile.getTimeNanos();
       long longEnd = longStart + longView.profile.getDurationNanos();

@@ -1,5 +1,7 @@
 package dev.jpprof.it;
 
+import dev.jpprof.pprof.InvalidProfileException;
+import dev.jpprof.pprof.ProfileValidator;
 import dev.jpprof.pprof.Profiles;
 import dev.jpprof.pprof.proto.ProfileProto.Function;
 import dev.jpprof.pprof.proto.ProfileProto.Label;
@@ -36,6 +38,24 @@ final class ProfileView {
       return new ProfileView(Profiles.parse(body));
     } catch (IOException e) {
       throw new UncheckedIOException("profile does not decode", e);
+    }
+  }
+
+  /** pprof's own checks (CheckValid and string indices): go tool pprof would accept it. */
+  void assertPprofAccepts() {
+    try {
+      ProfileValidator.check(profile);
+    } catch (InvalidProfileException e) {
+      throw new AssertionError("pprof would reject the profile: " + e.getMessage(), e);
+    }
+  }
+
+  /** pprof's checks plus Go's conventions: ids 1, 2, 3…, each string once, mapped locations. */
+  void assertGoConventions() {
+    try {
+      ProfileValidator.checkGoConventions(profile);
+    } catch (InvalidProfileException e) {
+      throw new AssertionError("not as Go writes profiles: " + e.getMessage(), e);
     }
   }
 
