@@ -1,0 +1,344 @@
+package dev.jpprof.agent.cpu;
+
+import dev.jpprof.pprof.proto.ProfileProto.Profile;
+import java.io.IOException;
+import java.lang.instrument.Instrumentation;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * CPU profiles for {@code /debug/pprof/profile}, from one async-profiler session shared by all
+ * requests. The session runs only while at least one {@link Window} is open and writes JFR to a
+ * temp file. Each window boundary ({@link #open}, {@link Window#finish}) ends the current JFR
+ * chunk with a {@code dump}, so chunk boundaries are window boundaries and a window's profile is
+ * exactly the chunks written while it was open. Overlapping windows therefore each get their own
+ * samples (Parca asks {@code seconds=10} every 10 s while a person asks for 30 s). Each chunk is
+ * parsed once and kept only while an open window still needs it.
+ *
+ * <p>Thread-safe. {@link #open} and {@link Window#finish} block (starting the native profiler
+ * takes ~200 ms the first time; parsing and building take milliseconds): call them off the Netty
+ * event loop. Nothing here prints to stdout or throws anything but {@link CpuProfilerException}.
+ */
+public final class CpuProfiler {
+  /** Restart the session on a fresh file when it grows past this while windows stay open. */
+  static final long ROTATE_BYTES = 64L << 20;
+
+  // async-profiler takes comma-separated options: an event must not smuggle in more of them.
+  private static final Pattern EVENT = Pattern.compile("[A-Za-z0-9_.:$-]+");
+
+  private final String event;
+  private final long intervalNanos;
+  private final int stackDepth;
+  private final long rotateBytes;
+  private final SourceInfo sources;
+
+  private final Object lock = new Object();
+  // All fields below are guarded by lock.
+  private NativeSession session;
+  private final Set<Window> windows = new HashSet<>();
+  private long nextChunk; // sequence number, across files, of the next chunk to complete
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>(); // complete, not parsed yet
+  private final TreeMap<Long, ChunkSamples> parsed = new TreeMap<>();
+  private String version = "";
+  private String usedEvent = ""; // the event that started, after any fallback
+  private String engine = ""; // what async-profiler says it used, from the JFR settings
+  private volatile String description = "not started yet";
+
+  /**
+   * A profiler for {@code event} ("cpu" uses perf_events where allowed; blank means "cpu"),
+   * sampling every {@code intervalNanos} (10 ms is Go's 100 Hz), keeping at most {@code
+   * stackDepth} Java frames. {@code inst} may be null (unit tests); when given, it finds the class
+   * loaders of classes the system class loader cannot see, for file names and first lines. Cheap:
+   * starts nothing.
+   *
+   * @throws IllegalArgumentException if the event has characters async-profiler would misread, or
+   *     the interval or depth is not positive
+   */
+  public CpuProfiler(String event, long intervalNanos, int stackDepth, Instrumentation inst) {
+    this(event, intervalNanos, stackDepth, inst, ROTATE_BYTES);
+  }
+
+  CpuProfiler(
+      String event, long intervalNanos, int stackDepth, Instrumentation inst, long rotateBytes) {
+    String ev = event == null || event.isBlank() ? "cpu" : event.trim();
+    if (!EVENT.matcher(ev).matches()) {
+      throw new IllegalArgumentException("invalid CPU profiling event: " + event);
+    }
+    if (intervalNanos <= 0 || stackDepth <= 0) {
+      throw new IllegalArgumentException(
+          "CPU interval and stack depth must be positive: " + intervalNanos + ", " + stackDepth);
+    }
+    this.event = ev;
+    this.intervalNanos = intervalNanos;
+    this.stackDepth = stackDepth;
+    this.rotateBytes = rotateBytes;
+    this.sources = new SourceInfo(inst);
+  }
+
+  /**
+   * Opens a window collecting samples from now on; the first open window starts the native
+   * session. Blocking: run it off the event loop.
+   *
+   * @throws CpuProfilerException with a one-line user-facing message if no engine can run
+   */
+  public Window open() throws CpuProfilerException {
+    synchronized (lock) {
+      long startEpochNanos = epochNanos();
+      long startNanoTime = System.nanoTime();
+      long first = nextChunk;
+      try {
+        if (session == null) {
+          startSession();
+        } else {
+          first = cut();
+        }
+      } catch (CpuProfilerException e) {
+        fail(e);
+        throw e;
+      }
+      Window window = new Window(first, startEpochNanos, startNanoTime);
+      windows.add(window);
+      return window;
+    }
+  }
+
+  /**
+   * One line for the index page: the engine in use, e.g. "async-profiler 4.6, event cpu via
+   * perf_events, interval 10ms", or "not started yet", or the error that stopped it.
+   */
+  public String describe() {
+    return description;
+  }
+
+  /** Whether the native session is running (for tests and diagnosis). */
+  boolean isRunning() {
+    synchronized (lock) {
+      return session != null;
+    }
+  }
+
+  /** The JFR file of the running session, or null (for tests). */
+  java.nio.file.Path file() {
+    synchronized (lock) {
+      return session == null ? null : session.file;
+    }
+  }
+
+  /** The profile of the samples taken between {@link #open} and {@link #finish}. */
+  public final class Window {
+    private final long firstChunk;
+    private final long startEpochNanos;
+    private final long startNanoTime;
+    private boolean closed; // guarded by lock
+    private String failure; // guarded by lock: why the session died under this window
+
+    private Window(long firstChunk, long startEpochNanos, long startNanoTime) {
+      this.firstChunk = firstChunk;
+      this.startEpochNanos = startEpochNanos;
+      this.startNanoTime = startNanoTime;
+    }
+
+    /**
+     * Ends the window and returns the profile of exactly the samples taken while it was open.
+     * Blocking: run it off the event loop.
+     *
+     * @throws CpuProfilerException if the window is already closed or profiling failed
+     */
+    public Profile finish() throws CpuProfilerException {
+      List<ChunkSamples> chunks;
+      long durationNanos;
+      String comment;
+      synchronized (lock) {
+        if (closed) {
+          throw new CpuProfilerException(
+              failure != null ? failure : "CPU profile window is already closed");
+        }
+        durationNanos = System.nanoTime() - startNanoTime;
+        try {
+          long end = cut();
+          parsePending();
+          chunks = new ArrayList<>(parsed.subMap(firstChunk, end).values());
+        } catch (CpuProfilerException e) {
+          fail(e);
+          throw e;
+        }
+        comment = comment();
+        close(this);
+      }
+      // Outside the lock: other windows may open and close while this one is being built.
+      try {
+        return CpuProfileWriter.write(
+            merge(chunks), startEpochNanos, durationNanos, intervalNanos, comment, sources.batch());
+      } catch (RuntimeException e) {
+        throw new CpuProfilerException("Could not build CPU profile: " + e, e);
+      }
+    }
+
+    /** Ends the window without building a profile (client gone). Idempotent, never throws. */
+    public void cancel() {
+      synchronized (lock) {
+        if (!closed) {
+          close(this);
+        }
+      }
+    }
+  }
+
+  // Everything below runs with lock held.
+
+  private void startSession() throws CpuProfilerException {
+    String ver = NativeSession.version();
+    session = NativeSession.start(event, intervalNanos, stackDepth);
+    version = ver;
+    usedEvent = session.event;
+    engine = "";
+    // An immediate dump completes chunk 0, the only one carrying the settings (and so the engine
+    // async-profiler really picked: "cpu" becomes ctimer for non-root users without a word).
+    cut();
+    parsePending();
+    describeRunning();
+  }
+
+  /** Ends the current chunk; returns the sequence number of the first chunk not yet complete. */
+  private long cut() throws CpuProfilerException {
+    session.dump();
+    try {
+      for (ChunkFile.Chunk chunk : session.chunks.completeChunks()) {
+        pending.add(new Pending(nextChunk++, chunk));
+      }
+      if (session.chunks.size() > rotateBytes) {
+        parsePending(); // everything still needed is in memory before the file goes
+        session = session.restart();
+      }
+    } catch (IOException e) {
+      throw new CpuProfilerException("CPU profiling failed: reading JFR: " + e.getMessage(), e);
+    }
+    return nextChunk;
+  }
+
+  /** Parses the pending chunks some open window (or the opening one) still needs. */
+  private void parsePending() throws CpuProfilerException {
+    long needed = windows.isEmpty() ? Long.MIN_VALUE : firstNeeded();
+    for (Pending p; (p = pending.poll()) != null; ) {
+      if (p.sequence < needed) {
+        continue;
+      }
+      try {
+        ChunkSamples samples = ChunkSamples.parse(session.chunks.read(p.chunk));
+        String used = samples.settings.get("engine");
+        if (used != null) {
+          engine = used;
+        }
+        parsed.put(p.sequence, samples.counts.isEmpty() ? ChunkSamples.EMPTY : samples);
+      } catch (IOException | RuntimeException e) {
+        throw new CpuProfilerException("CPU profiling failed: reading JFR chunk: " + e, e);
+      }
+    }
+  }
+
+  private void close(Window window) {
+    window.closed = true;
+    windows.remove(window);
+    if (windows.isEmpty()) {
+      stopSession();
+      describeIdle();
+    } else {
+      parsed.headMap(firstNeeded()).clear();
+    }
+  }
+
+  /** The session is unusable: stop it, and fail every open window with the same message. */
+  private void fail(CpuProfilerException e) {
+    for (Window w : windows) {
+      w.closed = true;
+      w.failure = e.getMessage();
+    }
+    windows.clear();
+    stopSession();
+    description = "error: " + e.getMessage();
+  }
+
+  private void stopSession() {
+    if (session != null) {
+      session.stop();
+      session = null;
+    }
+    pending.clear();
+    parsed.clear();
+  }
+
+  private long firstNeeded() {
+    long first = Long.MAX_VALUE;
+    for (Window w : windows) {
+      first = Math.min(first, w.firstChunk);
+    }
+    return first;
+  }
+
+  private String running() {
+    String fellBack = usedEvent.equals(event) ? "" : " (" + event + " unavailable)";
+    String via = engine.isEmpty() ? "" : " via " + engine;
+    return "async-profiler " + version + ", event " + usedEvent + fellBack + via + ", interval "
+        + formatInterval(intervalNanos);
+  }
+
+  private void describeRunning() {
+    description = running();
+  }
+
+  private void describeIdle() {
+    description = running() + ", idle";
+  }
+
+  private String comment() {
+    return "jpprof cpu: async-profiler " + version + " event=" + usedEvent + " engine="
+        + (engine.isEmpty() ? "unknown" : engine) + " interval=" + formatInterval(intervalNanos);
+  }
+
+  /** 10000000 → "10ms", as people write intervals. */
+  static String formatInterval(long nanos) {
+    if (nanos % 1_000_000_000L == 0) {
+      return nanos / 1_000_000_000L + "s";
+    } else if (nanos % 1_000_000L == 0) {
+      return nanos / 1_000_000L + "ms";
+    } else if (nanos % 1_000L == 0) {
+      return nanos / 1_000L + "us";
+    }
+    return nanos + "ns";
+  }
+
+  private static Map<Stack, Long> merge(List<ChunkSamples> chunks) {
+    if (chunks.size() == 1) {
+      return chunks.get(0).counts;
+    }
+    Map<Stack, Long> total = new HashMap<>();
+    for (ChunkSamples chunk : chunks) {
+      chunk.counts.forEach((stack, n) -> total.merge(stack, n, Long::sum));
+    }
+    return total;
+  }
+
+  private static long epochNanos() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+
+  /** A complete chunk of the current file, numbered in the order chunks completed. */
+  private static final class Pending {
+    final long sequence;
+    final ChunkFile.Chunk chunk;
+
+    Pending(long sequence, ChunkFile.Chunk chunk) {
+      this.sequence = sequence;
+      this.chunk = chunk;
+    }
+  }
+}
