@@ -91,8 +91,6 @@ public final class CpuProfiler {
    */
   public Window open() throws CpuProfilerException {
     synchronized (lock) {
-      long startEpochNanos = epochNanos();
-      long startNanoTime = System.nanoTime();
       long first = nextChunk;
       try {
         if (session == null) {
@@ -104,7 +102,8 @@ public final class CpuProfiler {
         fail(e);
         throw e;
       }
-      Window window = new Window(first, startEpochNanos, startNanoTime);
+      // The window starts when sampling does, after a first start's ~200 ms, as in Go.
+      Window window = new Window(first, epochNanos(), System.nanoTime());
       windows.add(window);
       return window;
     }

@@ -15,6 +15,8 @@ import dev.jpprof.pprof.proto.ProfileProto.Function;
 import dev.jpprof.pprof.proto.ProfileProto.Line;
 import dev.jpprof.pprof.proto.ProfileProto.Location;
 import dev.jpprof.pprof.proto.ProfileProto.Profile;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,6 +34,8 @@ class CpuProfilerTest {
           "jpprof cpu: async-profiler \\S+ event=cpu engine=(perf_events|itimer|ctimer)"
               + " interval=10ms");
 
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
   static volatile long sink;
 
   @AfterEach
@@ -45,15 +49,17 @@ class CpuProfilerTest {
     assertEquals("not started yet", profiler.describe());
     long before = System.currentTimeMillis() * 1_000_000L;
     CpuProfiler.Window window = profiler.open();
-    for (long end = System.nanoTime() + 2_000_000_000L; System.nanoTime() < end; ) {
-      sink += burnA(System.nanoTime() + 30_000_000L); // 3 : 1
-      sink += burnB(System.nanoTime() + 10_000_000L);
+    long cpuEnd = cpuNow() + 2_000_000_000L;
+    for (long deadline = System.nanoTime() + 30_000_000_000L;
+        cpuNow() < cpuEnd && System.nanoTime() < deadline; ) {
+      sink += burnA(30_000_000L); // 3 : 1 in CPU time, whatever the machine's load
+      sink += burnB(10_000_000L);
     }
     Profile p = window.finish();
 
     assertValidCpuProfile(p, INTERVAL);
-    assertTrue(p.getTimeNanos() >= before && p.getTimeNanos() < before + 1_000_000_000L);
-    assertTrue(p.getDurationNanos() >= 1_900_000_000L, "duration " + p.getDurationNanos());
+    assertTrue(p.getTimeNanos() >= before && p.getTimeNanos() < before + 5_000_000_000L);
+    assertTrue(p.getDurationNanos() >= 2_000_000_000L, "duration " + p.getDurationNanos());
     String comment = str(p, p.getComment(0));
     Matcher m = COMMENT.matcher(comment);
     assertTrue(m.matches(), comment);
@@ -84,26 +90,27 @@ class CpuProfilerTest {
   @Test
   void overlappingWindowsEachGetTheirOwnSamples() throws Exception {
     CpuProfiler profiler = new CpuProfiler("cpu", INTERVAL, 128, null);
-    overlap(profiler, 1_000_000_000L);
+    overlap(profiler, 500_000_000L);
   }
 
   @Test
   void overlappingWindowsSurviveFileRotation() throws Exception {
     // Rotating at every window boundary exercises the restart path that large files take.
     CpuProfiler profiler = new CpuProfiler("cpu", INTERVAL, 128, null, 1);
-    overlap(profiler, 500_000_000L);
+    overlap(profiler, 300_000_000L);
   }
 
+  /** A: first, middle, last; B: only middle. Each phase burns {@code phaseNanos} of CPU. */
   private static void overlap(CpuProfiler profiler, long phaseNanos) throws Exception {
     CpuProfiler.Window a = profiler.open();
     Path file = profiler.file();
     assertTrue(Files.exists(file), "JFR temp file");
-    sink += first(System.nanoTime() + phaseNanos);
+    sink += first(phaseNanos);
     CpuProfiler.Window b = profiler.open();
-    sink += middle(System.nanoTime() + phaseNanos);
+    sink += middle(phaseNanos);
     Profile pb = b.finish();
     assertTrue(profiler.isRunning(), "A is still open");
-    sink += last(System.nanoTime() + phaseNanos);
+    sink += last(phaseNanos);
     Profile pa = a.finish();
 
     assertValidCpuProfile(pa, INTERVAL);
@@ -133,7 +140,7 @@ class CpuProfilerTest {
     b.cancel();
     assertThrows(CpuProfilerException.class, b::finish);
     assertTrue(profiler.isRunning(), "A still open");
-    sink += middle(System.nanoTime() + 200_000_000L);
+    sink += middle(200_000_000L);
     assertValidCpuProfile(a.finish(), INTERVAL);
     a.cancel(); // after finish: a no-op
 
@@ -158,7 +165,7 @@ class CpuProfilerTest {
                 try {
                   for (int i = 0; i < 3; i++) {
                     CpuProfiler.Window w = profiler.open();
-                    sink += middle(System.nanoTime() + (50 + 40 * id) * 1_000_000L);
+                    sink += middle((50 + 40 * id) * 1_000_000L);
                     if (i == 1 && id == 0) {
                       w.cancel();
                     } else {
@@ -191,7 +198,7 @@ class CpuProfilerTest {
         "async-profiler " + NativeSession.version()
             + ", event itimer (nosuchevent unavailable) via itimer, interval 10ms",
         profiler.describe());
-    sink += middle(System.nanoTime() + 100_000_000L);
+    sink += middle(100_000_000L);
     Profile p = w.finish();
     assertTrue(str(p, p.getComment(0)).contains("event=itimer engine=itimer"));
   }
@@ -231,9 +238,15 @@ class CpuProfilerTest {
     return false;
   }
 
-  static long burnA(long until) {
+  /** CPU time of this thread: burning by it keeps sample counts steady on a loaded machine. */
+  static long cpuNow() {
+    return THREADS.getCurrentThreadCpuTime();
+  }
+
+  static long burnA(long cpuNanos) {
+    long until = cpuNow() + cpuNanos;
     long s = 1;
-    while (System.nanoTime() < until) {
+    while (cpuNow() < until) {
       for (int i = 0; i < 20_000; i++) {
         s = mix(i, s);
       }
@@ -241,9 +254,10 @@ class CpuProfilerTest {
     return s;
   }
 
-  static long burnB(long until) {
+  static long burnB(long cpuNanos) {
+    long until = cpuNow() + cpuNanos;
     long s = 2;
-    while (System.nanoTime() < until) {
+    while (cpuNow() < until) {
       for (int i = 0; i < 20_000; i++) {
         s = s * 17 + (i ^ (s >>> 11));
       }
@@ -255,15 +269,15 @@ class CpuProfilerTest {
     return (s * 31 + i) ^ (s >>> 7);
   }
 
-  static long first(long until) {
-    return burnB(until) + 1;
+  static long first(long cpuNanos) {
+    return burnB(cpuNanos) + 1;
   }
 
-  static long middle(long until) {
-    return burnB(until) + 2;
+  static long middle(long cpuNanos) {
+    return burnB(cpuNanos) + 2;
   }
 
-  static long last(long until) {
-    return burnB(until) + 3;
+  static long last(long cpuNanos) {
+    return burnB(cpuNanos) + 3;
   }
 }

@@ -62,9 +62,11 @@ class StdoutSilenceTest {
             .redirectOutput(out)
             .redirectError(err)
             .start();
-    if (!child.waitFor(60, TimeUnit.SECONDS)) {
+    // Generous: it takes 2 s alone, but the build machine is shared and sometimes overloaded.
+    if (!child.waitFor(180, TimeUnit.SECONDS)) {
+      String threads = threadDump(java, child.pid());
       child.destroyForcibly();
-      throw new AssertionError("child JVM did not finish in 60 s");
+      throw new AssertionError("child JVM did not finish in 180 s; its threads:\n" + threads);
     }
     Result r =
         new Result(
@@ -72,6 +74,16 @@ class StdoutSilenceTest {
             new String(Files.readAllBytes(err.toPath()), StandardCharsets.UTF_8));
     assertEquals(0, child.exitValue(), "child exit; stderr: " + r.stderr);
     return r;
+  }
+
+  private static String threadDump(Path java, long pid) throws Exception {
+    Path jcmd = java.resolveSibling("jcmd");
+    Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "Thread.print")
+        .redirectErrorStream(true)
+        .start();
+    String dump = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor(30, TimeUnit.SECONDS);
+    return dump;
   }
 
   private static final class Result {
