@@ -98,9 +98,8 @@ public final class CpuProfiler {
         } else {
           first = cut();
         }
-      } catch (CpuProfilerException e) {
-        fail(e);
-        throw e;
+      } catch (CpuProfilerException | RuntimeException e) {
+        throw fail(e);
       }
       // The window starts when sampling does, after a first start's ~200 ms, as in Go.
       Window window = new Window(first, epochNanos(), System.nanoTime());
@@ -165,12 +164,11 @@ public final class CpuProfiler {
           long end = cut();
           parsePending();
           chunks = new ArrayList<>(parsed.subMap(firstChunk, end).values());
-        } catch (CpuProfilerException e) {
-          fail(e);
-          throw e;
+          comment = comment();
+          close(this);
+        } catch (CpuProfilerException | RuntimeException e) {
+          throw fail(e);
         }
-        comment = comment();
-        close(this);
       }
       // Outside the lock: other windows may open and close while this one is being built.
       try {
@@ -184,8 +182,12 @@ public final class CpuProfiler {
     /** Ends the window without building a profile (client gone). Idempotent, never throws. */
     public void cancel() {
       synchronized (lock) {
-        if (!closed) {
-          close(this);
+        try {
+          if (!closed) {
+            close(this);
+          }
+        } catch (RuntimeException e) {
+          fail(e); // a bug here must not reach the server's cleanup path, nor leave profiling on
         }
       }
     }
@@ -254,15 +256,27 @@ public final class CpuProfiler {
     }
   }
 
-  /** The session is unusable: stop it, and fail every open window with the same message. */
-  private void fail(CpuProfilerException e) {
+  /**
+   * The session is unusable: stop it, fail every open window with the same message, and return
+   * the exception for the caller to throw.
+   */
+  private CpuProfilerException fail(Exception cause) {
+    CpuProfilerException e =
+        cause instanceof CpuProfilerException
+            ? (CpuProfilerException) cause
+            : new CpuProfilerException("CPU profiling failed: " + cause, cause);
     for (Window w : windows) {
       w.closed = true;
       w.failure = e.getMessage();
     }
     windows.clear();
-    stopSession();
+    try {
+      stopSession();
+    } catch (RuntimeException ignored) {
+      session = null; // stop() already swallows native errors; never fail the failure path
+    }
     description = "error: " + e.getMessage();
+    return e;
   }
 
   private void stopSession() {

@@ -10,11 +10,16 @@ public class CpuProfilerException extends Exception {
 
   /** An error with a user-facing one-line message. */
   public CpuProfilerException(String message) {
-    super(message);
+    super(oneLine(message));
   }
 
   /** An error with a user-facing one-line message and the failure behind it. */
   public CpuProfilerException(String message, Throwable cause) {
-    super(message, cause);
+    super(oneLine(message), cause);
+  }
+
+  // Native and JDK messages sometimes span lines; an HTTP error body and an index page want one.
+  private static String oneLine(String message) {
+    return message == null ? null : message.trim().replaceAll("\\s*[\\r\\n]+\\s*", " ");
   }
 }

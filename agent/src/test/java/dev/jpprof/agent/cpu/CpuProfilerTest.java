@@ -227,6 +227,11 @@ class CpuProfilerTest {
     assertThrows(IllegalArgumentException.class, () -> new CpuProfiler("cpu", 0, 1, null));
   }
 
+  @Test
+  void exceptionMessagesAreOneLine() {
+    assertEquals("a b c", new CpuProfilerException("a\n  b\r\nc\n").getMessage());
+  }
+
   private static boolean hasLineAfter(Profile p, Function f) {
     for (Location l : p.getLocationList()) {
       for (Line line : l.getLineList()) {
