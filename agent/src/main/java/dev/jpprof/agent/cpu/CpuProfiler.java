@@ -1,17 +1,14 @@
 package dev.jpprof.agent.cpu;
 
 import dev.jpprof.pprof.proto.ProfileProto.Profile;
-import java.io.IOException;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -42,14 +39,9 @@ public final class CpuProfiler {
 
   private final Object lock = new Object();
   // All fields below are guarded by lock.
-  private NativeSession session;
+  private Recording recording; // null while no window is open
   private final Set<Window> windows = new HashSet<>();
-  private long nextChunk; // sequence number, across files, of the next chunk to complete
-  private final ArrayDeque<Pending> pending = new ArrayDeque<>(); // complete, not parsed yet
-  private final TreeMap<Long, ChunkSamples> parsed = new TreeMap<>();
   private String version = "";
-  private String usedEvent = ""; // the event that started, after any fallback
-  private String engine = ""; // what async-profiler says it used, from the JFR settings
   private volatile String description = "not started yet";
 
   /**
@@ -91,12 +83,14 @@ public final class CpuProfiler {
    */
   public Window open() throws CpuProfilerException {
     synchronized (lock) {
-      long first = nextChunk;
+      long first = 0;
       try {
-        if (session == null) {
-          startSession();
+        if (recording == null) {
+          version = NativeSession.version();
+          recording = Recording.start(event, intervalNanos, stackDepth, rotateBytes);
+          description = running();
         } else {
-          first = cut();
+          first = recording.cut(firstNeeded());
         }
       } catch (CpuProfilerException | RuntimeException e) {
         throw fail(e);
@@ -119,14 +113,14 @@ public final class CpuProfiler {
   /** Whether the native session is running (for tests and diagnosis). */
   boolean isRunning() {
     synchronized (lock) {
-      return session != null;
+      return recording != null;
     }
   }
 
   /** The JFR file of the running session, or null (for tests). */
-  java.nio.file.Path file() {
+  Path file() {
     synchronized (lock) {
-      return session == null ? null : session.file;
+      return recording == null ? null : recording.file();
     }
   }
 
@@ -161,9 +155,9 @@ public final class CpuProfiler {
         }
         durationNanos = System.nanoTime() - startNanoTime;
         try {
-          long end = cut();
-          parsePending();
-          chunks = new ArrayList<>(parsed.subMap(firstChunk, end).values());
+          long end = recording.cut(firstNeeded());
+          recording.parse(firstNeeded());
+          chunks = recording.chunks(firstChunk, end);
           comment = comment();
           close(this);
         } catch (CpuProfilerException | RuntimeException e) {
@@ -195,64 +189,14 @@ public final class CpuProfiler {
 
   // Everything below runs with lock held.
 
-  private void startSession() throws CpuProfilerException {
-    String ver = NativeSession.version();
-    session = NativeSession.start(event, intervalNanos, stackDepth);
-    version = ver;
-    usedEvent = session.event;
-    engine = "";
-    // An immediate dump completes chunk 0, the only one carrying the settings (and so the engine
-    // async-profiler really picked: "cpu" becomes ctimer for non-root users without a word).
-    cut();
-    parsePending();
-    describeRunning();
-  }
-
-  /** Ends the current chunk; returns the sequence number of the first chunk not yet complete. */
-  private long cut() throws CpuProfilerException {
-    session.dump();
-    try {
-      for (ChunkFile.Chunk chunk : session.chunks.completeChunks()) {
-        pending.add(new Pending(nextChunk++, chunk));
-      }
-      if (session.chunks.size() > rotateBytes) {
-        parsePending(); // everything still needed is in memory before the file goes
-        session = session.restart();
-      }
-    } catch (IOException e) {
-      throw new CpuProfilerException("CPU profiling failed: reading JFR: " + e.getMessage(), e);
-    }
-    return nextChunk;
-  }
-
-  /** Parses the pending chunks some open window (or the opening one) still needs. */
-  private void parsePending() throws CpuProfilerException {
-    long needed = windows.isEmpty() ? Long.MIN_VALUE : firstNeeded();
-    for (Pending p; (p = pending.poll()) != null; ) {
-      if (p.sequence < needed) {
-        continue;
-      }
-      try {
-        ChunkSamples samples = ChunkSamples.parse(session.chunks.read(p.chunk));
-        String used = samples.settings.get("engine");
-        if (used != null) {
-          engine = used;
-        }
-        parsed.put(p.sequence, samples.counts.isEmpty() ? ChunkSamples.EMPTY : samples);
-      } catch (IOException | RuntimeException e) {
-        throw new CpuProfilerException("CPU profiling failed: reading JFR chunk: " + e, e);
-      }
-    }
-  }
-
   private void close(Window window) {
     window.closed = true;
     windows.remove(window);
     if (windows.isEmpty()) {
-      stopSession();
-      describeIdle();
+      description = running() + ", idle";
+      stopRecording();
     } else {
-      parsed.headMap(firstNeeded()).clear();
+      recording.forgetBefore(firstNeeded());
     }
   }
 
@@ -271,21 +215,19 @@ public final class CpuProfiler {
     }
     windows.clear();
     try {
-      stopSession();
+      stopRecording();
     } catch (RuntimeException ignored) {
-      session = null; // stop() already swallows native errors; never fail the failure path
+      recording = null; // stop() already swallows native errors; never fail the failure path
     }
     description = "error: " + e.getMessage();
     return e;
   }
 
-  private void stopSession() {
-    if (session != null) {
-      session.stop();
-      session = null;
+  private void stopRecording() {
+    if (recording != null) {
+      recording.stop();
+      recording = null;
     }
-    pending.clear();
-    parsed.clear();
   }
 
   private long firstNeeded() {
@@ -297,22 +239,17 @@ public final class CpuProfiler {
   }
 
   private String running() {
-    String fellBack = usedEvent.equals(event) ? "" : " (" + event + " unavailable)";
+    String used = recording.event();
+    String fellBack = used.equals(event) ? "" : " (" + event + " unavailable)";
+    String engine = recording.engine();
     String via = engine.isEmpty() ? "" : " via " + engine;
-    return "async-profiler " + version + ", event " + usedEvent + fellBack + via + ", interval "
+    return "async-profiler " + version + ", event " + used + fellBack + via + ", interval "
         + formatInterval(intervalNanos);
   }
 
-  private void describeRunning() {
-    description = running();
-  }
-
-  private void describeIdle() {
-    description = running() + ", idle";
-  }
-
   private String comment() {
-    return "jpprof cpu: async-profiler " + version + " event=" + usedEvent + " engine="
+    String engine = recording.engine();
+    return "jpprof cpu: async-profiler " + version + " event=" + recording.event() + " engine="
         + (engine.isEmpty() ? "unknown" : engine) + " interval=" + formatInterval(intervalNanos);
   }
 
@@ -342,16 +279,5 @@ public final class CpuProfiler {
   private static long epochNanos() {
     Instant now = Instant.now();
     return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-  }
-
-  /** A complete chunk of the current file, numbered in the order chunks completed. */
-  private static final class Pending {
-    final long sequence;
-    final ChunkFile.Chunk chunk;
-
-    Pending(long sequence, ChunkFile.Chunk chunk) {
-      this.sequence = sequence;
-      this.chunk = chunk;
-    }
   }
 }
