@@ -20,6 +20,9 @@ final class NativeSession {
 
   private static AsyncProfiler profiler; // guarded by NativeSession.class
   private static String loadError; // guarded by NativeSession.class
+  private static boolean exitHook; // guarded by NativeSession.class
+  /** The file of the running session, deleted at JVM exit if a window is still open then. */
+  private static volatile Path current;
 
   private final AsyncProfiler api;
   private final long intervalNanos;
@@ -38,6 +41,7 @@ final class NativeSession {
     this.stackDepth = stackDepth;
     this.file = file;
     this.chunks = new ChunkFile(file);
+    current = file;
   }
 
   /** async-profiler's version, e.g. "4.6"; loads the native library on first use. */
@@ -112,6 +116,7 @@ final class NativeSession {
       // Nothing more to do with a channel that would not close.
     }
     deleteQuietly(file);
+    current = null;
   }
 
   /** Whether async-profiler reports a running session (used by tests and for diagnosis). */
@@ -145,6 +150,7 @@ final class NativeSession {
   }
 
   private static Path tempFile() throws CpuProfilerException {
+    deleteAtExit();
     try {
       Path file = Files.createTempFile("jpprof-cpu-", ".jfr");
       // async-profiler splits its arguments at commas.
@@ -156,6 +162,32 @@ final class NativeSession {
       return file;
     } catch (IOException | SecurityException e) {
       throw new CpuProfilerException("Could not enable CPU profiling: no temp file: " + e, e);
+    }
+  }
+
+  /**
+   * One hook for the whole process rather than File.deleteOnExit, whose list would grow by one
+   * entry per session. Unlinking works even if async-profiler writes its last chunk afterwards,
+   * at VM death: it writes through the descriptor it already holds.
+   */
+  private static synchronized void deleteAtExit() {
+    if (exitHook) {
+      return;
+    }
+    exitHook = true;
+    try {
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    Path file = current;
+                    if (file != null) {
+                      deleteQuietly(file);
+                    }
+                  },
+                  "jpprof-cpu-cleanup"));
+    } catch (IllegalStateException | SecurityException e) {
+      // Shutting down already, or not allowed: the file may outlive the JVM, nothing worse.
     }
   }
 

@@ -6,7 +6,7 @@ import one.profiler.AsyncProfiler;
 
 /**
  * The child JVM of {@link StdoutSilenceTest}. "jpprof" profiles itself the way the server will;
- * "control" drives async-profiler unquieted, which must show up on stdout, or the test could not
+ * "exit-open" exits while a window is open; "control" drives async-profiler unquieted, which must show up on stdout, or the test could not
  * tell silence from a harness that does not see native writes.
  */
 public final class SilentChild {
@@ -25,6 +25,12 @@ public final class SilentChild {
       return;
     }
     CpuProfiler profiler = new CpuProfiler("cpu", 10_000_000L, 128, null);
+    if (args.length > 0 && args[0].equals("exit-open")) {
+      profiler.open();
+      burn(100);
+      System.err.println("FILE " + profiler.file());
+      System.exit(0); // with the window still open, as when the application ends mid-profile
+    }
     CpuProfiler.Window a = profiler.open();
     burn(300);
     CpuProfiler.Window b = profiler.open();

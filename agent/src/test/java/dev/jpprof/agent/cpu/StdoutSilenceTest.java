@@ -1,6 +1,7 @@
 package dev.jpprof.agent.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -36,6 +37,17 @@ class StdoutSilenceTest {
     Result r = run(javaOf(JDK25), "jpprof");
     assertEquals("", r.stdout, "stdout; stderr was: " + r.stderr);
     assertTrue(r.stderr.contains("OK a="), r.stderr);
+  }
+
+  @Test
+  void exitingWithAWindowOpenLeavesNoFile() throws Exception {
+    Result r = run(javaOf(Paths.get(System.getProperty("java.home"))), "exit-open");
+    assertEquals("", r.stdout, "stdout; stderr was: " + r.stderr);
+    int at = r.stderr.indexOf("FILE ");
+    assertTrue(at >= 0, r.stderr);
+    Path file = Paths.get(r.stderr.substring(at + 5).trim());
+    assertTrue(file.getFileName().toString().startsWith("jpprof-cpu-"), file.toString());
+    assertFalse(Files.exists(file), "left behind: " + file);
   }
 
   @Test
