@@ -1,0 +1,104 @@
+package dev.jpprof.agent.cpu;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import one.jfr.ClassRef;
+import one.jfr.JfrReader;
+import one.jfr.MethodRef;
+import one.jfr.StackTrace;
+import one.jfr.event.ExecutionSample;
+
+/**
+ * The CPU samples of one complete JFR chunk, counted per (thread, stack). Names are resolved while
+ * the chunk's constant pools are at hand, so the result outlives the chunk bytes.
+ */
+final class ChunkSamples {
+  /** A chunk with no samples. */
+  static final ChunkSamples EMPTY = new ChunkSamples(Collections.emptyMap(), Collections.emptyMap());
+
+  final Map<Stack, Long> counts;
+  /** Recording settings; async-profiler writes them into the first chunk of a file only. */
+  final Map<String, String> settings;
+
+  private ChunkSamples(Map<Stack, Long> counts, Map<String, String> settings) {
+    this.counts = counts;
+    this.settings = settings;
+  }
+
+  /** Parses one complete chunk, exactly as cut from the file. */
+  static ChunkSamples parse(ByteBuffer chunk) throws IOException {
+    JfrReader jfr = new JfrReader(chunk);
+    Map<Stack, Long> counts = new HashMap<>();
+    Map<Long, RawFrame[]> stacks = new HashMap<>();
+    Map<Integer, String> threads = new HashMap<>();
+    Names names = new Names(jfr);
+    for (ExecutionSample e; (e = jfr.readEvent(ExecutionSample.class)) != null; ) {
+      RawFrame[] frames = stacks.computeIfAbsent((long) e.stackTraceId, id -> names.frames(id));
+      String thread = threads.computeIfAbsent(e.tid, tid -> threadName(jfr, tid));
+      counts.merge(new Stack(thread, frames), (long) e.samples, Long::sum);
+    }
+    return new ChunkSamples(counts, new HashMap<>(jfr.settings));
+  }
+
+  private static String threadName(JfrReader jfr, int tid) {
+    String name = jfr.threads.get(tid);
+    return name != null ? name : "[tid=" + tid + "]";
+  }
+
+  /** Resolves a chunk's method ids to names, once per method. */
+  private static final class Names {
+    private final JfrReader jfr;
+    private final Map<Long, String[]> methods = new HashMap<>();
+
+    Names(JfrReader jfr) {
+      this.jfr = jfr;
+    }
+
+    RawFrame[] frames(long stackId) {
+      StackTrace trace = jfr.stackTraces.get(stackId);
+      if (trace == null) {
+        return new RawFrame[] {new RawFrame(RawFrame.NATIVE, "", "[unknown stack]", "", 0)};
+      }
+      RawFrame[] frames = new RawFrame[trace.methods.length];
+      for (int i = 0; i < frames.length; i++) {
+        String[] m = methods.computeIfAbsent(trace.methods[i], this::method);
+        int line = trace.locations[i] >>> 16;
+        frames[i] = new RawFrame(trace.types[i], m[0], m[1], m[2], line);
+      }
+      return frames;
+    }
+
+    /** {class, method, descriptor} of a method id. */
+    private String[] method(long id) {
+      MethodRef method = jfr.methods.get(id);
+      if (method == null) {
+        return new String[] {"", "[unknown]", ""};
+      }
+      ClassRef cls = jfr.classes.get(method.cls);
+      String className = cls == null ? "" : javaClassName(symbol(cls.name));
+      return new String[] {className, symbol(method.name), symbol(method.sig)};
+    }
+
+    private String symbol(long id) {
+      byte[] bytes = jfr.symbols.get(id);
+      return bytes == null ? "" : new String(bytes, StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * Turns a JVM internal class name into a dotted binary name. Hidden classes (lambdas, proxies)
+   * carry a per-run suffix after a slash, {@code Foo$$Lambda$14/0x0000000800c03000}; it is dropped
+   * so profiles from different runs or windows merge.
+   */
+  static String javaClassName(String internal) {
+    int slash = internal.lastIndexOf('/');
+    if (slash >= 0 && slash + 1 < internal.length() && Character.isDigit(internal.charAt(slash + 1))) {
+      internal = internal.substring(0, slash);
+    }
+    return internal.replace('/', '.');
+  }
+}

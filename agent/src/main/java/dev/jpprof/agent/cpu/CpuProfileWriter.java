@@ -1,0 +1,83 @@
+package dev.jpprof.agent.cpu;
+
+import dev.jpprof.pprof.Labels;
+import dev.jpprof.pprof.ProfileBuilder;
+import dev.jpprof.pprof.ProfileBuilder.Frame;
+import dev.jpprof.pprof.proto.ProfileProto.Profile;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Turns counted CPU samples into the pprof profile Go's {@code /debug/pprof/profile} serves. */
+final class CpuProfileWriter {
+  private CpuProfileWriter() {}
+
+  /**
+   * Builds the profile: sample types samples/count and cpu/nanoseconds with values [n, n ×
+   * interval], period cpu/nanoseconds = interval, a {@code thread} label on every sample.
+   */
+  static Profile write(
+      Map<Stack, Long> counts,
+      long startEpochNanos,
+      long durationNanos,
+      long intervalNanos,
+      String comment,
+      SourceInfo.Batch sources) {
+    ProfileBuilder profile =
+        new ProfileBuilder(startEpochNanos)
+            .sampleType("samples", "count")
+            .sampleType("cpu", "nanoseconds")
+            .period("cpu", "nanoseconds", intervalNanos)
+            .durationNanos(durationNanos)
+            .comment(comment);
+    Map<RawFrame, Frame> frames = new HashMap<>();
+    for (Map.Entry<Stack, Long> sample : counts.entrySet()) {
+      List<List<RawFrame>> locations = group(sample.getKey().frames);
+      long[] ids = new long[locations.size()];
+      for (int i = 0; i < ids.length; i++) {
+        List<Frame> lines = new ArrayList<>(locations.get(i).size());
+        for (RawFrame raw : locations.get(i)) {
+          lines.add(frames.computeIfAbsent(raw, f -> frame(f, sources)));
+        }
+        ids[i] = profile.location(lines);
+      }
+      long n = sample.getValue();
+      profile.addSample(
+          ids, new long[] {n, n * intervalNanos}, Labels.of("thread", sample.getKey().thread));
+    }
+    return profile.build();
+  }
+
+  /**
+   * Splits a leaf-first stack into physical frames. JFR marks a frame Inlined when it was compiled
+   * into the frame below it (its caller), so each run of Inlined frames belongs to the next
+   * non-inlined frame; the group lists them innermost first, the physical frame last, which is
+   * pprof's order for a Location's lines.
+   */
+  static List<List<RawFrame>> group(RawFrame[] leafFirst) {
+    List<List<RawFrame>> locations = new ArrayList<>();
+    List<RawFrame> current = new ArrayList<>(1);
+    for (RawFrame f : leafFirst) {
+      current.add(f);
+      if (f.type != RawFrame.INLINED) {
+        locations.add(current);
+        current = new ArrayList<>(1);
+      }
+    }
+    if (!current.isEmpty()) {
+      locations.add(current); // a stack cut by jstackdepth can end inside an inlined run
+    }
+    return locations;
+  }
+
+  /** One pprof line: Java frames get the source file and first line; native ones a bare name. */
+  static Frame frame(RawFrame raw, SourceInfo.Batch sources) {
+    if (!raw.isJava()) {
+      return new Frame(raw.functionName(), "", 0, 0);
+    }
+    ClassSource source = sources.get(raw.className);
+    return new Frame(
+        raw.functionName(), source.file, source.firstLine(raw.method, raw.descriptor), raw.line);
+  }
+}

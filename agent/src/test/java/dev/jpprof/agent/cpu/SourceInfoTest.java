@@ -1,0 +1,72 @@
+package dev.jpprof.agent.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** File names and first lines read from real class files. */
+class SourceInfoTest {
+  private final SourceInfo.Batch sources = new SourceInfo(null).batch();
+
+  /** Its first line is the line of the {@code return}: what the stack trace reports. */
+  static int probe() {
+    return new Throwable().getStackTrace()[0].getLineNumber();
+  }
+
+  /** Returns its own first line, the one before the {@code return}, plus {@code add}. */
+  static int probe(int add) {
+    int sum = add;
+    return sum + new Throwable().getStackTrace()[0].getLineNumber() - 1;
+  }
+
+  static final class Nested {
+    static int probe() {
+      return new Throwable().getStackTrace()[0].getLineNumber();
+    }
+  }
+
+  @Test
+  void readsSourceFileAndFirstLinesOfOverloads() {
+    ClassSource source = sources.get(SourceInfoTest.class.getName());
+    assertEquals("SourceInfoTest.java", source.file);
+    assertEquals(probe(), source.firstLine("probe", "()I"));
+    assertEquals(probe(0), source.firstLine("probe", "(I)I"));
+    assertTrue(source.firstLine("probe", "(J)V") > 0, "unknown descriptor: any overload's line");
+    assertEquals(0, source.firstLine("noSuchMethod", "()V"));
+  }
+
+  @Test
+  void nestedClassesUseTheirOwnClassFile() {
+    ClassSource nested = sources.get(Nested.class.getName());
+    assertEquals("SourceInfoTest.java", nested.file);
+    assertEquals(Nested.probe(), nested.firstLine("probe", "()I"));
+  }
+
+  @Test
+  void jdkClassesAreFound() {
+    ClassSource string = sources.get("java.lang.String");
+    assertEquals("String.java", string.file);
+    assertTrue(string.firstLine("length", "()I") > 0);
+  }
+
+  @Test
+  void unknownAndHiddenClassesFallBackToTheOuterClassName() {
+    ClassSource missing = sources.get("com.example.Missing$Inner");
+    assertEquals("Missing.java", missing.file);
+    assertEquals(0, missing.firstLine("run", "()V"));
+    assertEquals("Demo.java", sources.get("com.example.Demo$$Lambda$14").file);
+    assertEquals("Demo.java", sources.get("com.example.Demo$$Lambda").file);
+  }
+
+  @Test
+  void hiddenClassSuffixesAreDroppedAndSlashesBecomeDots() {
+    assertEquals(
+        "com.example.Demo$$Lambda$14",
+        ChunkSamples.javaClassName("com/example/Demo$$Lambda$14/0x0000000800c03000"));
+    assertEquals(
+        "com.example.Demo$$Lambda", ChunkSamples.javaClassName("com/example/Demo$$Lambda/0x01"));
+    assertEquals("com.example.Outer$Inner", ChunkSamples.javaClassName("com/example/Outer$Inner"));
+    assertEquals("Top", ChunkSamples.javaClassName("Top"));
+  }
+}
