@@ -1,5 +1,10 @@
 package dev.jpprof.demo;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,10 +22,11 @@ import java.util.concurrent.TimeUnit;
  * demo-alloc} allocates a little, {@code demo-lock-1} and {@code demo-lock-2} contend for one
  * monitor while sleeping in it.
  *
- * <p>Arguments: {@code [seconds] [--early-ms=N]}. {@code seconds} is how long to run (default:
- * until killed). {@code --early-ms=N} adds a thread {@code demo-early} that burns {@link
- * #early()} for the first N ms only, so a test can tell which window a profile covered. The demo
- * never writes to stdout or stderr.
+ * <p>Arguments: {@code [seconds] [--stdin]}. {@code seconds} is how long to run (default: until
+ * killed). {@code --stdin} reads commands from stdin, one a line: {@code early MS} starts a thread
+ * {@code demo-early} that burns {@link #early()} for MS milliseconds, so a test can put a
+ * distinct method into one profile window and not another. The demo never writes to stdout or
+ * stderr.
  */
 public final class Demo {
   /** Iterations in one unit of work: about a millisecond, so a round is short. */
@@ -36,10 +42,10 @@ public final class Demo {
 
   public static void main(String[] args) throws InterruptedException {
     long seconds = -1;
-    long earlyMs = 0;
+    boolean stdin = false;
     for (String arg : args) {
-      if (arg.startsWith("--early-ms=")) {
-        earlyMs = Long.parseLong(arg.substring("--early-ms=".length()));
+      if (arg.equals("--stdin")) {
+        stdin = true;
       } else {
         seconds = Long.parseLong(arg);
       }
@@ -50,9 +56,8 @@ public final class Demo {
     start("demo-alloc", Demo::allocLoop);
     start("demo-lock-1", Demo::lockLoop);
     start("demo-lock-2", Demo::lockLoop);
-    if (earlyMs > 0) {
-      long earlyEnd = start + TimeUnit.MILLISECONDS.toNanos(earlyMs);
-      start("demo-early", () -> earlyLoop(earlyEnd));
+    if (stdin) {
+      start("demo-stdin", Demo::readCommands);
     }
 
     if (seconds < 0) {
@@ -92,6 +97,22 @@ public final class Demo {
     sink = unit(2);
   }
 
+  /** Runs the commands read from stdin until it closes; a bad line ends the reading. */
+  private static void readCommands() {
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, UTF_8));
+    try {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        String[] words = line.trim().split("\\s+");
+        if (words.length == 2 && words[0].equals("early")) {
+          long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Long.parseLong(words[1]));
+          start("demo-early", () -> earlyLoop(end));
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // The demo prints nothing; a test sending a bad command sees no early() samples.
+    }
+  }
+
   /** Burns CPU only while the early phase lasts. */
   private static void earlyLoop(long endNanos) {
     while (System.nanoTime() - endNanos < 0) {
@@ -99,7 +120,7 @@ public final class Demo {
     }
   }
 
-  /** A unit of work that exists only in the first {@code --early-ms} of the run. */
+  /** A unit of work that runs only when stdin asks for it. */
   static void early() {
     sink = unit(3);
   }

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +44,7 @@ public final class AgentJvm implements AutoCloseable {
   private final Jdk jdk;
   private final List<String> command;
   private final Process process;
+  private final OutputStream stdin;
   private final long startNanos;
   private final List<String> stderrLines = Collections.synchronizedList(new ArrayList<>());
   private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
@@ -64,7 +66,7 @@ public final class AgentJvm implements AutoCloseable {
     env.remove("CLASSPATH");
     startNanos = System.nanoTime();
     process = pb.start();
-    process.getOutputStream().close();
+    stdin = process.getOutputStream();
     stderrReader = daemon("stderr of " + jdk, this::readStderr);
     stdoutReader = daemon("stdout of " + jdk, this::readStdout);
   }
@@ -210,6 +212,16 @@ public final class AgentJvm implements AutoCloseable {
     return Duration.ofNanos(servingNanos - startNanos);
   }
 
+  /** Writes one line to the child's stdin (the demo reads commands there with --stdin). */
+  public void send(String line) {
+    try {
+      stdin.write((line + "\n").getBytes(UTF_8));
+      stdin.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write to the child's stdin; " + describe(), e);
+    }
+  }
+
   public boolean isAlive() {
     return process.isAlive();
   }
@@ -240,6 +252,11 @@ public final class AgentJvm implements AutoCloseable {
 
   @Override
   public void close() {
+    try {
+      stdin.close();
+    } catch (IOException e) {
+      // The child is going away anyway.
+    }
     process.destroy();
     try {
       if (!process.waitFor(10, TimeUnit.SECONDS)) {

@@ -16,15 +16,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Two CPU profile requests whose windows overlap both succeed (Parca polls every 10 s while a
  * person asks for 30 s), and each holds only its own window: the demo burns {@code early()} in
- * its first second only, which the long window covers and the short one does not.
+ * the long window's first second only, before the short window opens.
  */
 class OverlappingProfilesTest {
   private static final String EARLY = "dev.jpprof.demo.Demo.early";
   private static final String HOT = "dev.jpprof.demo.Demo.hot";
   private static final int LONG_SECONDS = 5;
   private static final int SHORT_SECONDS = 2;
-  /** When the short request starts, after the long one: a second after early() has stopped. */
-  private static final long SHORT_DELAY_MS = 2000;
+  /** early() burns from 300 ms to 1000 ms into the long window. */
+  private static final long EARLY_FROM_MS = 300;
+  private static final long EARLY_MS = 700;
+  /** The short window opens 2 s into the long one, a second after early() stopped. */
+  private static final long SHORT_FROM_MS = 2000;
 
   static List<Jdk> jdks() {
     return Jdk.all();
@@ -34,10 +37,17 @@ class OverlappingProfilesTest {
   @MethodSource("jdks")
   void bothSucceedEachWithItsOwnWindow(Jdk jdk)
       throws InterruptedException, ExecutionException, TimeoutException {
-    try (AgentJvm jvm = AgentJvm.demo(jdk, "--early-ms=1000")) {
+    try (AgentJvm jvm = AgentJvm.demo(jdk, "--stdin")) {
+      // The first profile loads the native engine; the timed windows below must open at once.
+      Http.Response warmUp = profile(jvm, 1);
+      assertEquals("HTTP/1.1 200 OK", warmUp.statusLine(), warmUp::text);
+
+      long t0 = System.nanoTime();
       CompletableFuture<Http.Response> longRequest =
           CompletableFuture.supplyAsync(() -> profile(jvm, LONG_SECONDS));
-      Thread.sleep(SHORT_DELAY_MS);
+      sleepUntil(t0, EARLY_FROM_MS);
+      jvm.send("early " + EARLY_MS);
+      sleepUntil(t0, SHORT_FROM_MS);
       Http.Response shortResponse = profile(jvm, SHORT_SECONDS);
       Http.Response longResponse = longRequest.get(LONG_SECONDS + 30, TimeUnit.SECONDS);
 
@@ -78,6 +88,13 @@ class OverlappingProfilesTest {
               assertTrue(
                   shortView.total(0) < longView.total(0),
                   "the 2 s profile has no fewer samples than the 5 s one"));
+    }
+  }
+
+  private static void sleepUntil(long t0, long ms) throws InterruptedException {
+    long left = t0 + TimeUnit.MILLISECONDS.toNanos(ms) - System.nanoTime();
+    if (left > 0) {
+      TimeUnit.NANOSECONDS.sleep(left);
     }
   }
 
