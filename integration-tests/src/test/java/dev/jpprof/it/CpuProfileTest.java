@@ -218,6 +218,27 @@ class CpuProfileTest {
         assertEquals(v.string(fn.getName()), v.string(fn.getSystemName()), "system_name"));
   }
 
+  /**
+   * Frames of classes with no class file of their own (the demo's lambda, a hidden class) get the
+   * file of the class that defines them, or none: never a name made up from the hidden class's
+   * address, such as {@code 0x00007f9b28001c00.java}.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void lambdaFramesHaveTheHostFileOrNone(Jdk jdk) {
+    ProfileView v = fetched(jdk).view();
+    int lambdas = 0;
+    for (Sample s : v.profile.getSampleList()) {
+      for (ProfileView.Frame f : v.frames(s)) {
+        if (f.function.startsWith("dev.jpprof.demo.Demo$$Lambda")) {
+          lambdas++;
+          assertTrue(f.file.equals("Demo.java") || f.file.isEmpty(), "file of " + f);
+        }
+      }
+    }
+    assertTrue(lambdas > 0, "no frame of the demo's Runnable lambda under cpuLoop");
+  }
+
   /** Leaf first: unit ← hot ← cpuLoop. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
@@ -290,6 +311,21 @@ class CpuProfileTest {
     assertTrue(top.stdout.contains("Type: cpu"), top::toString);
     assertTrue(top.stdout.contains("Duration: 3"), top::toString);
     assertTrue(top.stdout.contains(HOT), top::toString);
+  }
+
+  /** Once a profile has run, the index's extra paragraph names the engine the profile used. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void indexNamesTheEngineOfTheProfile(Jdk jdk) {
+    ProfileView v = fetched(jdk).view();
+    String comment = String.join(" ", v.comments());
+    java.util.regex.Matcher engine =
+        java.util.regex.Pattern.compile("engine=([\\w-]+)").matcher(comment);
+    assertTrue(engine.find(), "the profile's comment names no engine=: " + comment);
+    String index = Http.get(jvm(jdk).port(), "/debug/pprof/").text();
+    String paragraph = index.substring(index.indexOf("</ul>\n</p>\n") + 1);
+    assertTrue(paragraph.contains("async-profiler"), "index: " + paragraph);
+    assertTrue(paragraph.contains(engine.group(1)), engine.group(1) + " not in " + paragraph);
   }
 
   /** After profiling: nothing on stdout, and stderr still holds only the serving line. */
