@@ -53,6 +53,7 @@ public final class AgentJvm implements AutoCloseable {
   private final Thread stdoutReader;
   private volatile int port = -1;
   private volatile long servingNanos;
+  private volatile String agentError;
 
   private AgentJvm(Jdk jdk, List<String> command) throws IOException {
     this.jdk = jdk;
@@ -89,6 +90,9 @@ public final class AgentJvm implements AutoCloseable {
     // Small heap and serial GC: the machine is shared, and the tests need no more.
     cmd.add("-Xmx128m");
     cmd.add("-XX:+UseSerialGC");
+    // An argument with a space: cmdline must keep it whole (argv joined by NUL, not by spaces).
+    // Not under jpprof.*: the agent reads those properties as its configuration.
+    cmd.add("-Dit.note=two words");
     cmd.add("-javaagent:" + agentJar() + (agentArgs.isEmpty() ? "" : "=" + agentArgs));
     cmd.add("-cp");
     cmd.add(demoClasses().toString());
@@ -134,7 +138,15 @@ public final class AgentJvm implements AutoCloseable {
   private void awaitServing() {
     try {
       long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-      while (!serving.await(50, TimeUnit.MILLISECONDS)) {
+      while (true) {
+        boolean signalled = serving.await(50, TimeUnit.MILLISECONDS);
+        if (agentError != null) {
+          throw new AssertionError(
+              jdk + ": the agent did not start: " + agentError + "; " + describe());
+        }
+        if (signalled) {
+          return;
+        }
         if (!process.isAlive()) {
           stderrReader.join(2000);
           throw new AssertionError(
@@ -160,6 +172,10 @@ public final class AgentJvm implements AutoCloseable {
         if (port < 0 && m.matches()) {
           servingNanos = System.nanoTime();
           port = Integer.parseInt(m.group(1));
+          serving.countDown();
+        } else if (port < 0 && line.startsWith("jpprof:")) {
+          // The agent reports that it did not start; the application runs on without it.
+          agentError = line;
           serving.countDown();
         }
       }

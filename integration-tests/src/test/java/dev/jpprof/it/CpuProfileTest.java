@@ -40,7 +40,7 @@ class CpuProfileTest {
   private static final String UNIT = DEMO + "unit";
   private static final Duration GO_TIMEOUT = Duration.ofSeconds(60);
 
-  private final Map<Jdk, AgentJvm> jvms = new HashMap<>();
+  private final DemoJvms jvms = new DemoJvms();
   private final Map<Jdk, Fetched> profiles = new HashMap<>();
 
   List<Jdk> jdks() {
@@ -64,8 +64,8 @@ class CpuProfileTest {
     }
   }
 
-  private synchronized AgentJvm jvm(Jdk jdk) {
-    return jvms.computeIfAbsent(jdk, AgentJvm::demo);
+  private AgentJvm jvm(Jdk jdk) {
+    return jvms.get(jdk);
   }
 
   private synchronized Fetched fetched(Jdk jdk) {
@@ -90,7 +90,7 @@ class CpuProfileTest {
 
   @AfterAll
   void closeJvms() {
-    jvms.values().forEach(AgentJvm::close);
+    jvms.close();
   }
 
   private static long wallNanos() {

@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,19 +83,19 @@ class HttpSurfaceTest {
   private static final Pattern ROW =
       Pattern.compile("<tr><td>(\\d+)</td><td><a href='([^'<>]*)\\?debug=1'>([^<]*)</a></td></tr>\n");
 
-  private final Map<Jdk, AgentJvm> jvms = new HashMap<>();
+  private final DemoJvms jvms = new DemoJvms();
 
   List<Jdk> jdks() {
     return Jdk.all();
   }
 
-  private synchronized AgentJvm jvm(Jdk jdk) {
-    return jvms.computeIfAbsent(jdk, AgentJvm::demo);
+  private AgentJvm jvm(Jdk jdk) {
+    return jvms.get(jdk);
   }
 
   @AfterAll
   void closeJvms() {
-    jvms.values().forEach(AgentJvm::close);
+    jvms.close();
   }
 
   private static String html(String s) {
@@ -289,6 +288,29 @@ class HttpSurfaceTest {
     assertEquals("nosniff", r.header("X-Content-Type-Options"));
     assertNull(r.header("Content-Disposition"));
     assertEquals("Unknown profile\n", r.text());
+  }
+
+  Stream<Arguments> malformedTargets() {
+    List<Arguments> args = new ArrayList<>();
+    for (Jdk jdk : Jdk.all()) {
+      for (String target : Arrays.asList("/debug/pprof/%zz", "/debug/pprof/%", "/debug/pprof/%6")) {
+        args.add(Arguments.of(jdk, target));
+      }
+    }
+    return args.stream();
+  }
+
+  /**
+   * A request target Go cannot parse (a bad %-escape) gets net/http's {@code 400 Bad Request},
+   * never a dropped connection: bad input gets a clear 4xx.
+   */
+  @ParameterizedTest(name = "{0} GET {1}")
+  @MethodSource("malformedTargets")
+  @Order(7)
+  void malformedTargetIs400(Jdk jdk, String target) {
+    Http.Response r = Http.get(jvm(jdk).port(), target);
+    assertEquals("HTTP/1.1 400 Bad Request", r.statusLine(), r::text);
+    assertTrue(r.body().length > 0, "400 without a body");
   }
 
   Stream<Arguments> disallowedMethods() {
