@@ -29,8 +29,14 @@ import java.util.concurrent.TimeUnit;
  * stderr.
  */
 public final class Demo {
-  /** Iterations in one unit of work: about a millisecond, so a round is short. */
-  static final int UNIT = 200_000;
+  /**
+   * Iterations in one unit of work: about 20 ms here, two sampling periods. Units much longer
+   * than the 10 ms CPU sampling period make the split exact up to one sample per segment: each
+   * hot() call covers about six sample points and each cold() call two, whatever their phase. With
+   * sub-millisecond units the sampling phase can lock onto the rounds and skew a window by ten
+   * points or more.
+   */
+  static final int UNIT = 12_000_000;
 
   /** Consumes every result so the JIT cannot drop the work. */
   static volatile long sink;
