@@ -4,6 +4,7 @@ import dev.jpprof.agent.cpu.CpuProfiler;
 import dev.jpprof.agent.server.PprofServer;
 import java.lang.instrument.Instrumentation;
 import java.net.InetSocketAddress;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -35,7 +36,7 @@ final class AgentStart {
     try {
       CpuProfiler cpu =
           new CpuProfiler(config.cpuEvent(), config.cpuIntervalNanos(), config.stackDepth(), inst);
-      InetSocketAddress bound = new PprofServer(config, cpu).start();
+      InetSocketAddress bound = new PprofServer(config, cpu, Map.of()).start();
       AgentLog.info("serving " + PprofServer.baseUrl(bound));
     } catch (Throwable t) {
       AgentLog.info("not serving: " + AgentLog.describe(t));

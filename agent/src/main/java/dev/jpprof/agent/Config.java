@@ -110,7 +110,7 @@ public final class Config {
     if (stackDepth() < 1 || stackDepth() > 2048) {
       throw bad("stack.depth", "must be 1..2048");
     }
-    if (!cpuEvent().matches("[a-z][a-z0-9_-]*")) {
+    if (!cpuEvent().matches("[A-Za-z0-9_.:$-]+")) {
       throw bad("cpu.event", "must be an async-profiler event name such as cpu, itimer or ctimer");
     }
   }

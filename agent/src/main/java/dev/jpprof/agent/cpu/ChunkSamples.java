@@ -91,14 +91,15 @@ final class ChunkSamples {
 
   /**
    * Turns a JVM internal class name into a dotted binary name. Hidden classes (lambdas, proxies)
-   * carry a per-run suffix after a slash, {@code Foo$$Lambda$14/0x0000000800c03000}; it is dropped
-   * so profiles from different runs or windows merge.
+   * carry a per-run suffix: {@code Foo$$Lambda$14/0x0000000800c03000} on JDK 17, and on newer
+   * JDKs {@code Foo$$Lambda/0x…} or, as async-profiler reports it, {@code Foo$$Lambda.0x…}. It is
+   * dropped so profiles from different runs or windows merge, and so the file name falls back to
+   * the host class's ({@code Foo.java}), never one made of the address.
    */
   static String javaClassName(String internal) {
-    int slash = internal.lastIndexOf('/');
-    if (slash >= 0 && slash + 1 < internal.length() && Character.isDigit(internal.charAt(slash + 1))) {
-      internal = internal.substring(0, slash);
-    }
-    return internal.replace('/', '.');
+    return HIDDEN_SUFFIX.matcher(internal).replaceFirst("").replace('/', '.');
   }
+
+  private static final java.util.regex.Pattern HIDDEN_SUFFIX =
+      java.util.regex.Pattern.compile("[./]0x[0-9a-fA-F]+$");
 }

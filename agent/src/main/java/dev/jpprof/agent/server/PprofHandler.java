@@ -65,18 +65,18 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     try {
       route(exchange);
     } catch (Throwable t) {
-      AgentLog.failure("request " + uri.path(), t);
+      AgentLog.failure("request", t);
       exchange.respond(Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR,
           "internal error: " + AgentLog.describe(t)));
     }
   }
 
   private void route(Exchange ex) {
-    if (!ex.request.decoderResult().isSuccess()) {
-      ex.respond(Responses.plainError(HttpResponseStatus.BAD_REQUEST, "400 Bad Request"));
+    String path = ex.request.decoderResult().isSuccess() ? decodedPath(ex.uri) : null;
+    if (path == null) {
+      ex.respond(Responses.badRequest());
       return;
     }
-    String path = ex.uri.path();
     String clean = Paths.clean(path);
     if (!clean.equals(path)) {
       ex.respond(Responses.movedPermanently(withQuery(clean, ex.uri.rawQuery())));
@@ -104,6 +104,15 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     endpoint.serve(ex);
   }
 
+  /** The %-decoded path, or null when it cannot be decoded (a bad escape). */
+  private static String decodedPath(QueryStringDecoder uri) {
+    try {
+      return uri.path();
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
   private static String withQuery(String path, String rawQuery) {
     return rawQuery.isEmpty() ? path : path + "?" + rawQuery;
   }
@@ -114,7 +123,7 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       ctx.executor().execute(() -> complete(ctx, request, response));
       return;
     }
-    boolean keepAlive = HttpUtil.isKeepAlive(request);
+    boolean keepAlive = HttpUtil.isKeepAlive(request) && !Responses.closes(response);
     if (request.method().equals(HttpMethod.HEAD)) {
       response.content().clear(); // Content-Length stays: what a GET would have sent
     }

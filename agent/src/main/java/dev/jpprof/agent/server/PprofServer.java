@@ -26,13 +26,16 @@ import java.util.concurrent.TimeUnit;
 public final class PprofServer {
   private final Config config;
   private final CpuProfiler cpu;
+  private final Map<String, ProfileSource> profiles;
   private EventLoopGroup group;
   private ExecutorService workers;
   private Channel channel;
 
-  public PprofServer(Config config, CpuProfiler cpu) {
+  /** @param profiles the named profiles (heap, goroutine, ...) by the name they are served at */
+  public PprofServer(Config config, CpuProfiler cpu, Map<String, ProfileSource> profiles) {
     this.config = config;
     this.cpu = cpu;
+    this.profiles = Map.copyOf(profiles);
   }
 
   /** Binds the configured address and returns the address bound (the real port for port=0). */
@@ -77,6 +80,7 @@ public final class PprofServer {
     endpoints.put("cmdline", new Cmdline());
     endpoints.put("profile", new CpuProfileEndpoint(cpu, workers));
     endpoints.put("symbol", new Symbol());
+    profiles.forEach((name, source) -> endpoints.put(name, new NamedProfileEndpoint(name, source, workers)));
     return new Routes(endpoints, cpu::describe, config.effective());
   }
 

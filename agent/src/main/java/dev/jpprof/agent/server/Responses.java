@@ -45,6 +45,21 @@ final class Responses {
     return of(status, TEXT, utf8(message + "\n"));
   }
 
+  /**
+   * What Go's server itself answers to a request it cannot parse: {@code 400 Bad Request} with no
+   * newline, then it closes the connection.
+   */
+  static FullHttpResponse badRequest() {
+    FullHttpResponse r = of(HttpResponseStatus.BAD_REQUEST, TEXT, utf8("400 Bad Request"));
+    r.headers().set("Connection", "close");
+    return r;
+  }
+
+  /** Whether the response says the connection ends after it. */
+  static boolean closes(FullHttpResponse response) {
+    return "close".equalsIgnoreCase(response.headers().get("Connection"));
+  }
+
   /** Go's 405 under its GET-only routes (Go 1.23+). */
   static FullHttpResponse methodNotAllowed() {
     FullHttpResponse r = plainError(HttpResponseStatus.METHOD_NOT_ALLOWED, "Method Not Allowed");

@@ -30,8 +30,10 @@ final class Routes {
   /** Name to count for the index page; endpoints that are not profiles count 0, as in Go. */
   Map<String, Long> counts() {
     Map<String, Long> counts = new TreeMap<>();
-    for (String name : endpoints.keySet()) {
-      counts.put(name, 0L);
+    for (Map.Entry<String, Endpoint> e : endpoints.entrySet()) {
+      Endpoint endpoint = e.getValue();
+      long count = endpoint instanceof NamedProfileEndpoint ? ((NamedProfileEndpoint) endpoint).count() : 0;
+      counts.put(e.getKey(), count);
     }
     return Collections.unmodifiableMap(counts);
   }

@@ -68,5 +68,9 @@ class SourceInfoTest {
         "com.example.Demo$$Lambda", ChunkSamples.javaClassName("com/example/Demo$$Lambda/0x01"));
     assertEquals("com.example.Outer$Inner", ChunkSamples.javaClassName("com/example/Outer$Inner"));
     assertEquals("Top", ChunkSamples.javaClassName("Top"));
+    assertEquals("com.example.Demo$$Lambda",
+        ChunkSamples.javaClassName("com/example/Demo$$Lambda.0x00007f9b28001c00"));
+    assertEquals("Demo.java", SourceInfo.fallbackFile(
+        ChunkSamples.javaClassName("com/example/Demo$$Lambda.0x00007f9b28001c00")));
   }
 }

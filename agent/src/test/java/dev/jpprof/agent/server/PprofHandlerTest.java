@@ -54,6 +54,17 @@ class PprofHandlerTest {
   }
 
   @Test
+  void badEscapeIsGoServers400AndCloses() {
+    EmbeddedChannel ch = channel();
+    FullHttpResponse r = get(ch, HttpMethod.GET, "/debug/pprof/%zz");
+    assertEquals(400, r.status().code());
+    assertEquals("400 Bad Request", body(r));
+    assertEquals("text/plain; charset=utf-8", r.headers().get("Content-Type"));
+    ch.runPendingTasks();
+    assertTrue(!ch.isOpen(), "connection closed after a 400");
+  }
+
+  @Test
   void unknownProfileIsGoServeError() {
     FullHttpResponse r = get(channel(), HttpMethod.GET, "/debug/pprof/nope");
     assertEquals(404, r.status().code());
