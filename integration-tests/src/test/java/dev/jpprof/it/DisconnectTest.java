@@ -1,0 +1,65 @@
+package dev.jpprof.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A client that goes away in the middle of a CPU profile closes its window: the native session
+ * stops (the index page says the engine is idle) long before the 30 s it asked for, and the next
+ * profile works.
+ */
+class DisconnectTest {
+  static List<Jdk> jdks() {
+    return Jdk.all();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void aDisconnectClosesTheWindow(Jdk jdk) throws IOException, InterruptedException {
+    try (AgentJvm jvm = AgentJvm.demo(jdk)) {
+      try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), jvm.port())) {
+        OutputStream out = socket.getOutputStream();
+        out.write(("GET /debug/pprof/profile?seconds=30 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        String running = awaitEngine(jvm, line -> line.contains("async-profiler") && !line.contains("idle"));
+        assertTrue(running.contains("async-profiler"), running);
+      } // the client hangs up, 29 s early
+      long closedAt = System.nanoTime();
+      String idle = awaitEngine(jvm, line -> line.contains("idle"));
+      long ms = (System.nanoTime() - closedAt) / 1_000_000;
+      assertTrue(idle.contains("idle"), "still profiling after the client left: " + idle);
+      assertTrue(ms < 10_000, "window closed only after " + ms + " ms");
+
+      Http.Response next = Http.get(jvm.port(), "/debug/pprof/profile?seconds=1");
+      assertEquals("HTTP/1.1 200 OK", next.statusLine(), next::text);
+      ProfileView.parse(next.body()).assertGoConventions();
+    }
+  }
+
+  /** Polls the index page (at most 20 s) until its engine line matches; returns the last line. */
+  private static String awaitEngine(AgentJvm jvm, Predicate<String> wanted) throws InterruptedException {
+    String line = "";
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      String index = Http.get(jvm.port(), "/debug/pprof/").text();
+      int at = index.indexOf("CPU engine:");
+      line = at < 0 ? index : index.substring(at, index.indexOf("<br>", at));
+      if (wanted.test(line)) {
+        return line;
+      }
+      Thread.sleep(100);
+    }
+    return line;
+  }
+}
