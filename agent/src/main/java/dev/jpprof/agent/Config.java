@@ -24,8 +24,16 @@ public final class Config {
 
   private static Map<String, String> defaults() {
     Map<String, String> d = new LinkedHashMap<>();
-    d.put("host", "127.0.0.1"); // loopback only: a profiler port is not for the network
+    // "loopback" = 127.0.0.1 and, where the host has IPv6, [::1] (kubectl port-forward uses
+    // either). A profiler port is not for the network: anything else needs allowRemote + token.
+    d.put("host", "loopback");
     d.put("port", "6060"); // Go's conventional pprof port; 0 picks a free one
+    d.put("allowRemote", "false");
+    d.put("token", ""); // when set, every request needs "Authorization: Bearer <token>"
+    d.put("tokenFile", ""); // the token read from a file (first line), e.g. a mounted secret
+    d.put("maxRequests", "16"); // requests in flight at once; more get 503
+    d.put("maxSeconds", "600"); // longest profile window a request may ask for
+    d.put("idleTimeout", "60s"); // a connection with no request in flight for this long is closed
     d.put("cpu.event", "cpu"); // async-profiler event; falls back to itimer, then ctimer
     d.put("cpu.interval", "10ms"); // Go's fixed 100 Hz
     d.put("stack.depth", "128"); // Go's stack depth since 1.23
@@ -58,14 +66,23 @@ public final class Config {
   }
 
   private static Map<String, String> envSettings(Map<String, String> env) {
+    Map<String, String> byEnvName = new LinkedHashMap<>();
+    for (String key : DEFAULTS.keySet()) {
+      byEnvName.put(envName(key), key);
+    }
     Map<String, String> out = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : env.entrySet()) {
       if (e.getKey().startsWith("JPPROF_")) {
-        String key = e.getKey().substring("JPPROF_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
-        out.put(known(key, e.getKey()), e.getValue());
+        String key = byEnvName.get(e.getKey());
+        out.put(known(key == null ? e.getKey() : key, e.getKey()), e.getValue());
       }
     }
     return out;
+  }
+
+  /** {@code cpu.event} → {@code JPPROF_CPU_EVENT}, {@code allowRemote} → {@code JPPROF_ALLOWREMOTE}. */
+  static String envName(String key) {
+    return "JPPROF_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
   }
 
   private static Map<String, String> argSettings(String agentArgs) {
@@ -110,6 +127,22 @@ public final class Config {
     if (stackDepth() < 1 || stackDepth() > 2048) {
       throw bad("stack.depth", "must be 1..2048");
     }
+    if (maxRequests() < 1) {
+      throw bad("maxRequests", "must be at least 1");
+    }
+    if (maxSeconds() < 1) {
+      throw bad("maxSeconds", "must be at least 1");
+    }
+    if (idleTimeoutNanos() <= 0) {
+      throw bad("idleTimeout", "must be positive");
+    }
+    String allow = values.get("allowRemote");
+    if (!allow.equals("true") && !allow.equals("false")) {
+      throw bad("allowRemote", "must be true or false");
+    }
+    if (!values.get("token").isEmpty() && !values.get("tokenFile").isEmpty()) {
+      throw bad("tokenFile", "set token or tokenFile, not both");
+    }
     if (!cpuEvent().matches("[A-Za-z0-9_.:$-]+")) {
       throw bad("cpu.event", "must be an async-profiler event name such as cpu, itimer or ctimer");
     }
@@ -135,9 +168,49 @@ public final class Config {
     return intValue("stack.depth");
   }
 
-  /** The effective value of every key, in documentation order, for the index page. */
+  public boolean allowRemote() {
+    return values.get("allowRemote").equals("true");
+  }
+
+  /**
+   * The bearer token every request must carry, or "" for none. Read from {@code tokenFile}
+   * (its first line) when that is set, so the secret need not appear on the command line.
+   */
+  public String token() throws java.io.IOException {
+    String file = values.get("tokenFile");
+    if (file.isEmpty()) {
+      return values.get("token");
+    }
+    java.util.List<String> lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of(file));
+    String token = lines.isEmpty() ? "" : lines.get(0).trim();
+    if (token.isEmpty()) {
+      throw new IllegalArgumentException("tokenFile " + file + " is empty");
+    }
+    return token;
+  }
+
+  public int maxRequests() {
+    return intValue("maxRequests");
+  }
+
+  public int maxSeconds() {
+    return intValue("maxSeconds");
+  }
+
+  public long idleTimeoutNanos() {
+    return Durations.parseNanos("idleTimeout", values.get("idleTimeout"));
+  }
+
+  /**
+   * The effective value of every key, in documentation order, for the index page; the token
+   * itself is never shown.
+   */
   public Map<String, String> effective() {
-    return values;
+    Map<String, String> shown = new LinkedHashMap<>(values);
+    if (!shown.get("token").isEmpty()) {
+      shown.put("token", "(set)");
+    }
+    return Collections.unmodifiableMap(shown);
   }
 
   private int intValue(String key) {

@@ -16,7 +16,11 @@ class ConfigTest {
   @Test
   void defaults() {
     Config c = parse(null, new Properties(), Map.of());
-    assertEquals("127.0.0.1", c.host());
+    assertEquals("loopback", c.host());
+    assertEquals(false, c.allowRemote());
+    assertEquals(16, c.maxRequests());
+    assertEquals(600, c.maxSeconds());
+    assertEquals(60_000_000_000L, c.idleTimeoutNanos());
     assertEquals(6060, c.port());
     assertEquals("cpu", c.cpuEvent());
     assertEquals(10_000_000L, c.cpuIntervalNanos());
@@ -32,6 +36,26 @@ class ConfigTest {
     assertEquals(3, c.port());
     assertEquals(6, c.stackDepth());
     assertEquals("::1", c.host());
+  }
+
+  @Test
+  void camelCaseKeysFromTheEnvironment() throws Exception {
+    Config c = parse(null, Map.of(), Map.of("JPPROF_ALLOWREMOTE", "true", "JPPROF_MAXSECONDS", "60"));
+    assertTrue(c.allowRemote());
+    assertEquals(60, c.maxSeconds());
+  }
+
+  @Test
+  void theTokenIsNeverShown(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    Config c = parse("token=s3cret", Map.of(), Map.of());
+    assertEquals("s3cret", c.token());
+    assertEquals("(set)", c.effective().get("token"));
+    assertTrue(!c.effective().toString().contains("s3cret"));
+    java.nio.file.Path file = dir.resolve("token");
+    java.nio.file.Files.writeString(file, "from-file\n");
+    assertEquals("from-file", parse("tokenFile=" + file, Map.of(), Map.of()).token());
+    assertMessage("not both", () -> parse("token=a,tokenFile=" + file, Map.of(), Map.of()));
+    assertMessage("\"yes\" for configuration key \"allowRemote\"", () -> parse("allowRemote=yes", Map.of(), Map.of()));
   }
 
   @Test

@@ -20,15 +20,22 @@ final class CpuProfileEndpoint implements Endpoint {
 
   private final CpuProfiler cpu;
   private final Executor workers;
+  private final long maxSeconds;
 
-  CpuProfileEndpoint(CpuProfiler cpu, Executor workers) {
+  CpuProfileEndpoint(CpuProfiler cpu, Executor workers, long maxSeconds) {
     this.cpu = cpu;
     this.workers = workers;
+    this.maxSeconds = maxSeconds;
   }
 
   @Override
   public void serve(Exchange exchange) {
-    long seconds = seconds(exchange.param("seconds"));
+    long asked = seconds(exchange.param("seconds"));
+    if (asked > maxSeconds && asked != DEFAULT_SECONDS) {
+      exchange.respond(Responses.secondsOverLimit(maxSeconds));
+      return;
+    }
+    long seconds = Math.min(asked, maxSeconds); // Go's default of 30 s, if the limit allows it
     workers.execute(() -> open(exchange, seconds));
   }
 

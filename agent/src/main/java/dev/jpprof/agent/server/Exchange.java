@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -20,6 +21,8 @@ final class Exchange {
   final QueryStringDecoder uri;
   private final Consumer<FullHttpResponse> sink;
   private final AtomicBoolean answered = new AtomicBoolean();
+  private final List<Runnable> closeHooks = new ArrayList<>(2); // guarded by this
+  private boolean closed; // guarded by this
 
   Exchange(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri,
       Consumer<FullHttpResponse> sink) {
@@ -49,9 +52,35 @@ final class Exchange {
     return ctx.channel().isActive();
   }
 
-  /** Runs {@code action} when the connection closes (at once if it already has). */
+  /**
+   * Runs {@code action} if the connection closes before this exchange is answered (at once if it
+   * already has). Hooks live with the exchange, not the channel, so a long keep-alive
+   * connection does not collect one listener per request.
+   */
   void onClose(Runnable action) {
-    ctx.channel().closeFuture().addListener(f -> action.run());
+    synchronized (this) {
+      if (!closed) {
+        closeHooks.add(action);
+        return;
+      }
+    }
+    action.run();
+  }
+
+  /** Called by the handler when the connection closes while this exchange is open. */
+  void closed() {
+    List<Runnable> hooks;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      hooks = new ArrayList<>(closeHooks);
+      closeHooks.clear();
+    }
+    for (Runnable hook : hooks) {
+      hook.run();
+    }
   }
 
   /** Sends the response; safe from any thread, only the first call counts. */

@@ -23,11 +23,13 @@ final class NamedProfileEndpoint implements Endpoint {
   private final String name;
   private final ProfileSource source;
   private final Executor workers;
+  private final long maxSeconds;
 
-  NamedProfileEndpoint(String name, ProfileSource source, Executor workers) {
+  NamedProfileEndpoint(String name, ProfileSource source, Executor workers, long maxSeconds) {
     this.name = name;
     this.source = source;
     this.workers = workers;
+    this.maxSeconds = maxSeconds;
   }
 
   long count() {
@@ -82,6 +84,10 @@ final class NamedProfileEndpoint implements Endpoint {
     if (!SUPPORTS_DELTA.contains(name)) {
       ex.respond(Responses.error(HttpResponseStatus.BAD_REQUEST,
           "\"seconds\" parameter is not supported for this profile type"));
+      return;
+    }
+    if (seconds > maxSeconds) {
+      ex.respond(Responses.secondsOverLimit(maxSeconds));
       return;
     }
     if (atoi(ex.param("debug")) != 0) {

@@ -11,6 +11,9 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
 import java.util.ArrayDeque;
 import java.util.Date;
 
@@ -24,17 +27,21 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final int MAX_WAITING = 16;
 
   private final Routes routes;
+  private final Access access;
+  private final InFlight inFlight;
   private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
-  private boolean busy;
+  private Exchange current; // the request being answered, null between requests
 
-  PprofHandler(Routes routes) {
+  PprofHandler(Routes routes, Access access, InFlight inFlight) {
     super(false); // requests are released when answered, which may be later
     this.routes = routes;
+    this.access = access;
+    this.inFlight = inFlight;
   }
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-    if (!busy) {
+    if (current == null) {
       handle(ctx, request);
     } else if (waiting.size() < MAX_WAITING) {
       waiting.add(request);
@@ -46,6 +53,9 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (current != null) {
+      current.closed(); // ends a profile window the client no longer waits for
+    }
     FullHttpRequest r;
     while ((r = waiting.poll()) != null) {
       r.release();
@@ -54,15 +64,36 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof IdleStateEvent && current == null) {
+      ctx.close(); // idle between requests; a request in flight (a profile) is never cut
+    } else {
+      ctx.fireUserEventTriggered(event);
+    }
+  }
+
+  @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     ctx.close(); // a reset connection or a broken decoder: nothing to answer
   }
 
   private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
-    busy = true;
     QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-    Exchange exchange = new Exchange(ctx, request, uri, r -> complete(ctx, request, r));
+    boolean admitted = inFlight.enter();
+    Runnable leave = admitted ? once(inFlight::leave) : () -> {};
+    Exchange exchange = new Exchange(ctx, request, uri, r -> {
+      leave.run();
+      complete(ctx, request, r);
+    });
+    exchange.onClose(leave);
+    current = exchange;
     try {
+      if (!admitted) {
+        exchange.respond(Responses.error(HttpResponseStatus.SERVICE_UNAVAILABLE,
+            "Service Unavailable: " + inFlight.max() + " requests are in flight already"
+                + " (maxRequests); try again later"));
+        return;
+      }
       route(exchange);
     } catch (Throwable t) {
       AgentLog.failure("request", t);
@@ -72,9 +103,18 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   private void route(Exchange ex) {
-    String path = ex.request.decoderResult().isSuccess() ? decodedPath(ex.uri) : null;
+    if (!ex.request.decoderResult().isSuccess()) {
+      ex.respond(decoderError(ex.request.decoderResult().cause()));
+      return;
+    }
+    String path = decodedPath(ex.uri);
     if (path == null) {
       ex.respond(Responses.badRequest());
+      return;
+    }
+    FullHttpResponse refused = access.check(ex.request);
+    if (refused != null) {
+      ex.respond(refused);
       return;
     }
     String clean = Paths.clean(path);
@@ -102,6 +142,26 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     endpoint.serve(ex);
+  }
+
+  /** Go's server-level answers to requests it cannot read: a line or headers over the limits. */
+  private static FullHttpResponse decoderError(Throwable cause) {
+    if (cause instanceof TooLongHttpLineException) {
+      return Responses.serverError(HttpResponseStatus.REQUEST_URI_TOO_LONG, null);
+    }
+    if (cause instanceof TooLongHttpHeaderException) {
+      return Responses.serverError(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, null);
+    }
+    return Responses.badRequest();
+  }
+
+  private static Runnable once(Runnable action) {
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    return () -> {
+      if (done.compareAndSet(false, true)) {
+        action.run();
+      }
+    };
   }
 
   /** The %-decoded path, or null when it cannot be decoded (a bad escape). */
@@ -139,7 +199,7 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         f.channel().close();
         return;
       }
-      busy = false;
+      current = null;
       FullHttpRequest next = waiting.poll();
       if (next != null) {
         handle(ctx, next);

@@ -1,26 +1,42 @@
 package dev.jpprof.agent.server;
 
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
 
-/** The pipeline of one connection: HTTP/1.1 codec, whole requests, then pprof's routing. */
-final class PprofInitializer extends ChannelInitializer<SocketChannel> {
-  /** /symbol bodies are short lists of counters; nothing else takes a body. */
-  private static final int MAX_BODY = 64 * 1024;
+/**
+ * The pipeline of one connection: an idle timer, the HTTP/1.1 codec with Go-like size limits,
+ * whole requests, then pprof's routing.
+ */
+final class PprofInitializer extends ChannelInitializer<Channel> {
+  /** Request line limit; longer gets 414. */
+  static final int MAX_LINE = 8192;
+  /** All headers together; more gets 431. */
+  static final int MAX_HEADERS = 16384;
+  /** /symbol bodies are short lists of counters; nothing else takes a body. Larger gets 413. */
+  static final int MAX_BODY = 64 * 1024;
 
   private final Routes routes;
+  private final Access access;
+  private final InFlight inFlight;
+  private final long idleNanos;
 
-  PprofInitializer(Routes routes) {
+  PprofInitializer(Routes routes, Access access, InFlight inFlight, long idleNanos) {
     this.routes = routes;
+    this.access = access;
+    this.inFlight = inFlight;
+    this.idleNanos = idleNanos;
   }
 
   @Override
-  protected void initChannel(SocketChannel ch) {
+  protected void initChannel(Channel ch) {
     ch.pipeline()
-        .addLast(new HttpServerCodec(4096, 8192, 8192))
+        .addLast(new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS))
+        .addLast(new HttpServerCodec(MAX_LINE, MAX_HEADERS, 8192))
         .addLast(new HttpObjectAggregator(MAX_BODY))
-        .addLast(new PprofHandler(routes));
+        .addLast(new PprofHandler(routes, access, inFlight));
   }
 }

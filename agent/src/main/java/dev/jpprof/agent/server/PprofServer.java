@@ -10,6 +10,10 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,7 +33,7 @@ public final class PprofServer {
   private final Map<String, ProfileSource> profiles;
   private EventLoopGroup group;
   private ExecutorService workers;
-  private Channel channel;
+  private final List<Channel> channels = new ArrayList<>();
 
   /** @param profiles the named profiles (heap, goroutine, ...) by the name they are served at */
   public PprofServer(Config config, CpuProfiler cpu, Map<String, ProfileSource> profiles) {
@@ -38,8 +42,23 @@ public final class PprofServer {
     this.profiles = Map.copyOf(profiles);
   }
 
-  /** Binds the configured address and returns the address bound (the real port for port=0). */
-  public synchronized InetSocketAddress start() throws InterruptedException {
+  /**
+   * Binds the configured addresses and returns the first one bound (with the real port when
+   * port=0). Refuses, with a message saying what to set, to bind a non-loopback address unless
+   * allowRemote=true and a token are configured.
+   */
+  public synchronized InetSocketAddress start() throws Exception {
+    String token = config.token();
+    List<InetAddress> addresses = addresses(config.host());
+    boolean loopback = addresses.stream().allMatch(InetAddress::isLoopbackAddress);
+    if (!loopback && !config.allowRemote()) {
+      throw new IllegalArgumentException("host " + config.host() + " is not a loopback address;"
+          + " to serve it set allowRemote=true and a token (token= or tokenFile=)");
+    }
+    if (!loopback && token.isEmpty()) {
+      throw new IllegalArgumentException("allowRemote=true needs a token (token= or tokenFile=):"
+          + " refusing to serve " + config.host() + " without one");
+    }
     QuietNettyLogging.install();
     group = new MultiThreadIoEventLoopGroup(
         1, new DefaultThreadFactory("jpprof-http", true), NioIoHandler.newFactory());
@@ -48,25 +67,44 @@ public final class PprofServer {
     pool.allowCoreThreadTimeOut(true);
     workers = pool;
     try {
-      channel = new ServerBootstrap()
+      ServerBootstrap bootstrap = new ServerBootstrap()
           .group(group)
           .channel(NioServerSocketChannel.class)
-          .childHandler(new PprofInitializer(routes()))
-          .bind(config.host(), config.port())
-          .sync()
-          .channel();
-      return (InetSocketAddress) channel.localAddress();
-    } catch (InterruptedException | RuntimeException e) {
+          .childHandler(new PprofInitializer(routes(), new Access(token, loopback),
+              new InFlight(config.maxRequests()), config.idleTimeoutNanos()));
+      Channel first = bootstrap.bind(addresses.get(0), config.port()).sync().channel();
+      channels.add(first);
+      int port = ((InetSocketAddress) first.localAddress()).getPort();
+      for (InetAddress extra : addresses.subList(1, addresses.size())) {
+        try {
+          channels.add(bootstrap.bind(extra, port).sync().channel());
+        } catch (Exception e) {
+          // [::1] where the host has no IPv6: 127.0.0.1 alone is the loopback there.
+        }
+      }
+      return (InetSocketAddress) first.localAddress();
+    } catch (Exception e) {
       stop();
       throw e;
     }
   }
 
+  /** "loopback" is 127.0.0.1 and [::1]; anything else is one address or name. */
+  static List<InetAddress> addresses(String host) throws UnknownHostException {
+    if (host.equals("loopback")) {
+      return List.of(InetAddress.getByAddress("127.0.0.1", new byte[] {127, 0, 0, 1}),
+          InetAddress.getByAddress("::1", new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}));
+    }
+    String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    return List.of(InetAddress.getByName(bare));
+  }
+
   /** Closes the port and ends the agent's threads. */
   public synchronized void stop() {
-    if (channel != null) {
-      channel.close().awaitUninterruptibly();
+    for (Channel c : channels) {
+      c.close().awaitUninterruptibly();
     }
+    channels.clear();
     if (group != null) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
@@ -78,9 +116,9 @@ public final class PprofServer {
   private Routes routes() {
     Map<String, Endpoint> endpoints = new LinkedHashMap<>();
     endpoints.put("cmdline", new Cmdline());
-    endpoints.put("profile", new CpuProfileEndpoint(cpu, workers));
+    endpoints.put("profile", new CpuProfileEndpoint(cpu, workers, config.maxSeconds()));
     endpoints.put("symbol", new Symbol());
-    profiles.forEach((name, source) -> endpoints.put(name, new NamedProfileEndpoint(name, source, workers)));
+    profiles.forEach((name, source) -> endpoints.put(name, new NamedProfileEndpoint(name, source, workers, config.maxSeconds())));
     return new Routes(endpoints, cpu::describe, config.effective());
   }
 

@@ -50,7 +50,17 @@ final class Responses {
    * newline, then it closes the connection.
    */
   static FullHttpResponse badRequest() {
-    FullHttpResponse r = of(HttpResponseStatus.BAD_REQUEST, TEXT, utf8("400 Bad Request"));
+    return serverError(HttpResponseStatus.BAD_REQUEST, null);
+  }
+
+  /**
+   * An error written by Go's HTTP server rather than a handler ({@code 431 Request Header Fields
+   * Too Large}, {@code 400 Bad Request: missing required Host header}): status text, an optional
+   * detail, no newline, and the connection closes.
+   */
+  static FullHttpResponse serverError(HttpResponseStatus status, String detail) {
+    String text = status.code() + " " + status.reasonPhrase() + (detail == null ? "" : ": " + detail);
+    FullHttpResponse r = of(status, TEXT, utf8(text));
     r.headers().set("Connection", "close");
     return r;
   }
@@ -58,6 +68,12 @@ final class Responses {
   /** Whether the response says the connection ends after it. */
   static boolean closes(FullHttpResponse response) {
     return "close".equalsIgnoreCase(response.headers().get("Connection"));
+  }
+
+  /** A window longer than the agent allows (Go has no limit; a production agent needs one). */
+  static FullHttpResponse secondsOverLimit(long maxSeconds) {
+    return error(HttpResponseStatus.BAD_REQUEST,
+        "\"seconds\" must not exceed " + maxSeconds + " (the agent's maxSeconds)");
   }
 
   /** Go's 405 under its GET-only routes (Go 1.23+). */

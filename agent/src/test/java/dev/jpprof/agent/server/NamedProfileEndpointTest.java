@@ -62,13 +62,13 @@ class NamedProfileEndpointTest {
   private EmbeddedChannel channel() {
     Map<String, Endpoint> endpoints = new TreeMap<>();
     for (String name : new String[] {"heap", "allocs", "custom"}) {
-      endpoints.put(name, new NamedProfileEndpoint(name, source, Runnable::run));
+      endpoints.put(name, new NamedProfileEndpoint(name, source, Runnable::run, 600));
     }
-    return new EmbeddedChannel(new PprofHandler(new Routes(endpoints, () -> "e", Map.of())));
+    return new EmbeddedChannel(new PprofHandler(new Routes(endpoints, () -> "e", Map.of()), Access.loopbackOnly(), new InFlight(16)));
   }
 
   private static FullHttpResponse get(EmbeddedChannel ch, String uri) {
-    ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri));
+    ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_0, HttpMethod.GET, uri));
     ch.runPendingTasks();
     return ch.readOutbound();
   }
@@ -90,6 +90,12 @@ class NamedProfileEndpointTest {
       assertGoError(get(channel(), "/debug/pprof/heap?seconds=" + s), 400,
           "invalid value for \"seconds\" - must be a positive integer");
     }
+  }
+
+  @Test
+  void secondsOverTheLimitAre400() {
+    assertGoError(get(channel(), "/debug/pprof/heap?seconds=601"), 400,
+        "\"seconds\" must not exceed 600 (the agent's maxSeconds)");
   }
 
   @Test
@@ -138,7 +144,7 @@ class NamedProfileEndpointTest {
   @Test
   void deltaIsTheDifferenceOverTheWindow() throws Exception {
     EmbeddedChannel ch = channel();
-    ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
+    ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_0, HttpMethod.GET,
         "/debug/pprof/heap?seconds=2"));
     ch.runPendingTasks();
     assertNull(ch.readOutbound(), "nothing before the window ends");
@@ -170,8 +176,9 @@ class NamedProfileEndpointTest {
       }
     };
     EmbeddedChannel ch = new EmbeddedChannel(new PprofHandler(new Routes(
-        Map.of("goroutine", new NamedProfileEndpoint("goroutine", still, Runnable::run)), () -> "e", Map.of())));
-    ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
+        Map.of("goroutine", new NamedProfileEndpoint("goroutine", still, Runnable::run, 600)), () -> "e", Map.of()),
+        Access.loopbackOnly(), new InFlight(16)));
+    ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_0, HttpMethod.GET,
         "/debug/pprof/goroutine?seconds=1"));
     ch.runPendingTasks();
     ch.advanceTimeBy(1, TimeUnit.SECONDS);

@@ -21,18 +21,23 @@ import org.junit.jupiter.api.Test;
 /** Routing, status codes and headers as Go's ServeMux + net/http/pprof, on an EmbeddedChannel. */
 class PprofHandlerTest {
   private final List<Exchange> slow = new ArrayList<>();
+  private Access access = Access.loopbackOnly();
+  private InFlight inFlight = new InFlight(16);
 
   private EmbeddedChannel channel() {
     Map<String, Endpoint> endpoints = new TreeMap<>();
     endpoints.put("cmdline", new Cmdline());
     endpoints.put("symbol", new Symbol());
     endpoints.put("slow", slow::add); // answers only when the test says so
-    return new EmbeddedChannel(new PprofHandler(new Routes(endpoints, () -> "test engine", Map.of("port", "0"))));
+    return new EmbeddedChannel(new PprofHandler(
+        new Routes(endpoints, () -> "test engine", Map.of("port", "0")), access, inFlight));
   }
 
   private static FullHttpRequest request(HttpMethod method, String uri, String body) {
-    return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri,
+    FullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri,
         Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+    r.headers().set("Host", "127.0.0.1:6060");
+    return r;
   }
 
   private static FullHttpResponse get(EmbeddedChannel ch, HttpMethod method, String uri) {

@@ -1,0 +1,134 @@
+package dev.jpprof.agent.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole pipeline (PprofInitializer) fed raw bytes: access rules, size limits, the in-flight
+ * limit and the idle timeout, each as a client on the wire sees it.
+ */
+class WireLimitsTest {
+  private final List<Exchange> slow = new ArrayList<>();
+  private final InFlight inFlight = new InFlight(2);
+
+  private EmbeddedChannel channel(Access access) {
+    Map<String, Endpoint> endpoints = new TreeMap<>();
+    endpoints.put("symbol", new Symbol());
+    endpoints.put("slow", slow::add);
+    Routes routes = new Routes(endpoints, () -> "e", Map.of());
+    return new EmbeddedChannel(new PprofInitializer(routes, access, inFlight, TimeUnit.SECONDS.toNanos(60)));
+  }
+
+  private static String exchange(EmbeddedChannel ch, String raw) {
+    ch.writeInbound(Unpooled.copiedBuffer(raw, StandardCharsets.ISO_8859_1));
+    ch.runPendingTasks();
+    StringBuilder out = new StringBuilder();
+    ByteBuf b;
+    while ((b = ch.readOutbound()) != null) {
+      out.append(b.toString(StandardCharsets.ISO_8859_1));
+      b.release();
+    }
+    return out.toString();
+  }
+
+  private static String get(String target, String... headers) {
+    return "GET " + target + " HTTP/1.1\r\n" + String.join("", headers) + "\r\n";
+  }
+
+  @Test
+  void foreignHostIsForbidden() {
+    String r = exchange(channel(Access.loopbackOnly()), get("/debug/pprof/symbol", "Host: evil.example\r\n"));
+    assertTrue(r.startsWith("HTTP/1.1 403 Forbidden\r\n"), r);
+    assertTrue(r.contains("X-Go-Pprof: 1"), r);
+    for (String host : new String[] {"localhost:6060", "127.0.0.1", "[::1]:6060", "LOCALHOST"}) {
+      String ok = exchange(channel(Access.loopbackOnly()), get("/debug/pprof/symbol", "Host: " + host + "\r\n"));
+      assertTrue(ok.startsWith("HTTP/1.1 200 OK\r\n"), host + ": " + ok);
+    }
+  }
+
+  @Test
+  void http11WithoutHostIsGos400() {
+    String r = exchange(channel(Access.loopbackOnly()), get("/debug/pprof/symbol"));
+    assertTrue(r.startsWith("HTTP/1.1 400 Bad Request\r\n"), r);
+    assertTrue(r.endsWith("\r\n\r\n400 Bad Request: missing required Host header"), r);
+    String old = exchange(channel(Access.loopbackOnly()), "GET /debug/pprof/symbol HTTP/1.0\r\n\r\n");
+    assertTrue(old.startsWith("HTTP/1.1 200 OK\r\n"), "HTTP/1.0 needs no Host: " + old);
+  }
+
+  @Test
+  void tokenIsRequiredWhenConfigured() {
+    Access access = new Access("s3cret", false);
+    String none = exchange(channel(access), get("/debug/pprof/symbol", "Host: pod:6060\r\n"));
+    assertTrue(none.startsWith("HTTP/1.1 401 Unauthorized\r\n"), none);
+    assertTrue(none.contains("WWW-Authenticate: Bearer realm=\"jpprof\""), none);
+    assertFalse(none.contains("num_symbols"), none);
+    String wrong = exchange(channel(access),
+        get("/debug/pprof/symbol", "Host: pod\r\n", "Authorization: Bearer s3cre\r\n"));
+    assertTrue(wrong.startsWith("HTTP/1.1 401"), wrong);
+    String right = exchange(channel(access),
+        get("/debug/pprof/symbol", "Host: pod\r\n", "Authorization: Bearer s3cret\r\n"));
+    assertTrue(right.startsWith("HTTP/1.1 200 OK\r\n"), right);
+  }
+
+  @Test
+  void longRequestLineIs414AndHugeHeadersAre431() {
+    String longTarget = "/debug/pprof/symbol?" + "x".repeat(PprofInitializer.MAX_LINE);
+    String r = exchange(channel(Access.loopbackOnly()), get(longTarget, "Host: localhost\r\n"));
+    assertTrue(r.startsWith("HTTP/1.1 414 Request-URI Too Long\r\n"), r);
+    String big = "X-Big: " + "y".repeat(PprofInitializer.MAX_HEADERS) + "\r\n";
+    String h = exchange(channel(Access.loopbackOnly()), get("/debug/pprof/symbol", "Host: localhost\r\n", big));
+    assertTrue(h.startsWith("HTTP/1.1 431 Request Header Fields Too Large\r\n"), h);
+  }
+
+  @Test
+  void bigBodyIs413() {
+    String body = "1+".repeat(PprofInitializer.MAX_BODY);
+    String r = exchange(channel(Access.loopbackOnly()), "POST /debug/pprof/symbol HTTP/1.1\r\nHost: localhost\r\n"
+        + "Content-Length: " + body.length() + "\r\n\r\n" + body);
+    assertTrue(r.startsWith("HTTP/1.1 413 Request Entity Too Large\r\n"), r);
+  }
+
+  @Test
+  void requestsBeyondTheLimitGet503AndSlotsComeBack() {
+    EmbeddedChannel a = channel(Access.loopbackOnly());
+    EmbeddedChannel b = channel(Access.loopbackOnly());
+    assertEquals("", exchange(a, get("/debug/pprof/slow", "Host: localhost\r\n")));
+    assertEquals("", exchange(b, get("/debug/pprof/slow", "Host: localhost\r\n")));
+    String third = exchange(channel(Access.loopbackOnly()), get("/debug/pprof/symbol", "Host: localhost\r\n"));
+    assertTrue(third.startsWith("HTTP/1.1 503 Service Unavailable\r\n"), third);
+    slow.get(0).respond(Responses.ok(Responses.TEXT, Responses.utf8("done\n")));
+    a.runPendingTasks();
+    b.close(); // a client that leaves frees its slot too
+    assertEquals(0, inFlight.current());
+    String fourth = exchange(channel(Access.loopbackOnly()), get("/debug/pprof/symbol", "Host: localhost\r\n"));
+    assertTrue(fourth.startsWith("HTTP/1.1 200 OK\r\n"), fourth);
+  }
+
+  @Test
+  void idleConnectionsCloseButNotDuringAProfile() throws Exception {
+    EmbeddedChannel idle = new EmbeddedChannel(new PprofInitializer(
+        new Routes(Map.of("slow", slow::add), () -> "e", Map.of()), Access.loopbackOnly(), inFlight,
+        TimeUnit.MILLISECONDS.toNanos(50)));
+    EmbeddedChannel waiting = new EmbeddedChannel(new PprofInitializer(
+        new Routes(Map.of("slow", slow::add), () -> "e", Map.of()), Access.loopbackOnly(), inFlight,
+        TimeUnit.MILLISECONDS.toNanos(50)));
+    exchange(waiting, get("/debug/pprof/slow", "Host: localhost\r\n"));
+    Thread.sleep(120); // IdleStateHandler reads the real clock
+    idle.runPendingTasks();
+    waiting.runPendingTasks();
+    assertFalse(idle.isOpen(), "an idle connection is closed");
+    assertTrue(waiting.isOpen(), "a connection waiting for its profile stays open");
+  }
+}
