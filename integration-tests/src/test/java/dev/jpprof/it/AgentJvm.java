@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
 public final class AgentJvm implements AutoCloseable {
   /** The one line the agent prints at start. */
   public static final Pattern SERVING =
-      Pattern.compile("jpprof: serving http://127\\.0\\.0\\.1:(\\d+)/debug/pprof/");
+      Pattern.compile("jpprof: serving http://(?:127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::\\]):(\\d+)/debug/pprof/");
 
   public static final String DEMO = "dev.jpprof.demo.Demo";
 
@@ -84,6 +84,18 @@ public final class AgentJvm implements AutoCloseable {
    * -javaagent:<profiler.jar>=<agentArgs>} and waits for the serving line.
    */
   public static AgentJvm start(Jdk jdk, String agentArgs, String mainClass, String... args) {
+    AgentJvm jvm = launch(jdk, agentArgs, mainClass, args);
+    try {
+      jvm.awaitServing();
+    } catch (RuntimeException | Error e) {
+      jvm.close();
+      throw e;
+    }
+    return jvm;
+  }
+
+  /** Starts the child like {@link #start} but returns at once, without waiting for the agent. */
+  public static AgentJvm launch(Jdk jdk, String agentArgs, String mainClass, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(jdk.java().toString());
     cmd.addAll(jdk.agentFlags());
@@ -98,19 +110,25 @@ public final class AgentJvm implements AutoCloseable {
     cmd.add(demoClasses().toString());
     cmd.add(mainClass);
     cmd.addAll(Arrays.asList(args));
-    AgentJvm jvm;
     try {
-      jvm = new AgentJvm(jdk, cmd);
+      return new AgentJvm(jdk, cmd);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + cmd, e);
     }
-    try {
-      jvm.awaitServing();
-    } catch (RuntimeException | Error e) {
-      jvm.close();
-      throw e;
+  }
+
+  /**
+   * Waits for the agent's first stderr line and returns it when it says the agent did not
+   * start; fails when the agent serves instead.
+   */
+  public String awaitRefusal() throws InterruptedException {
+    if (!serving.await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError(jdk + ": the agent said nothing within " + START_TIMEOUT + "; " + describe());
     }
-    return jvm;
+    if (agentError == null) {
+      throw new AssertionError(jdk + ": the agent serves, but should have refused; " + describe());
+    }
+    return agentError;
   }
 
   /** {@code agent/target/profiler.jar}, from surefire's {@code jpprof.agentJar}. */

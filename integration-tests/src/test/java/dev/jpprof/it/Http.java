@@ -38,11 +38,25 @@ public final class Http {
    */
   public static Response request(
       int port, String method, String target, byte[] body, Duration timeout) {
+    return request(port, method, target, Map.of(), body, timeout);
+  }
+
+  /** A request with extra headers; a {@code Host} among them replaces the default one. */
+  public static Response request(
+      int port, String method, String target, Map<String, String> headers, byte[] body) {
+    return request(port, method, target, headers, body, Duration.ofSeconds(60));
+  }
+
+  private static Response request(int port, String method, String target,
+      Map<String, String> headers, byte[] body, Duration timeout) {
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
       socket.setSoTimeout((int) timeout.toMillis());
       StringBuilder head = new StringBuilder();
       head.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
-      head.append("Host: 127.0.0.1:").append(port).append("\r\n");
+      if (!headers.containsKey("Host")) {
+        head.append("Host: 127.0.0.1:").append(port).append("\r\n");
+      }
+      headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
       head.append("User-Agent: jpprof-it\r\n");
       head.append("Connection: close\r\n");
       if (body != null) {

@@ -124,6 +124,11 @@ public final class PprofServer {
 
   /** The index URL of a bound address, e.g. http://127.0.0.1:6060/debug/pprof/. */
   public static String baseUrl(InetSocketAddress address) {
+    if (address.getAddress().isAnyLocalAddress()) {
+      // Java reports 0.0.0.0 as the dual-stack [::]; say what was configured.
+      return "http://" + (address.getAddress() instanceof Inet6Address ? "[::]" : "0.0.0.0") + ":"
+          + address.getPort() + "/debug/pprof/";
+    }
     String host = address.getAddress().getHostAddress();
     if (address.getAddress() instanceof Inet6Address) {
       int zone = host.indexOf('%');
