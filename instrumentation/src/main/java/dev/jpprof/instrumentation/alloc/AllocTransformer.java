@@ -1,0 +1,97 @@
+package dev.jpprof.instrumentation.alloc;
+
+import dev.jpprof.bootstrap.AllocHook;
+import java.lang.instrument.Instrumentation;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.utility.JavaModule;
+
+/**
+ * Installs the allocation rewriting with Byte Buddy's agent builder: classes loaded later are
+ * rewritten as they load, classes already loaded are retransformed. A class that fails is left
+ * unchanged and counted; nothing is printed.
+ */
+final class AllocTransformer extends AgentBuilder.Listener.Adapter
+    implements AgentBuilder.RedefinitionStrategy.Listener {
+  private final AtomicLong transformed = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private Instrumentation inst;
+  private ResettableClassFileTransformer transformer;
+
+  private AllocTransformer() {}
+
+  static AllocTransformer install(Instrumentation inst, ObjectSizes sizes,
+      AllocRecorder recorder, long rate) {
+    AllocHook.setArrayLayout(sizes.arrayBase, sizes.arrayShift, sizes.alignment);
+    recorder.start();
+    AllocTransformer t = new AllocTransformer();
+    t.inst = inst;
+    AllocTargets targets = new AllocTargets();
+    AllocRewriter rewriter = new AllocRewriter(sizes);
+    t.transformer = new AgentBuilder.Default()
+        .disableClassFormatChanges()
+        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+        .with(AgentBuilder.RedefinitionStrategy.Listener.BatchReallocator.splitting())
+        .with((AgentBuilder.RedefinitionStrategy.Listener) t)
+        .with((AgentBuilder.Listener) t)
+        .with(AgentBuilder.DescriptionStrategy.Default.POOL_FIRST)
+        .assureReadEdgeTo(inst, AllocHook.class)
+        .ignore((type, loader, module, redefined, domain) -> !targets.matches(type, loader,
+            module, redefined, domain))
+        .type(targets)
+        .transform((builder, type, loader, module, domain) -> builder.visit(rewriter))
+        .installOn(inst);
+    // Only now: every site that can call the hooks is in place, and Go re-seeds here too.
+    AllocHook.setRate(rate);
+    return t;
+  }
+
+  long transformed() {
+    return transformed.get();
+  }
+
+  long failed() {
+    return failed.get();
+  }
+
+  void close() {
+    AllocHook.setRate(0);
+    transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+  }
+
+  @Override
+  public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module,
+      boolean loaded, DynamicType dynamicType) {
+    transformed.incrementAndGet();
+  }
+
+  @Override
+  public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded,
+      Throwable error) {
+    failed.incrementAndGet();
+  }
+
+  @Override
+  public void onBatch(int index, List<Class<?>> batch, List<Class<?>> types) {}
+
+  @Override
+  public Iterable<? extends List<Class<?>>> onError(int index, List<Class<?>> batch,
+      Throwable error, List<Class<?>> types) {
+    // The splitting listener retries larger batches in halves; a single class that still
+    // fails to retransform keeps its original code.
+    if (batch.size() == 1) {
+      failed.incrementAndGet();
+    }
+    return Collections.emptyList();
+  }
+
+  @Override
+  public void onComplete(int amount, List<Class<?>> types,
+      Map<List<Class<?>>, Throwable> failures) {}
+}
