@@ -13,7 +13,7 @@ import java.util.Map;
 public final class ChildMain {
   private ChildMain() {}
 
-  /** {@code scenario}, {@code ea}, {@code mixed} or {@code noop}. */
+  /** {@code scenario}, {@code ea}, {@code small}, {@code mixed} or {@code noop}. */
   public static void main(String[] args) throws Exception {
     switch (args[0]) {
       case "scenario":
@@ -21,6 +21,9 @@ public final class ChildMain {
         break;
       case "ea":
         measure("ea", ChildMain::eaLoop, 2_000_000);
+        break;
+      case "small":
+        measure("small", ChildMain::small, 1_000_000);
         break;
       case "mixed":
         measure("mixed", ChildMain::mixed, 20_000);
@@ -69,7 +72,17 @@ public final class ChildMain {
     long sum = 0;
     for (int i = 0; i < n; i++) {
       Workload.Point p = new Workload.Point(i, i + 1L);
-      sum += p.hashCode() == 0 ? 1 : p.x;
+      sum += p.x + p.y;
+    }
+    return sum;
+  }
+
+  private static long small(int n) {
+    long sum = 0;
+    for (int i = 0; i < n; i++) {
+      Workload.Point p = new Workload.Point(i, i + 1L);
+      Workload.sink = p;
+      sum += p.x;
     }
     return sum;
   }
@@ -94,26 +107,31 @@ public final class ChildMain {
     long run(int n);
   }
 
-  /** Warms up, then reports bytes allocated per op (ThreadMXBean) and ns per op. */
+  /** Warms up, then reports bytes allocated per op (ThreadMXBean), wall and CPU ns per op. */
   @SuppressWarnings("deprecation")
   private static void measure(String name, Loop loop, int n) {
     com.sun.management.ThreadMXBean mx =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long id = Thread.currentThread().getId();
     long sink = 0;
-    for (int i = 0; i < 30; i++) {
+    // Warm up for 3 s: long enough for C2 to finish, also with the agent's own code queued.
+    long warmEnd = System.nanoTime() + 3_000_000_000L;
+    while (System.nanoTime() < warmEnd) {
       sink += loop.run(n);
     }
     long bytes0 = mx.getThreadAllocatedBytes(id);
     long t0 = System.nanoTime();
-    int rounds = 20;
+    long cpu0 = mx.getCurrentThreadCpuTime();
+    int rounds = 50;
     for (int i = 0; i < rounds; i++) {
       sink += loop.run(n);
     }
     long ns = System.nanoTime() - t0;
+    long cpu = mx.getCurrentThreadCpuTime() - cpu0;
     long bytes = mx.getThreadAllocatedBytes(id) - bytes0;
     System.out.println(name + "BytesPerOp=" + (double) bytes / ((long) rounds * n));
     System.out.println(name + "NsPerOp=" + (double) ns / ((long) rounds * n));
+    System.out.println(name + "CpuNsPerOp=" + (double) cpu / ((long) rounds * n));
     System.out.println("sink=" + (sink & 1));
   }
 }

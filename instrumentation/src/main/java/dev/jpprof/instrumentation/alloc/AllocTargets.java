@@ -30,12 +30,17 @@ final class AllocTargets implements AgentBuilder.RawMatcher {
       "java.lang.Integer",
       "java.lang.Long");
 
-  /** Packages never rewritten: the agent itself, its shaded libraries, JDK-generated code. */
+  /**
+   * Packages never rewritten: the agent itself, its shaded libraries, and code the JDK generates
+   * (reflection accessors, dynamic proxies), which allocates nothing of the application's.
+   */
   static final List<String> EXCLUDED_PREFIXES = List.of(
       "dev.jpprof.",
       "net.bytebuddy.",
       "jdk.internal.reflect.",
-      "sun.reflect.");
+      "sun.reflect.",
+      "jdk.proxy",
+      "com.sun.proxy.");
 
   private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
 

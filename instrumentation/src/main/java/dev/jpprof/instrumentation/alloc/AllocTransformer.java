@@ -47,7 +47,6 @@ final class AllocTransformer extends AgentBuilder.Listener.Adapter
         .with(AgentBuilder.RedefinitionStrategy.Listener.BatchReallocator.splitting())
         .with((AgentBuilder.RedefinitionStrategy.Listener) t)
         .with((AgentBuilder.Listener) t)
-        .with(AgentBuilder.DescriptionStrategy.Default.POOL_FIRST)
         .assureReadEdgeTo(inst, AllocHook.class)
         .ignore((type, loader, module, redefined, domain) -> !targets.matches(type, loader,
             module, redefined, domain))
