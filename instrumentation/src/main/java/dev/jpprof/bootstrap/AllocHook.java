@@ -34,6 +34,7 @@ public final class AllocHook {
   private static volatile long rate;
   private static volatile AllocListener listener;
   private static final Busy BUSY = new Busy();
+  private static final int IGNORED = 1 << 30;
 
   static {
     setRate(0);
@@ -68,15 +69,15 @@ public final class AllocHook {
       return;
     }
     try {
-      boolean[] busy = BUSY.get();
-      if (busy[0]) {
+      int[] busy = BUSY.get();
+      if (busy[0] != 0) {
         return;
       }
-      busy[0] = true;
+      busy[0] = 1;
       try {
         l.onSample(obj, size);
       } finally {
-        busy[0] = false;
+        busy[0] = 0;
       }
     } catch (Throwable ignored) {
       // A profiler must never break the application; the sample is simply lost.
@@ -185,7 +186,20 @@ public final class AllocHook {
 
   /** Marks the calling (agent) thread so that its own allocations are never sampled. */
   public static void ignoreCurrentThread() {
-    BUSY.get()[0] = true;
+    BUSY.get()[0] = IGNORED;
+  }
+
+  /**
+   * Stops sampling the calling thread until the matching {@link #resume()}; calls nest. For
+   * agent work done on application threads, such as transforming a class being loaded.
+   */
+  public static void suspend() {
+    BUSY.get()[0]++;
+  }
+
+  /** Ends one {@link #suspend()}. */
+  public static void resume() {
+    BUSY.get()[0]--;
   }
 
   /**
@@ -216,11 +230,15 @@ public final class AllocHook {
     return (((int) Thread.currentThread().getId() & (STRIPES - 1)) + 1) * PAD;
   }
 
-  /** Per-thread reentrancy flag; a named class so that the agent knows what to define. */
-  static final class Busy extends ThreadLocal<boolean[]> {
+  /**
+   * Per-thread count of reasons not to sample (0 = sample): inside the listener, suspended, or
+   * an agent thread ({@link #IGNORED}, large enough that no resume brings it to 0). A named
+   * class so that the agent knows what to define.
+   */
+  static final class Busy extends ThreadLocal<int[]> {
     @Override
-    protected boolean[] initialValue() {
-      return new boolean[1];
+    protected int[] initialValue() {
+      return new int[1];
     }
   }
 }

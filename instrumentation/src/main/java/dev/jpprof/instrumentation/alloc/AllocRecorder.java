@@ -211,6 +211,11 @@ final class AllocRecorder implements AllocListener {
     return false;
   }
 
+  /** See {@link AllocSampler#ignoreCurrentThread()}. */
+  void ignoreCurrentThread() {
+    AllocHook.ignoreCurrentThread();
+  }
+
   /** Stops listening and stops the drain thread; buckets stay readable. */
   void close() {
     AllocHook.setListener(null);

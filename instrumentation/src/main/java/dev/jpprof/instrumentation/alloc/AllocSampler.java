@@ -78,6 +78,14 @@ public final class AllocSampler implements AutoCloseable {
     return transformer.transformed();
   }
 
+  /**
+   * Stops sampling the calling thread for good: for the agent's own threads (HTTP server,
+   * profile encoding), whose allocations in rewritten JDK classes are not the application's.
+   */
+  public void ignoreCurrentThread() {
+    recorder.ignoreCurrentThread();
+  }
+
   /** The mean sampling interval in bytes this sampler was installed with. */
   public long rate() {
     return rate;

@@ -1,7 +1,9 @@
 package dev.jpprof.instrumentation.alloc;
 
 import dev.jpprof.bootstrap.AllocHook;
+import java.lang.instrument.IllegalClassFormatException;
 import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +54,7 @@ final class AllocTransformer extends AgentBuilder.Listener.Adapter
             module, redefined, domain))
         .type(targets)
         .transform((builder, type, loader, module, domain) -> builder.visit(rewriter))
+        .with((AgentBuilder.TransformerDecorator) Suspending::new)
         .installOn(inst);
     // Only now: every site that can call the hooks is in place, and Go re-seeds here too.
     AllocHook.setRate(rate);
@@ -100,4 +103,39 @@ final class AllocTransformer extends AgentBuilder.Listener.Adapter
   @Override
   public void onComplete(int amount, List<Class<?>> types,
       Map<List<Class<?>>, Throwable> failures) {}
+
+  /**
+   * Byte Buddy's transformer with the calling thread suspended from sampling: it allocates in
+   * rewritten JDK classes while an application thread loads a class, and those allocations are
+   * the agent's, not the application's.
+   */
+  private static final class Suspending extends ResettableClassFileTransformer.WithDelegation {
+    Suspending(ResettableClassFileTransformer delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public byte[] transform(ClassLoader loader, String className, Class<?> redefined,
+        ProtectionDomain domain, byte[] bytes) throws IllegalClassFormatException {
+      AllocHook.suspend();
+      try {
+        return classFileTransformer.transform(loader, className, redefined, domain, bytes);
+      } finally {
+        AllocHook.resume();
+      }
+    }
+
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String className,
+        Class<?> redefined, ProtectionDomain domain, byte[] bytes)
+        throws IllegalClassFormatException {
+      AllocHook.suspend();
+      try {
+        return classFileTransformer.transform(module, loader, className, redefined, domain,
+            bytes);
+      } finally {
+        AllocHook.resume();
+      }
+    }
+  }
 }

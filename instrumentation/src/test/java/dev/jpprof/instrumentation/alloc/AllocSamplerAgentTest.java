@@ -30,6 +30,21 @@ class AllocSamplerAgentTest {
   }
 
   @Test
+  void ignoredThreadsAreNotSampled() throws Exception {
+    try (AllocSampler s = AllocSampler.install(INST, 1, 128, 100_000)) {
+      Thread agentThread = new Thread(() -> {
+        s.ignoreCurrentThread();
+        Workload.allocA(100);
+      });
+      agentThread.start();
+      agentThread.join();
+      assertEquals(0, allocBytes(s.snapshot(), "allocA"));
+      Workload.allocA(100);
+      assertEquals(100 * INST.getObjectSize(new byte[1024]), allocBytes(s.snapshot(), "allocA"));
+    }
+  }
+
+  @Test
   void allocatedBytesSplitAsTheCodeAllocates() throws Exception {
     try (AllocSampler s = AllocSampler.install(INST, 512 * 1024, 128, 1000)) {
       // 300 MiB in A, 100 MiB in B, interleaved: ~800 samples, so sd of A's share ~1.5 points.
