@@ -14,7 +14,11 @@ public final class ChildMain {
   private ChildMain() {}
 
   /** {@code scenario}, {@code ea}, {@code small}, {@code mixed} or {@code noop}. */
+  @SuppressWarnings("deprecation")
   public static void main(String[] args) throws Exception {
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long allocated0 = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
     switch (args[0]) {
       case "scenario":
         scenario();
@@ -35,7 +39,20 @@ public final class ChildMain {
       System.out.println("installMillis=" + TestPremain.installMillis);
       System.out.println("failedTransforms=" + TestPremain.sampler.failedTransforms());
       System.out.println("transformedClasses=" + TestPremain.sampler.transformedClasses());
+      // Share of the bytes this thread really allocated that the samples account for.
+      long allocated = mx.getThreadAllocatedBytes(Thread.currentThread().getId()) - allocated0;
+      System.out.println("coverage=" + estimatedBytes(TestPremain.sampler) / allocated);
     }
+  }
+
+  /** All sampled bytes scaled up Go's way (pprof's unsampling of alloc_space). */
+  private static double estimatedBytes(AllocSampler s) {
+    double total = 0;
+    for (HeapBucket b : s.snapshot()) {
+      double avg = (double) b.allocBytes() / b.allocObjects();
+      total += b.allocBytes() / (1 - Math.exp(-avg / s.rate()));
+    }
+    return total;
   }
 
   private static void scenario() throws Exception {

@@ -92,8 +92,9 @@ public final class AllocHook {
   }
 
   /**
-   * Samples every array of a multi-dimensional array just created by {@code MULTIANEWARRAY}.
-   * It takes the object on every call, which is acceptable: such arrays are rare and escape.
+   * Samples every array of an array just created by {@code MULTIANEWARRAY} (or by a JDK method
+   * that returns a fresh array). It takes the object on every call, which is acceptable: such
+   * arrays are rare or escape anyway.
    */
   public static void multiArray(Object array) {
     try {

@@ -17,7 +17,8 @@ import net.bytebuddy.utility.OpenedClassReader;
  * Only the constant size reaches the hook on the fast path, so an object that never escapes stays
  * scalar-replaceable. Arrays ({@code NEWARRAY}, {@code ANEWARRAY}, and the results of
  * {@code Arrays.copyOf*} and array {@code clone()}, which C2 intrinsifies and so cannot be
- * instrumented inside) pass their length and kind. {@code MULTIANEWARRAY} walks the result.
+ * instrumented inside) pass their length and kind. {@code MULTIANEWARRAY} and the JDK's
+ * {@code Unsafe.allocateUninitializedArray} hand over the result, which the hook walks.
  */
 final class AllocSiteVisitor extends MethodVisitor implements Opcodes {
   static final String HOOK = "dev/jpprof/bootstrap/AllocHook";
@@ -93,6 +94,12 @@ final class AllocSiteVisitor extends MethodVisitor implements Opcodes {
       }
     } else if (opcode == INVOKEVIRTUAL && owner.startsWith("[") && name.equals("clone")) {
       afterArray(AllocHookKinds.ofArrayDescriptor(owner), owner);
+    } else if (opcode == INVOKEVIRTUAL && owner.equals("jdk/internal/misc/Unsafe")
+        && name.equals("allocateUninitializedArray")) {
+      // String concatenation's buffers (StringConcatHelper.newArray); the result is typed
+      // Object and escapes anyway, so the hook may take it on every call.
+      super.visitInsn(DUP);
+      super.visitMethodInsn(INVOKESTATIC, HOOK, "multiArray", "(Ljava/lang/Object;)V", false);
     }
   }
 

@@ -12,14 +12,17 @@ import net.bytebuddy.utility.JavaModule;
  */
 final class AllocTargets implements AgentBuilder.RawMatcher {
   /**
-   * JDK classes (bootstrap loader) whose own allocation sites are rewritten: collection growth,
-   * strings and builders, boxing. {@code java.util.Arrays} is deliberately absent: C2 replaces
+   * JDK classes (bootstrap loader) whose own allocation sites are rewritten: collection growth
+   * and iterators, strings, builders and concatenation, boxing. {@code java.util.Arrays} is deliberately absent: C2 replaces
    * {@code copyOf*} with intrinsics, so their results are sampled at the call sites instead.
    */
   static final List<String> JDK_CLASSES = List.of(
       "java.util.ArrayList",
       "java.util.ArrayDeque",
       "java.util.HashMap",
+      "java.util.HashMap$EntrySet",
+      "java.util.HashMap$KeySet",
+      "java.util.HashMap$Values",
       "java.util.LinkedHashMap",
       "java.util.HashSet",
       "java.lang.AbstractStringBuilder",
@@ -27,6 +30,7 @@ final class AllocTargets implements AgentBuilder.RawMatcher {
       "java.lang.String",
       "java.lang.StringLatin1",
       "java.lang.StringUTF16",
+      "java.lang.StringConcatHelper",
       "java.lang.Integer",
       "java.lang.Long");
 
