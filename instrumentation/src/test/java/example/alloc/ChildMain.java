@@ -13,7 +13,7 @@ import java.util.Map;
 public final class ChildMain {
   private ChildMain() {}
 
-  /** {@code scenario}, {@code ea}, {@code small}, {@code mixed} or {@code noop}. */
+  /** {@code scenario}, {@code inuse}, {@code ea}, {@code small}, {@code mixed} or {@code noop}. */
   @SuppressWarnings("deprecation")
   public static void main(String[] args) throws Exception {
     com.sun.management.ThreadMXBean mx =
@@ -25,6 +25,9 @@ public final class ChildMain {
         break;
       case "ea":
         measure("ea", ChildMain::eaLoop, 2_000_000);
+        break;
+      case "inuse":
+        inuse();
         break;
       case "small":
         measure("small", ChildMain::small, 1_000_000);
@@ -51,6 +54,32 @@ public final class ChildMain {
     for (HeapBucket b : s.snapshot()) {
       double avg = (double) b.allocBytes() / b.allocObjects();
       total += b.allocBytes() / (1 - Math.exp(-avg / s.rate()));
+    }
+    return total;
+  }
+
+  /** Retains 64 MiB, reports sampled in-use bytes scaled up, releases, reports again. */
+  private static void inuse() throws Exception {
+    AllocSampler s = TestPremain.sampler;
+    Workload.retain(16 * 1024);
+    s.gcAndDrain(10_000);
+    long each = TestPremain.inst.getObjectSize(Workload.RETAINED.get(0));
+    System.out.println("retainedBytes=" + 16 * 1024 * each);
+    System.out.println("inuseRetained=" + (long) inuseBytes(s, "retain"));
+    Workload.RETAINED.clear();
+    s.gcAndDrain(10_000);
+    System.out.println("inuseReleased=" + (long) inuseBytes(s, "retain"));
+  }
+
+  /** In-use bytes of the buckets allocated in {@code method}, scaled up Go's way. */
+  private static double inuseBytes(AllocSampler s, String method) {
+    double total = 0;
+    for (HeapBucket b : s.snapshot()) {
+      if (b.frames().length > 0 && b.frames()[0].getMethodName().equals(method)
+          && b.inuseObjects() > 0) {
+        double avg = (double) b.inuseBytes() / b.inuseObjects();
+        total += b.inuseBytes() / (1 - Math.exp(-avg / s.rate()));
+      }
     }
     return total;
   }

@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The engine started from premain in a fresh JVM, on JDK 17 and JDK 25 (also with compact
  * object headers): it must print nothing (no CDS or Unsafe warning), sample a 75/25 split,
- * charge a HashMap's growth to the app method, and transform every class it tries.
+ * charge a HashMap's growth to the app method, transform every class it tries, and count a
+ * retained set in use until it is released.
  */
 class ChildJvmTest {
   @TempDir
@@ -43,17 +44,31 @@ class ChildJvmTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"17", "25", "25-compact"})
+  void retainedBytesAreInUseUntilReleasedOnEachJdk(String jdk) throws Exception {
+    Map<String, String> out = run(jdk, "inuse", "65536");
+    double retained = Double.parseDouble(out.get("retainedBytes"));
+    assertEquals(retained, Double.parseDouble(out.get("inuseRetained")), retained * 0.10,
+        out.toString());
+    assertTrue(Double.parseDouble(out.get("inuseReleased")) < retained * 0.02, out.toString());
+  }
+
   /** Runs {@link ChildMain} with the agent; fails on any output that is not key=value. */
-  static Map<String, String> run(String jdk, String mode, String... jvmArgs) throws Exception {
+  static Map<String, String> run(String jdk, String mode) throws Exception {
+    return run(jdk, mode, "");
+  }
+
+  /** Runs {@link ChildMain} with the agent at {@code rate} (empty: the default). */
+  static Map<String, String> run(String jdk, String mode, String rate) throws Exception {
     String home = jdk.startsWith("25") ? System.getProperty("jdk25.home")
         : System.getProperty("java.home");
     assertTrue(new File(home, "bin/java").canExecute(), "no JDK at " + home);
     List<String> cmd = new ArrayList<>(List.of(home + "/bin/java", "-Xmx1g",
-        "-javaagent:" + agentJar()));
+        "-javaagent:" + agentJar() + (rate.isEmpty() ? "" : "=" + rate)));
     if (jdk.endsWith("-compact")) {
       cmd.add("-XX:+UseCompactObjectHeaders");
     }
-    cmd.addAll(List.of(jvmArgs));
     cmd.addAll(List.of("-cp", classPath(), ChildMain.class.getName(), mode));
     Path stdout = dir.resolve(jdk + mode + ".out");
     Path stderr = dir.resolve(jdk + mode + ".err");

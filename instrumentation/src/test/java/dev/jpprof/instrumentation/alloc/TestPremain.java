@@ -9,6 +9,8 @@ import java.lang.instrument.Instrumentation;
 public final class TestPremain {
   /** The sampler of this JVM, or null when started without the agent. */
   public static volatile AllocSampler sampler;
+  /** The agent's instrumentation, for ground truth such as {@code getObjectSize}. */
+  public static volatile Instrumentation inst;
   /** Milliseconds that {@link AllocSampler#install} took in premain. */
   public static volatile long installMillis;
 
@@ -17,6 +19,7 @@ public final class TestPremain {
   /** Agent entry point; the argument is the sampling rate in bytes. */
   public static void premain(String args, Instrumentation inst) {
     long start = System.nanoTime();
+    TestPremain.inst = inst;
     long rate = args == null || args.isEmpty() ? 512 * 1024 : Long.parseLong(args);
     sampler = AllocSampler.install(inst, rate, 128, 10_000);
     installMillis = (System.nanoTime() - start) / 1_000_000;
