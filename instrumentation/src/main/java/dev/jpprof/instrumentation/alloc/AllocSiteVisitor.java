@@ -13,7 +13,10 @@ import net.bytebuddy.utility.OpenedClassReader;
  *
  * <p>For {@code NEW T} the code goes after the matching {@code T.<init>} (before it the object
  * is uninitialized and the verifier forbids passing it anywhere):
- * <pre>  LDC size; INVOKESTATIC sample(J)Z; IFEQ skip; DUP; LDC size; INVOKESTATIC sampled; skip:</pre>
+ * <pre>
+ *   LDC size; INVOKESTATIC sample(J)Z; IFEQ skip;
+ *   DUP; LDC size; INVOKESTATIC sampled(Object, J)V; skip:
+ * </pre>
  * Only the constant size reaches the hook on the fast path, so an object that never escapes stays
  * scalar-replaceable. Arrays ({@code NEWARRAY}, {@code ANEWARRAY}, and the results of
  * {@code Arrays.copyOf*} and array {@code clone()}, which C2 intrinsifies and so cannot be

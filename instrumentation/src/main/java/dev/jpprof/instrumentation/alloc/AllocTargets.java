@@ -13,8 +13,9 @@ import net.bytebuddy.utility.JavaModule;
 final class AllocTargets implements AgentBuilder.RawMatcher {
   /**
    * JDK classes (bootstrap loader) whose own allocation sites are rewritten: collection growth
-   * and iterators, strings, builders and concatenation, boxing. {@code java.util.Arrays} is deliberately absent: C2 replaces
-   * {@code copyOf*} with intrinsics, so their results are sampled at the call sites instead.
+   * and iterators, strings, builders and concatenation, boxing. {@code java.util.Arrays} is
+   * deliberately absent: C2 replaces {@code copyOf*} with intrinsics, so their results are
+   * sampled at the call sites instead.
    */
   static final List<String> JDK_CLASSES = List.of(
       "java.util.ArrayList",

@@ -35,7 +35,8 @@ final class AllocTransformer extends AgentBuilder.Listener.Adapter
     recorder.start();
     // Byte Buddy's Nexus (unused here: no initializers are injected) would otherwise touch
     // sun.misc.Unsafe, which JDK 24+ reports on stderr. In the shaded agent jar the relocation
-    // rewrites this name along with Byte Buddy's own, so the application's Byte Buddy is unaffected.
+    // rewrites this name along with Byte Buddy's own, so the application's Byte Buddy is not
+    // affected.
     if (System.getProperty(NEXUS_DISABLED) == null) {
       System.setProperty(NEXUS_DISABLED, "true");
     }

@@ -7,8 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import example.alloc.Workload;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import net.bytebuddy.agent.ByteBuddyAgent;
+import net.bytebuddy.dynamic.loading.ByteArrayClassLoader;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -106,6 +112,43 @@ class AllocSamplerAgentTest {
       assertTrue(last.isOverflow());
       assertEquals(AllocRecorder.OVERFLOW_FRAME, last.frames()[0]);
     }
+  }
+
+  @Test
+  void aClassThatCannotBeRewrittenIsSkippedAndCounted() throws Exception {
+    try (AllocSampler s = AllocSampler.install(INST, 1, 128, 1000)) {
+      long before = s.failedTransforms();
+      // JSR/RET (class files before Java 6) cannot have frames computed: the rewrite fails.
+      ClassLoader loader = new ByteArrayClassLoader(getClass().getClassLoader(),
+          Map.of("example.alloc.Jsr", jsrClass()),
+          ByteArrayClassLoader.PersistenceHandler.MANIFEST);
+      Class<?> jsr = loader.loadClass("example.alloc.Jsr");
+      assertEquals(Object.class, jsr.getMethod("make").invoke(null).getClass());
+      assertEquals(before + 1, s.failedTransforms());
+    }
+  }
+
+  /** {@code static Object make()} that calls a JSR subroutine, then returns a new Object. */
+  private static byte[] jsrClass() {
+    ClassWriter cw = new ClassWriter(0);
+    cw.visit(Opcodes.V1_5, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, "example/alloc/Jsr", null,
+        "java/lang/Object", null);
+    MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "make",
+        "()Ljava/lang/Object;", null, null);
+    mv.visitCode();
+    Label sub = new Label();
+    mv.visitJumpInsn(Opcodes.JSR, sub);
+    mv.visitTypeInsn(Opcodes.NEW, "java/lang/Object");
+    mv.visitInsn(Opcodes.DUP);
+    mv.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+    mv.visitInsn(Opcodes.ARETURN);
+    mv.visitLabel(sub);
+    mv.visitVarInsn(Opcodes.ASTORE, 0);
+    mv.visitVarInsn(Opcodes.RET, 0);
+    mv.visitMaxs(2, 1);
+    mv.visitEnd();
+    cw.visitEnd();
+    return cw.toByteArray();
   }
 
   private static long allocBytes(List<HeapBucket> buckets, String method) {
