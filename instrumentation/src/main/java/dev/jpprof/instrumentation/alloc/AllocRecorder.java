@@ -32,7 +32,9 @@ final class AllocRecorder implements AllocListener {
   /** The one frame of the bucket that receives samples once the bucket cap is reached. */
   static final StackTraceElement OVERFLOW_FRAME =
       new StackTraceElement("jpprof", "bucketOverflow", null, -1);
-  static final int MAX_PENDING = 10_000;
+  // A pending sample holds its Throwable's backtrace (up to 1024 frames), so this bounds that
+  // memory to a few MB; the daemon empties the queue every 20 ms, far above Go's default rate.
+  static final int MAX_PENDING = 1024;
 
   private final Instrumentation inst;
   private final int stackDepth;
@@ -83,7 +85,7 @@ final class AllocRecorder implements AllocListener {
     AllocHook.ignoreCurrentThread();
     while (!closed) {
       try {
-        Reference<?> ref = queue.remove(100);
+        Reference<?> ref = queue.remove(20);
         synchronized (lock) {
           resolvePendingLocked();
           drainLocked(ref);
