@@ -2,6 +2,7 @@ package dev.jpprof.instrumentation.alloc;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.field.FieldDescription;
 import net.bytebuddy.description.field.FieldList;
@@ -23,6 +24,10 @@ import net.bytebuddy.utility.OpenedClassReader;
  */
 public final class AllocRewriter extends AsmVisitorWrapper.AbstractBase {
   private final ObjectSizes sizes;
+  // Sizes of java.* types, shared by all classes: only the boot and platform loaders may define
+  // them, so the name is the type, and most NEW sites name one. Without it each class that is
+  // loaded would parse StringBuilder, HashMap... from their class files again.
+  private final Map<String, Long> jdkSizes = new ConcurrentHashMap<>();
 
   /** A rewriter that computes instance sizes with {@code sizes}. */
   public AllocRewriter(ObjectSizes sizes) {
@@ -46,8 +51,8 @@ public final class AllocRewriter extends AsmVisitorWrapper.AbstractBase {
       public MethodVisitor visitMethod(int access, String name, String descriptor,
           String signature, String[] exceptions) {
         MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
-        return mv == null ? null : new AllocSiteVisitor(mv, type -> instanceSizes.computeIfAbsent(
-            type, t -> sizeOf(typePool, t)));
+        return mv == null ? null : new AllocSiteVisitor(mv, type -> (type.startsWith("java/")
+            ? jdkSizes : instanceSizes).computeIfAbsent(type, t -> sizeOf(typePool, t)));
       }
     };
   }

@@ -8,10 +8,13 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.utility.JavaModule;
 
 /**
@@ -44,8 +47,14 @@ final class AllocTransformer extends AgentBuilder.Listener.Adapter
     t.inst = inst;
     AllocTargets targets = new AllocTargets();
     AllocRewriter rewriter = new AllocRewriter(sizes);
-    t.transformer = new AgentBuilder.Default()
+    // Declared methods only and no validation: the rewrite touches method bodies, so Byte
+    // Buddy's analysis of the whole hierarchy per loaded class would be pure class-load cost.
+    ByteBuddy byteBuddy = new ByteBuddy()
+        .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE)
+        .with(TypeValidation.DISABLED);
+    t.transformer = new AgentBuilder.Default(byteBuddy)
         .disableClassFormatChanges()
+        .with(AgentBuilder.TypeStrategy.Default.DECORATE)
         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
         .with(AgentBuilder.RedefinitionStrategy.Listener.BatchReallocator.splitting())
         .with((AgentBuilder.RedefinitionStrategy.Listener) t)
