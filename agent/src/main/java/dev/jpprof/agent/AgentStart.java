@@ -37,7 +37,9 @@ final class AgentStart {
       CpuProfiler cpu =
           new CpuProfiler(config.cpuEvent(), config.cpuIntervalNanos(), config.stackDepth(), inst);
       InetSocketAddress bound = new PprofServer(config, cpu, Map.of()).start();
-      AgentLog.info("serving " + PprofServer.baseUrl(bound));
+      String url = PprofServer.baseUrl(bound);
+      System.setProperty(Attach.URL_PROPERTY, url);
+      AgentLog.info("serving " + url);
     } catch (Throwable t) {
       AgentLog.info("not serving: " + AgentLog.describe(t));
     }
