@@ -13,6 +13,14 @@ import java.util.Map;
  * ascending. The protobuf and the debug=1 text share this order, as in Go's printCountProfile.
  */
 final class GoroutineGroups {
+  /**
+   * The stack of a thread with no Java frames (JVM threads such as "Signal Dispatcher"). Go's
+   * text form would be {@code N @} with nothing after it, which pprof rejects as malformed, so
+   * such threads get Go's pseudo-function for code the runtime cannot unwind.
+   */
+  static final StackTraceElement[] NO_JAVA_FRAMES = {
+      new StackTraceElement("runtime", "_ExternalCode", null, -1)};
+
   private GoroutineGroups() {}
 
   /** One sample: threads sharing a stack and labels. */
@@ -35,8 +43,8 @@ final class GoroutineGroups {
   static List<Group> of(List<ThreadSample> threads, int depth, FrameAddresses addresses) {
     Map<Key, Group> groups = new HashMap<>();
     for (ThreadSample t : threads) {
-      StackTraceElement[] stack =
-          t.stack.length > depth ? Arrays.copyOf(t.stack, depth) : t.stack;
+      StackTraceElement[] stack = t.stack.length == 0 ? NO_JAVA_FRAMES
+          : t.stack.length > depth ? Arrays.copyOf(t.stack, depth) : t.stack;
       long[] pcs = new long[stack.length];
       for (int i = 0; i < stack.length; i++) {
         pcs[i] = addresses.pc(functionName(stack[i]), stack[i].getFileName(),
