@@ -106,6 +106,12 @@ public final class JsonReader {
 
   private String string() {
     at++; // the opening quote
+    int end = text.indexOf('"', at);
+    if (end >= 0 && !hasBackslash(at, end)) { // no escapes: one copy, no builder
+      String s = text.substring(at, end);
+      at = end + 1;
+      return s;
+    }
     StringBuilder b = new StringBuilder();
     while (true) {
       if (at >= text.length()) {
@@ -146,6 +152,15 @@ public final class JsonReader {
     }
   }
 
+  private boolean hasBackslash(int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (text.charAt(i) == '\\') {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private Object number() {
     int start = at;
     while (at < text.length() && "+-0123456789.eE".indexOf(text.charAt(at)) >= 0) {
@@ -153,7 +168,8 @@ public final class JsonReader {
     }
     String n = text.substring(start, at);
     try {
-      return n.matches("-?\\d+") ? (Object) Long.valueOf(n) : (Object) Double.valueOf(n);
+      boolean integral = n.indexOf('.') < 0 && n.indexOf('e') < 0 && n.indexOf('E') < 0;
+      return integral ? (Object) Long.valueOf(n) : (Object) Double.valueOf(n);
     } catch (NumberFormatException e) {
       at = start;
       throw error("bad value");
