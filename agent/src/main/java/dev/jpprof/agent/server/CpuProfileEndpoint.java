@@ -6,7 +6,6 @@ import dev.jpprof.agent.cpu.CpuProfilerException;
 import dev.jpprof.pprof.Profiles;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -54,13 +53,8 @@ final class CpuProfileEndpoint implements Endpoint {
           "Could not enable CPU profiling: " + AgentLog.describe(e)));
       return;
     }
-    ScheduledFuture<?> end = exchange.ctx.executor().schedule(
-        () -> workers.execute(() -> finish(exchange, window)), seconds, TimeUnit.SECONDS);
-    exchange.onClose(() -> {
-      if (end.cancel(false)) {
-        workers.execute(window::cancel);
-      }
-    });
+    exchange.afterWindow(TimeUnit.SECONDS.toNanos(seconds), workers,
+        () -> finish(exchange, window), window::cancel);
   }
 
   private void finish(Exchange exchange, CpuProfiler.Window window) {
