@@ -1,4 +1,4 @@
-package dev.jpprof.agent.threads;
+package dev.jpprof.agent;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -22,18 +22,19 @@ import java.util.concurrent.TimeUnit;
  * A child JVM running the agent (started from the test class path) and a main class; the test
  * talks to its server over HTTP. Stdout goes to a file, so a test can check it stayed empty.
  */
-final class ChildJvm implements AutoCloseable {
-  static final Path JDK25 =
+public final class ChildJvm implements AutoCloseable {
+  public static final Path JDK25 =
       Paths.get(System.getProperty("jdk25.home", "/usr/lib/jvm/temurin-25-jdk-amd64"));
-  static final Path JDK_HERE = Paths.get(System.getProperty("java.home"));
+  public static final Path JDK_HERE = Paths.get(System.getProperty("java.home"));
 
   private final Process process;
   private final Path stdout;
   private final List<String> stderr = Collections.synchronizedList(new ArrayList<>());
-  final String base;
-  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  /** The index URL, e.g. http://127.0.0.1:40123/debug/pprof/. */
+  public final String base;
+  public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-  ChildJvm(Path jdk, Path dir, Class<?> main, String... args) throws Exception {
+  public ChildJvm(Path jdk, Path dir, Class<?> main, String... args) throws Exception {
     stdout = dir.resolve("child.out");
     List<String> command = new ArrayList<>(List.of(jdk.resolve("bin").resolve("java").toString(),
         "-Xss256k", "-cp", System.getProperty("java.class.path"), main.getName()));
@@ -78,23 +79,23 @@ final class ChildJvm implements AutoCloseable {
     throw new AssertionError("child not ready; stderr: " + stderr());
   }
 
-  String stderr() {
+  public String stderr() {
     synchronized (stderr) {
       return String.join("\n", stderr);
     }
   }
 
-  String stdout() throws IOException {
+  public String stdout() throws IOException {
     return new String(Files.readAllBytes(stdout), StandardCharsets.UTF_8);
   }
 
-  HttpResponse<byte[]> get(String path) throws Exception {
+  public HttpResponse<byte[]> get(String path) throws Exception {
     HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
         .timeout(Duration.ofSeconds(120)).build();
     return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
   }
 
-  String text(String path) throws Exception {
+  public String text(String path) throws Exception {
     HttpResponse<byte[]> r = get(path);
     if (r.statusCode() != 200) {
       throw new AssertionError(path + ": " + r.statusCode() + " " + new String(r.body(), StandardCharsets.UTF_8));
@@ -103,7 +104,7 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** Runs {@code go tool pprof} with these arguments; returns its output, failing on exit ≠ 0. */
-  static String pprof(Path dir, String... args) throws Exception {
+  public static String pprof(Path dir, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("go", "tool", "pprof"));
     command.addAll(List.of(args));
     File out = dir.resolve("pprof.out").toFile();
@@ -122,12 +123,17 @@ final class ChildJvm implements AutoCloseable {
     return output;
   }
 
-  static boolean hasGo() {
+  public static boolean hasGo() {
     try {
       return new ProcessBuilder("go", "version").start().waitFor(30, TimeUnit.SECONDS);
     } catch (IOException | InterruptedException e) {
       return false;
     }
+  }
+
+  /** The child's process id, for jcmd. */
+  public long pid() {
+    return process.pid();
   }
 
   @Override

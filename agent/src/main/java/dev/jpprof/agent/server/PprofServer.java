@@ -80,6 +80,7 @@ public final class PprofServer {
     endpoints.put("cmdline", new Cmdline());
     endpoints.put("profile", new CpuProfileEndpoint(cpu, workers));
     endpoints.put("symbol", new Symbol());
+    endpoints.put("trace", new TraceEndpoint(workers));
     profiles.forEach((name, source) -> endpoints.put(name, new NamedProfileEndpoint(name, source, workers)));
     return new Routes(endpoints, cpu::describe, config.effective());
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.jpprof.agent.ChildJvm;
 import dev.jpprof.pprof.ProfileValidator;
 import dev.jpprof.pprof.Profiles;
 import dev.jpprof.pprof.proto.ProfileProto.Function;

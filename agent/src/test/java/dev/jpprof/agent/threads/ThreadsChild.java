@@ -11,11 +11,13 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The child JVM of {@link GoroutineChildTest}: starts the agent on a free port, then parks
  * {@code args[0]} platform threads in {@link #parkHere} and, where the JDK has them,
- * {@code args[1]} virtual threads in {@link #blockVirtual}; prints READY on stderr and exits
+ * {@code args[1]} virtual threads in {@link #blockVirtual}, and with {@code args[2]} = burn a
+ * thread spinning in {@link #burnHere}; prints READY on stderr and exits
  * when its stdin closes.
  */
 public final class ThreadsChild {
   private static final CountDownLatch never = new CountDownLatch(1);
+  static volatile long sink;
 
   private ThreadsChild() {}
 
@@ -36,6 +38,11 @@ public final class ThreadsChild {
         start.invoke(builder, (Runnable) () -> blockVirtual(started));
       }
     }
+    if (args.length > 2 && args[2].equals("burn")) {
+      Thread burner = new Thread(ThreadsChild::burnHere, "burner");
+      burner.setDaemon(true);
+      burner.start();
+    }
     started.await();
     Thread.sleep(200); // let the last ones reach their park
     System.err.println("READY");
@@ -46,6 +53,15 @@ public final class ThreadsChild {
     started.countDown();
     while (true) {
       LockSupport.park(never);
+    }
+  }
+
+  /** Keeps a CPU busy, so that a JFR window has execution samples to show. */
+  static void burnHere() {
+    long s = 0;
+    while (true) {
+      s = s * 31 + (s >>> 3) + 1;
+      sink = s;
     }
   }
 
