@@ -1,9 +1,11 @@
 package dev.jpprof.agent.server;
 
 import dev.jpprof.agent.AgentLog;
+import dev.jpprof.agent.Counters;
 import dev.jpprof.agent.cpu.CpuProfiler;
 import dev.jpprof.agent.cpu.CpuProfilerException;
-import dev.jpprof.pprof.Profiles;
+import dev.jpprof.pprof.proto.ProfileProto.Profile;
+import dev.jpprof.pprof.proto.ProfileProto.Sample;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -63,8 +65,13 @@ final class CpuProfileEndpoint implements Endpoint {
       return;
     }
     try {
-      byte[] body = Profiles.gzip(window.finish());
-      exchange.respond(Responses.attachment("profile", body));
+      Profile profile = window.finish();
+      long samples = 0;
+      for (Sample s : profile.getSampleList()) {
+        samples += s.getValue(0);
+      }
+      Counters.add("cpu.samples", samples);
+      exchange.respond(Responses.profile("profile", profile));
     } catch (CpuProfilerException | RuntimeException e) {
       AgentLog.failure("CPU profile", e);
       exchange.respond(Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR,
