@@ -90,7 +90,7 @@ public final class ChildJvm implements AutoCloseable {
   }
 
   public HttpResponse<byte[]> get(String path) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
+    HttpRequest request = HttpRequest.newBuilder(URI.create(base).resolve(path))
         .timeout(Duration.ofSeconds(120)).build();
     return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
   }

@@ -82,7 +82,7 @@ public final class PprofServer {
     endpoints.put("symbol", new Symbol());
     endpoints.put("trace", new TraceEndpoint(workers));
     profiles.forEach((name, source) -> endpoints.put(name, new NamedProfileEndpoint(name, source, workers)));
-    return new Routes(endpoints, cpu::describe, config.effective());
+    return new Routes(endpoints, cpu::describe, config.effective(), new VarsEndpoint(workers));
   }
 
   /** The index URL of a bound address, e.g. http://127.0.0.1:6060/debug/pprof/. */

@@ -1,5 +1,6 @@
 package dev.jpprof.agent.threads;
 
+import dev.jpprof.Vars;
 import dev.jpprof.agent.Agent;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -23,6 +24,7 @@ public final class ThreadsChild {
 
   public static void main(String[] args) throws Exception {
     Agent.premain("port=0", null);
+    Vars.publish("child.answer", () -> 42);
     int platform = Integer.parseInt(args[0]);
     int virtual = args.length > 1 ? Integer.parseInt(args[1]) : 0;
     CountDownLatch started = new CountDownLatch(platform + virtual);
