@@ -24,7 +24,7 @@ public final class FrameAddresses {
   private final List<String> names = new ArrayList<>();
 
   /** A fresh address space; tests use their own for predictable addresses. */
-  FrameAddresses() {}
+  public FrameAddresses() {}
 
   private static final class Function {
     final long entry;
@@ -39,7 +39,7 @@ public final class FrameAddresses {
    * The PC of a frame (Go's frame.PC: return address − 1). The {@code @} line of debug=1 prints
    * it + 1, as Go prints return addresses there.
    */
-  long pc(String function, String file, int line) {
+  public long pc(String function, String file, int line) {
     Function f = byName.computeIfAbsent(function, this::newFunction);
     Long pc = f.slots.get(file + ":" + line);
     if (pc == null) {

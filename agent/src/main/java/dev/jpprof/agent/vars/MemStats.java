@@ -18,8 +18,9 @@ import java.util.Map;
  * <ul>
  *   <li>Alloc, HeapAlloc, HeapInuse: heap used. The JVM does not tell live objects from used
  *       but fragmented space, so Go's HeapInuse − HeapAlloc is 0 here.
- *   <li>TotalAlloc: bytes ever allocated by all threads (JDK 21+ only, where the JVM counts
- *       them, including threads that have ended).
+ *   <li>TotalAlloc: bytes ever allocated by all threads, ended ones included, where the JVM
+ *       counts them (HotSpot's ThreadMXBean.getTotalThreadAllocatedBytes: JDK 17 and 25 have
+ *       it, JDK 11 does not).
  *   <li>Sys: heap + non-heap committed: what the JVM has taken from the OS for Java (native
  *       allocations by libraries are not in it).
  *   <li>HeapSys: heap committed; HeapIdle: committed − used.
@@ -72,7 +73,7 @@ final class MemStats {
     return m;
   }
 
-  /** ThreadMXBean.getTotalThreadAllocatedBytes, JDK 21+; null where it does not exist. */
+  /** ThreadMXBean.getTotalThreadAllocatedBytes (a HotSpot extension); null where absent. */
   private static Long totalAllocated() {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     try {
