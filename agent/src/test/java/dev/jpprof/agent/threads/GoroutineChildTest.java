@@ -68,6 +68,12 @@ class GoroutineChildTest {
       assertTrue(records >= 502, "records: " + records);
       assertTrue(debug2.contains("[chan receive on java.util.concurrent.CountDownLatch@"),
           debug2.substring(0, 2000));
+
+      HttpResponse<byte[]> delta = child.get("goroutine?seconds=1");
+      assertEquals(200, delta.statusCode());
+      assertEquals("attachment; filename=\"goroutine-delta\"",
+          delta.headers().firstValue("Content-Disposition").orElse(""));
+      ProfileValidator.checkGoConventions(Profiles.parse(delta.body()));
       assertEquals("", child.stdout());
     }
   }

@@ -3,6 +3,7 @@ package dev.jpprof.agent.trace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jpprof.agent.ChildJvm;
 import dev.jpprof.agent.threads.ThreadsChild;
@@ -30,7 +31,17 @@ class TraceChildTest {
 
   @Test
   void twoConcurrentTracesAreJfrFilesOfTheirWindow() throws Exception {
-    try (ChildJvm child = new ChildJvm(ChildJvm.JDK_HERE, dir, ThreadsChild.class, "1", "0", "burn")) {
+    twoConcurrentTraces(ChildJvm.JDK_HERE);
+  }
+
+  @Test
+  void twoConcurrentTracesOnJdk25() throws Exception {
+    assumeTrue(Files.isExecutable(ChildJvm.JDK25.resolve("bin/java")), "no JDK 25");
+    twoConcurrentTraces(ChildJvm.JDK25);
+  }
+
+  private void twoConcurrentTraces(Path jdk) throws Exception {
+    try (ChildJvm child = new ChildJvm(jdk, dir, ThreadsChild.class, "1", "0", "burn")) {
       Instant start = Instant.now();
       CompletableFuture<HttpResponse<byte[]>> a = async(child, "trace?seconds=1.5", 60);
       CompletableFuture<HttpResponse<byte[]>> b = async(child, "trace", 60);
