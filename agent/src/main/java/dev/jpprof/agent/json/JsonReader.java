@@ -104,27 +104,27 @@ public final class JsonReader {
     }
   }
 
+  /** A string, copying the runs between escapes whole (the JDK escapes every '/' as "\/"). */
   private String string() {
     at++; // the opening quote
-    int end = text.indexOf('"', at);
-    if (end >= 0 && !hasBackslash(at, end)) { // no escapes: one copy, no builder
-      String s = text.substring(at, end);
-      at = end + 1;
-      return s;
-    }
-    StringBuilder b = new StringBuilder();
+    StringBuilder b = null;
     while (true) {
+      int run = at;
+      while (at < text.length() && text.charAt(at) != '"' && text.charAt(at) != '\\') {
+        at++;
+      }
       if (at >= text.length()) {
         throw error("unterminated string");
       }
-      char c = text.charAt(at++);
-      if (c == '"') {
-        return b.toString();
+      if (text.charAt(at) == '"') {
+        at++;
+        return b == null ? text.substring(run, at - 1) : b.append(text, run, at - 1).toString();
       }
-      if (c != '\\') {
-        b.append(c);
-        continue;
+      if (b == null) {
+        b = new StringBuilder(at - run + 32);
       }
+      b.append(text, run, at);
+      at++; // the backslash
       char e = at < text.length() ? text.charAt(at++) : 0;
       switch (e) {
         case '"': case '\\': case '/':
@@ -150,15 +150,6 @@ public final class JsonReader {
           throw error("bad escape");
       }
     }
-  }
-
-  private boolean hasBackslash(int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (text.charAt(i) == '\\') {
-        return true;
-      }
-    }
-    return false;
   }
 
   private Object number() {
