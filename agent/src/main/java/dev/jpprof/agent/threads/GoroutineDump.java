@@ -10,7 +10,8 @@ import java.util.Map;
  * writeGoroutineStacks prints), the requesting thread first:
  *
  * <pre>
- * goroutine 31 [chan receive on java.util.concurrent.locks.AbstractQueuedSynchronizer$ConditionObject@1b6d3586, 3 minutes, labels:{"pool":"pool-1", "state":"WAITING", "thread":"pool-1-thread-1"}]:
+ * goroutine 31 [chan receive on java.util.concurrent.CountDownLatch@1b6d3586, 3 minutes,
+ *   labels:{"pool":"pool-1", "state":"WAITING", "thread":"pool-1-thread-1"}]:
  * jdk.internal.misc.Unsafe.park(...)
  * 	Unsafe.java:0
  * java.util.concurrent.locks.LockSupport.park(...)
@@ -19,8 +20,9 @@ import java.util.Map;
  * 	Main.java:20
  * </pre>
  *
- * Java passes no argument words, so every frame prints {@code (...)} as Go prints inlined
- * frames, and there is no {@code +0x} offset. Labels follow Go 1.27's {@code labels:{…}}.
+ * (the header is one line, wrapped here). Java passes no argument words, so every frame prints
+ * {@code (...)} as Go prints inlined frames, and there is no {@code +0x} offset. Labels follow
+ * Go 1.27's {@code labels:{…}}.
  */
 final class GoroutineDump {
   /** Go stops its dump at 64 MiB. */

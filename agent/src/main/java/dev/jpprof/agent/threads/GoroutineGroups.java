@@ -57,7 +57,8 @@ final class GoroutineGroups {
     for (Group g : sorted) {
       g.key = keyText(g.pcs, g.labels);
     }
-    sorted.sort((a, b) -> a.count != b.count ? Long.compare(b.count, a.count) : a.key.compareTo(b.key));
+    sorted.sort((a, b) ->
+        a.count != b.count ? Long.compare(b.count, a.count) : a.key.compareTo(b.key));
     return sorted;
   }
 
@@ -98,7 +99,8 @@ final class GoroutineGroups {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Key && Arrays.equals(pcs, ((Key) o).pcs) && labels.equals(((Key) o).labels);
+      return o instanceof Key
+          && Arrays.equals(pcs, ((Key) o).pcs) && labels.equals(((Key) o).labels);
     }
 
     @Override

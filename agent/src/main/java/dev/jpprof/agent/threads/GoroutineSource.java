@@ -45,7 +45,7 @@ public final class GoroutineSource implements ProfileSource {
   @Override
   public Profile snapshot() throws Exception {
     ThreadDump dump = ThreadDump.take(true);
-    return profile(dump.timeNanos, GoroutineGroups.of(dump.threads, depth, FrameAddresses.SHARED), sources.batch());
+    return profile(dump.timeNanos, groups(dump), sources.batch());
   }
 
   @Override
@@ -55,8 +55,8 @@ public final class GoroutineSource implements ProfileSource {
     }
     ThreadDump dump = ThreadDump.take(true);
     if (debug == 1) {
-      return GoroutineText.write("goroutine", GoroutineGroups.of(dump.threads, depth, FrameAddresses.SHARED),
-          dump.threads.size(), FrameAddresses.SHARED);
+      return GoroutineText.write("goroutine", groups(dump), dump.threads.size(),
+          FrameAddresses.SHARED);
     }
     Map<Long, String> reasons = new HashMap<>();
     for (ThreadSample t : dump.threads) {
@@ -64,6 +64,10 @@ public final class GoroutineSource implements ProfileSource {
     }
     Map<Long, Long> minutes = clock.minutes(dump.threads, reasons, System.nanoTime());
     return GoroutineDump.write(dump, reasons, minutes, creations);
+  }
+
+  private List<Group> groups(ThreadDump dump) {
+    return GoroutineGroups.of(dump.threads, depth, FrameAddresses.SHARED);
   }
 
   /** Go's goroutine profile: goroutine/count samples, period goroutine/count 1, in group order. */

@@ -61,7 +61,7 @@ final class GoroutineText {
     }
   }
 
-  /** tabwriter's padding of a cell {@code width} wide in a column whose widest cell is {@code max}. */
+  /** tabwriter's padding of a cell {@code width} wide in a column whose widest is {@code max}. */
   private static void pad(StringBuilder b, int width, int max) {
     int cell = (max + 1 + TAB - 1) / TAB * TAB;
     for (int n = (cell - width + TAB - 1) / TAB; n > 0; n--) {

@@ -115,7 +115,8 @@ final class VirtualThreads {
 
   private static Method dumpMethod() {
     try {
-      Class<?> format = Class.forName("com.sun.management.HotSpotDiagnosticMXBean$ThreadDumpFormat");
+      Class<?> format =
+          Class.forName("com.sun.management.HotSpotDiagnosticMXBean$ThreadDumpFormat");
       return HotSpotDiagnosticMXBean.class.getMethod("dumpThreads", String.class, format);
     } catch (ReflectiveOperationException | LinkageError e) {
       return null; // before JDK 21

@@ -90,10 +90,11 @@ final class WaitReason {
     return false;
   }
 
-  /** Whether a method of {@code className} whose name starts with {@code method} is near the top. */
+  /** Whether a method of {@code className} named {@code method}… is near the top. */
   private static boolean near(StackTraceElement[] stack, String className, String method) {
     for (int i = 0; i < Math.min(NEAR, stack.length); i++) {
-      if (stack[i].getClassName().equals(className) && stack[i].getMethodName().startsWith(method)) {
+      StackTraceElement e = stack[i];
+      if (e.getClassName().equals(className) && e.getMethodName().startsWith(method)) {
         return true;
       }
     }

@@ -92,7 +92,8 @@ final class MemStats {
     long last = 0;
     for (GarbageCollectorMXBean gc : collectors) {
       if (gc instanceof com.sun.management.GarbageCollectorMXBean) {
-        com.sun.management.GcInfo info = ((com.sun.management.GarbageCollectorMXBean) gc).getLastGcInfo();
+        com.sun.management.GcInfo info =
+            ((com.sun.management.GarbageCollectorMXBean) gc).getLastGcInfo();
         if (info != null) {
           last = Math.max(last, info.getEndTime());
         }
