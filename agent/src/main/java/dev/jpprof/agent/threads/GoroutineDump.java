@@ -70,6 +70,9 @@ final class GoroutineDump {
     if (!t.name.isEmpty()) {
       labels = labels.with("thread", t.name);
     }
+    if (t.virtual) {
+      labels = labels.with("virtual", "true");
+    }
     if (labels.size() > 0) {
       b.append(", labels:").append(GoQuote.labels(labels));
     }

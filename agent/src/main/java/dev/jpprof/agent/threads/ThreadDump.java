@@ -1,5 +1,6 @@
 package dev.jpprof.agent.threads;
 
+import dev.jpprof.agent.AgentLog;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -20,15 +21,23 @@ final class ThreadDump {
     this.threads = Collections.unmodifiableList(threads);
   }
 
-  /** Dumps every thread; blocks for the dump's safepoint (and the JSON dump on JDK 21+). */
+  /**
+   * Dumps every thread; blocks for the dump's safepoint (and the JSON dump on JDK 21+). If the
+   * virtual threads cannot be listed, the platform threads are returned alone.
+   */
   @SuppressWarnings("deprecation") // Thread.getId: threadId() is JDK 19+, the agent runs on 11+
-  static ThreadDump take(boolean withVirtual) throws Exception {
+  static ThreadDump take(boolean withVirtual) {
     long time = System.currentTimeMillis() * 1_000_000L;
     List<ThreadSample> threads = new ArrayList<>(PlatformThreads.dump());
     if (withVirtual && VirtualThreads.supported()) {
       Set<Long> platformIds = new HashSet<>();
       threads.forEach(t -> platformIds.add(t.id));
-      threads.addAll(VirtualThreads.dump(platformIds));
+      try {
+        threads.addAll(VirtualThreads.dump(platformIds));
+      } catch (Exception | LinkageError e) {
+        // The platform threads are still worth serving; the failure is told once on stderr.
+        AgentLog.failure("virtual thread dump", e);
+      }
     }
     return new ThreadDump(time, Thread.currentThread().getId(), threads);
   }

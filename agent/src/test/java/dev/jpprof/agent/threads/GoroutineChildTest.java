@@ -90,6 +90,10 @@ class GoroutineChildTest {
       assertEquals(10, onlySampleIn(p, PARKED).getValue(0));
       String debug1 = child.text("goroutine?debug=1");
       assertTrue(debug1.contains("\n10000 @ 0x"), debug1.substring(0, 500));
+      String debug2 = child.text("goroutine?debug=2");
+      assertEquals(10_000, countOf(debug2, VIRTUAL + "(...)\n\tThreadsChild.java:"));
+      assertTrue(debug2.contains(", labels:{\"state\":\"WAITING\", \"virtual\":\"true\"}]:\n"),
+          debug2.substring(0, 3000));
       assertEquals("", child.stdout());
       assertTrue(!child.stderr().contains("WARNING"), child.stderr());
     }
