@@ -34,10 +34,19 @@ public final class ChildJvm implements AutoCloseable {
   public final String base;
   public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
+  /** Starts {@code main} with {@code args} on the JDK at {@code jdk}. */
   public ChildJvm(Path jdk, Path dir, Class<?> main, String... args) throws Exception {
+    this(jdk, dir, List.of(), main, args);
+  }
+
+  /** Starts {@code main} with JVM options {@code jvmArgs} before the class name. */
+  public ChildJvm(Path jdk, Path dir, List<String> jvmArgs, Class<?> main, String... args)
+      throws Exception {
     stdout = dir.resolve("child.out");
     List<String> command = new ArrayList<>(List.of(jdk.resolve("bin").resolve("java").toString(),
-        "-Xss256k", "-cp", System.getProperty("java.class.path"), main.getName()));
+        "-Xss256k", "-cp", System.getProperty("java.class.path")));
+    command.addAll(jvmArgs);
+    command.add(main.getName());
     command.addAll(List.of(args));
     process = new ProcessBuilder(command).redirectOutput(stdout.toFile()).start();
     Thread reader = new Thread(this::readStderr, "child-stderr");
