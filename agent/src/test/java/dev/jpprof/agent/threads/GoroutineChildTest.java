@@ -57,6 +57,9 @@ class GoroutineChildTest {
       String raw = ChildJvm.pprof(dir, "-raw", "goroutine.txt");
       assertTrue(raw.contains("PeriodType: goroutine count"), raw);
       assertTrue(raw.contains("\n        500: "), raw);
+      // From the URL, pprof asks /debug/pprof/symbol for the addresses' names.
+      String named = ChildJvm.pprof(dir, "-raw", child.base + "goroutine?debug=1");
+      assertTrue(named.contains(" " + PARKED + " "), named);
 
       String debug2 = child.text("goroutine?debug=2");
       assertTrue(debug2.startsWith("goroutine "), debug2.substring(0, 200));
