@@ -44,7 +44,7 @@ public final class GoroutineSource implements ProfileSource {
 
   @Override
   public Profile snapshot() throws Exception {
-    ThreadDump dump = ThreadDump.take(true);
+    ThreadDump dump = ThreadDump.take(true, depth);
     return profile(dump.timeNanos, groups(dump), sources.batch());
   }
 
@@ -53,7 +53,8 @@ public final class GoroutineSource implements ProfileSource {
     if (debug < 0) {
       return null; // Go writes the protobuf for a negative debug, too
     }
-    ThreadDump dump = ThreadDump.take(true);
+    // debug=2 prints a deep stack's outermost frames too, so it takes whole stacks.
+    ThreadDump dump = ThreadDump.take(true, debug == 1 ? depth : Integer.MAX_VALUE);
     if (debug == 1) {
       return GoroutineText.write("goroutine", groups(dump), dump.threads.size(),
           FrameAddresses.SHARED);

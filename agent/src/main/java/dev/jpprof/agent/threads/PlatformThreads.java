@@ -14,9 +14,9 @@ import java.util.List;
 final class PlatformThreads {
   private PlatformThreads() {}
 
-  /** Every live platform thread, stacks uncut. */
-  static List<ThreadSample> dump() {
-    ThreadInfo[] infos = bean().dumpAllThreads(false, false);
+  /** Every live platform thread, stacks cut at {@code maxDepth} frames. */
+  static List<ThreadSample> dump(int maxDepth) {
+    ThreadInfo[] infos = bean().dumpAllThreads(false, false, maxDepth);
     List<ThreadSample> threads = new ArrayList<>(infos.length);
     for (ThreadInfo info : infos) {
       if (info != null) { // a thread that ended during the dump

@@ -23,12 +23,13 @@ final class ThreadDump {
 
   /**
    * Dumps every thread; blocks for the dump's safepoint (and the JSON dump on JDK 21+). If the
-   * virtual threads cannot be listed, the platform threads are returned alone.
+   * virtual threads cannot be listed, the platform threads are returned alone. Platform stacks
+   * are cut at {@code maxDepth} (fewer frames to copy); the JDK's JSON dump always has them all.
    */
   @SuppressWarnings("deprecation") // Thread.getId: threadId() is JDK 19+, the agent runs on 11+
-  static ThreadDump take(boolean withVirtual) {
+  static ThreadDump take(boolean withVirtual, int maxDepth) {
     long time = System.currentTimeMillis() * 1_000_000L;
-    List<ThreadSample> threads = new ArrayList<>(PlatformThreads.dump());
+    List<ThreadSample> threads = new ArrayList<>(PlatformThreads.dump(maxDepth));
     if (withVirtual && VirtualThreads.supported()) {
       Set<Long> platformIds = new HashSet<>();
       threads.forEach(t -> platformIds.add(t.id));
