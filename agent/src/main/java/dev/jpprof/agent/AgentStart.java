@@ -1,7 +1,11 @@
 package dev.jpprof.agent;
 
 import dev.jpprof.agent.cpu.CpuProfiler;
+import dev.jpprof.agent.cpu.SourceInfo;
 import dev.jpprof.agent.server.PprofServer;
+import dev.jpprof.agent.server.ProfileSource;
+import dev.jpprof.agent.threads.CreationStacks;
+import dev.jpprof.agent.threads.GoroutineSource;
 import java.lang.instrument.Instrumentation;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -36,7 +40,9 @@ final class AgentStart {
     try {
       CpuProfiler cpu =
           new CpuProfiler(config.cpuEvent(), config.cpuIntervalNanos(), config.stackDepth(), inst);
-      InetSocketAddress bound = new PprofServer(config, cpu, Map.of()).start();
+      Map<String, ProfileSource> profiles = Map.of("goroutine",
+          new GoroutineSource(new SourceInfo(inst), config.stackDepth(), CreationStacks.NONE));
+      InetSocketAddress bound = new PprofServer(config, cpu, profiles).start();
       String url = PprofServer.baseUrl(bound);
       System.setProperty(Attach.URL_PROPERTY, url);
       AgentLog.info("serving " + url);

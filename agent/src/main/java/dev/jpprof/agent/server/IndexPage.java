@@ -5,8 +5,9 @@ import java.util.function.Supplier;
 
 /**
  * The page at /debug/pprof/, byte for byte Go's (net/http/pprof indexTmplExecute) for the
- * endpoints that exist, with one paragraph of our own before {@code </body>}: which CPU engine
- * runs and the effective configuration, since a JVM has choices a Go binary does not.
+ * endpoints that exist, with paragraphs of our own before {@code </body>}: what the trace file
+ * is, which CPU engine runs and the effective configuration, since a JVM has choices a Go binary
+ * does not.
  */
 final class IndexPage {
   private IndexPage() {}
@@ -35,6 +36,11 @@ final class IndexPage {
           .append(Html.escape(Descriptions.of(name))).append("</li>\n");
     }
     b.append("</ul>\n</p>\n");
+    if (counts.containsKey("trace")) {
+      // Go's description promises "go tool trace"; ours is a JFR file, which that cannot read.
+      b.append("<p>trace here is a JFR recording (trace.jfr), not a Go execution trace: open it")
+          .append(" with JDK Mission Control or <code>jfr print trace.jfr</code>.</p>\n");
+    }
     b.append("<p>jpprof CPU engine: ").append(Html.escape(engine.get())).append("<br>\n")
         .append("configuration:");
     for (Map.Entry<String, String> e : config.entrySet()) {

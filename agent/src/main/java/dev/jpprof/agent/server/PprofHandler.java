@@ -24,6 +24,7 @@ import java.util.Date;
  */
 final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final String ROOT = "/debug/pprof/";
+  private static final String VARS = "/debug/vars";
   private static final int MAX_WAITING = 16;
 
   private final Routes routes;
@@ -120,6 +121,10 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     String clean = Paths.clean(path);
     if (!clean.equals(path)) {
       ex.respond(Responses.movedPermanently(withQuery(clean, ex.uri.rawQuery())));
+      return;
+    }
+    if (path.equals(VARS) && routes.vars() != null) {
+      routes.vars().serve(ex); // Go registers expvar's handler for every method
       return;
     }
     if (!path.startsWith(ROOT) && !path.equals("/debug/pprof")) {

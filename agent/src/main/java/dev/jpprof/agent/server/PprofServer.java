@@ -118,8 +118,10 @@ public final class PprofServer {
     endpoints.put("cmdline", new Cmdline());
     endpoints.put("profile", new CpuProfileEndpoint(cpu, workers, config.maxSeconds()));
     endpoints.put("symbol", new Symbol());
-    profiles.forEach((name, source) -> endpoints.put(name, new NamedProfileEndpoint(name, source, workers, config.maxSeconds())));
-    return new Routes(endpoints, cpu::describe, config.effective());
+    endpoints.put("trace", new TraceEndpoint(workers));
+    profiles.forEach((name, source) ->
+        endpoints.put(name, new NamedProfileEndpoint(name, source, workers, config.maxSeconds())));
+    return new Routes(endpoints, cpu::describe, config.effective(), new VarsEndpoint(workers));
   }
 
   /** The index URL of a bound address, e.g. http://127.0.0.1:6060/debug/pprof/. */
