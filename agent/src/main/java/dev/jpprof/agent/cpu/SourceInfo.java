@@ -1,5 +1,6 @@
 package dev.jpprof.agent.cpu;
 
+import dev.jpprof.pprof.ProfileBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
@@ -40,6 +41,17 @@ public final class SourceInfo {
   /** Looks classes up for one profile; not thread-safe. */
   public final class Batch {
     private Map<String, ClassLoader> loaded; // from inst, built on the first miss only
+
+    /**
+     * A frame of a Java stack trace (thread dumps, allocation stacks) as every jpprof profile
+     * writes it: {@code package.Class.method}, the source file, the method's first line, the line.
+     */
+    public ProfileBuilder.Frame frame(StackTraceElement e) {
+      ClassSource source = get(e.getClassName());
+      String file = e.getFileName() != null ? e.getFileName() : source.file;
+      return new ProfileBuilder.Frame(e.getClassName() + "." + e.getMethodName(), file,
+          source.firstLine(e.getMethodName(), ""), Math.max(0, e.getLineNumber()));
+    }
 
     /** Facts of the class with this dotted binary name; a fallback when it cannot be read. */
     public ClassSource get(String className) {

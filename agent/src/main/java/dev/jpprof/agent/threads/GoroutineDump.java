@@ -97,7 +97,7 @@ final class GoroutineDump {
 
   private static void frame(StringBuilder b, StackTraceElement e) {
     b.append(GoroutineGroups.functionName(e)).append("(...)\n\t")
-        .append(GoroutineText.fileLine(e)).append('\n');
+        .append(FrameLines.fileLine(e)).append('\n');
   }
 
   /** Go: {@code created by main.start in goroutine 1}, then the file line of that call. */
@@ -106,7 +106,7 @@ final class GoroutineDump {
       if (!e.getClassName().equals("java.lang.Thread")) { // skip start/start0 themselves
         b.append("created by ").append(GoroutineGroups.functionName(e))
             .append(" in goroutine ").append(created.parentId).append("\n\t")
-            .append(GoroutineText.fileLine(e)).append('\n');
+            .append(FrameLines.fileLine(e)).append('\n');
         return;
       }
     }

@@ -71,15 +71,12 @@ final class GoroutineGroups {
 
   /** {@code package.Class.method}, the function name every jpprof profile uses. */
   static String functionName(StackTraceElement e) {
-    return e.getClassName() + "." + e.getMethodName();
+    return FrameLines.functionName(e);
   }
 
   /** Go's key: the {@code @} line (return addresses, PC + 1) and the labels line if any. */
   static String keyText(long[] pcs, Labels labels) {
-    StringBuilder b = new StringBuilder("@");
-    for (long pc : pcs) {
-      b.append(" 0x").append(Long.toHexString(pc + 1));
-    }
+    StringBuilder b = new StringBuilder(FrameLines.at(pcs));
     if (labels.size() > 0) {
       b.append("\n# labels: ").append(GoQuote.labels(labels));
     }

@@ -88,9 +88,6 @@ public final class GoroutineSource implements ProfileSource {
 
   /** A Java frame as the CPU profile writes it: source file, first line, line. */
   static Frame frame(StackTraceElement e, SourceInfo.Batch sources) {
-    ClassSource source = sources.get(e.getClassName());
-    String file = e.getFileName() != null ? e.getFileName() : source.file;
-    return new Frame(GoroutineGroups.functionName(e), file,
-        source.firstLine(e.getMethodName(), ""), Math.max(0, e.getLineNumber()));
+    return sources.frame(e);
   }
 }

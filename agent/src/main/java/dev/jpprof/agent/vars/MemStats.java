@@ -33,10 +33,11 @@ import java.util.Map;
  *   <li>EnableGC: true, as a JVM always collects.
  * </ul>
  */
-final class MemStats {
+public final class MemStats {
   private MemStats() {}
 
-  static Map<String, Object> read() {
+  /** The mapped fields in Go's order, as numbers (and EnableGC as a boolean). */
+  public static Map<String, Object> read() {
     MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
     MemoryUsage nonHeap = ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage();
     Map<String, Object> m = new LinkedHashMap<>();

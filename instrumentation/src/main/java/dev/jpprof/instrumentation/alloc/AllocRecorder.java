@@ -69,6 +69,9 @@ final class AllocRecorder implements AllocListener {
 
   @Override
   public void onSample(Object obj, long size) {
+    if (Thread.currentThread().getName().startsWith("jpprof-")) {
+      return; // the agent's own threads (server, workers): not the application's memory
+    }
     Tracked t = new Tracked(obj, queue, inst.getObjectSize(obj), new Throwable());
     live.add(t);
     pending.add(t);

@@ -37,10 +37,17 @@ final class AllocTargets implements AgentBuilder.RawMatcher {
 
   /**
    * Packages never rewritten: the agent itself, its shaded libraries, and code the JDK generates
-   * (reflection accessors, dynamic proxies), which allocates nothing of the application's.
+   * (reflection accessors, dynamic proxies), which allocates nothing of the application's. The
+   * agent's packages are named one by one: other code under dev.jpprof (the bundled demo, an
+   * application of ours) is an application like any other.
    */
   static final List<String> EXCLUDED_PREFIXES = List.of(
-      "dev.jpprof.",
+      "dev.jpprof.agent.",
+      "dev.jpprof.bootstrap.",
+      "dev.jpprof.instrumentation.",
+      "dev.jpprof.pprof.",
+      "dev.jpprof.shaded.",
+      "one.profiler.",
       "net.bytebuddy.",
       "jdk.internal.reflect.",
       "sun.reflect.",
