@@ -24,7 +24,7 @@ import net.bytebuddy.utility.OpenedClassReader;
  * <p>Frames are recomputed ({@code COMPUTE_FRAMES}) because each site adds a branch; Byte Buddy's
  * writer resolves common super types through the type pool, without loading classes.
  */
-public final class AllocRewriter extends AsmVisitorWrapper.AbstractBase {
+final class AllocRewriter extends AsmVisitorWrapper.AbstractBase {
   private final ObjectSizes sizes;
   // Sizes of java.* types, shared by all classes: only the boot and platform loaders may define
   // them, so the name is the type, and most NEW sites name one.
