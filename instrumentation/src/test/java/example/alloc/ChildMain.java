@@ -40,6 +40,7 @@ public final class ChildMain {
     }
     if (TestPremain.sampler != null) {
       System.out.println("installMillis=" + TestPremain.installMillis);
+      System.out.println("installCpuMillis=" + TestPremain.installCpuMillis);
       System.out.println("failedTransforms=" + TestPremain.sampler.failedTransforms());
       System.out.println("transformedClasses=" + TestPremain.sampler.transformedClasses());
       // Share of the bytes this thread really allocated that the samples account for.
