@@ -40,11 +40,22 @@ public final class ChildMain {
     }
     if (TestPremain.sampler != null) {
       System.out.println("installMillis=" + TestPremain.installMillis);
+      System.out.println("installCpuMillis=" + TestPremain.installCpuMillis);
       System.out.println("failedTransforms=" + TestPremain.sampler.failedTransforms());
       System.out.println("transformedClasses=" + TestPremain.sampler.transformedClasses());
       // Share of the bytes this thread really allocated that the samples account for.
       long allocated = mx.getThreadAllocatedBytes(Thread.currentThread().getId()) - allocated0;
       System.out.println("coverage=" + estimatedBytes(TestPremain.sampler) / allocated);
+      long samples = 0;
+      for (HeapBucket b : TestPremain.sampler.snapshot()) {
+        samples += b.allocObjects();
+      }
+      System.out.println("samples=" + samples);
+      for (Thread t : Thread.getAllStackTraces().keySet()) {
+        if (t.getName().equals("jpprof-heap")) {
+          System.out.println("drainCpuMillis=" + mx.getThreadCpuTime(t.getId()) / 1_000_000);
+        }
+      }
     }
   }
 

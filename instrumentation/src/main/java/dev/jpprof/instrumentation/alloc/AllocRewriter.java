@@ -1,7 +1,9 @@
 package dev.jpprof.instrumentation.alloc;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.field.FieldDescription;
@@ -22,16 +24,38 @@ import net.bytebuddy.utility.OpenedClassReader;
  * <p>Frames are recomputed ({@code COMPUTE_FRAMES}) because each site adds a branch; Byte Buddy's
  * writer resolves common super types through the type pool, without loading classes.
  */
-public final class AllocRewriter extends AsmVisitorWrapper.AbstractBase {
+final class AllocRewriter extends AsmVisitorWrapper.AbstractBase {
   private final ObjectSizes sizes;
   // Sizes of java.* types, shared by all classes: only the boot and platform loaders may define
-  // them, so the name is the type, and most NEW sites name one. Without it each class that is
-  // loaded would parse StringBuilder, HashMap... from their class files again.
-  private final Map<String, Long> jdkSizes = new ConcurrentHashMap<>();
+  // them, so the name is the type, and most NEW sites name one.
+  private final Map<String, Long> jdkSizes;
+  // Sizes of other types per initiating class loader, weakly keyed so loaders can be unloaded;
+  // the values hold only names and numbers. Without these caches every class that loads would
+  // parse the class files of the types it allocates, and of their superclasses, again.
+  private final Map<ClassLoader, Map<String, Long>> byLoader;
+  private final Map<String, Long> loaderSizes;
 
-  /** A rewriter that computes instance sizes with {@code sizes}. */
+  /** A rewriter that computes instance sizes with {@code sizes}, caching them per class only. */
   public AllocRewriter(ObjectSizes sizes) {
+    this(sizes, new ConcurrentHashMap<>(), Collections.synchronizedMap(new WeakHashMap<>()),
+        null);
+  }
+
+  private AllocRewriter(ObjectSizes sizes, Map<String, Long> jdkSizes,
+      Map<ClassLoader, Map<String, Long>> byLoader, Map<String, Long> loaderSizes) {
     this.sizes = sizes;
+    this.jdkSizes = jdkSizes;
+    this.byLoader = byLoader;
+    this.loaderSizes = loaderSizes;
+  }
+
+  /** This rewriter, with instance sizes cached across the classes {@code loader} defines. */
+  AllocRewriter forLoader(ClassLoader loader) {
+    if (loader == null) {
+      return this;
+    }
+    return new AllocRewriter(sizes, jdkSizes, byLoader,
+        byLoader.computeIfAbsent(loader, l -> new ConcurrentHashMap<>()));
   }
 
   @Override
@@ -45,7 +69,8 @@ public final class AllocRewriter extends AsmVisitorWrapper.AbstractBase {
       FieldList<FieldDescription.InDefinedShape> fields, MethodList<?> methods, int writerFlags,
       int readerFlags) {
     return new ClassVisitor(OpenedClassReader.ASM_API, classVisitor) {
-      private final Map<String, Long> instanceSizes = new HashMap<>();
+      private final Map<String, Long> instanceSizes =
+          loaderSizes != null ? loaderSizes : new HashMap<>();
 
       @Override
       public MethodVisitor visitMethod(int access, String name, String descriptor,

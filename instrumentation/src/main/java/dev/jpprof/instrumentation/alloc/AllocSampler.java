@@ -38,6 +38,8 @@ public final class AllocSampler implements AutoCloseable {
    * @param maxBuckets the most distinct (stack, size) buckets; further samples go to one
    *     overflow bucket and are counted by {@link #overflowCount()}
    * @throws IllegalStateException if the hooks cannot be put in the bootstrap class loader
+   * @throws RuntimeException if Byte Buddy cannot install the transformer (nothing is left
+   *     running then)
    */
   public static AllocSampler install(Instrumentation inst, long rate, int stackDepth,
       int maxBuckets) {
@@ -49,8 +51,14 @@ public final class AllocSampler implements AutoCloseable {
     BootstrapHooks.install(inst);
     ObjectSizes sizes = ObjectSizes.calibrate(inst);
     AllocRecorder recorder = new AllocRecorder(inst, stackDepth, maxBuckets);
-    AllocTransformer transformer = AllocTransformer.install(inst, sizes, recorder, rate);
-    return new AllocSampler(recorder, transformer, sizes, rate);
+    try {
+      AllocTransformer transformer = AllocTransformer.install(inst, sizes, recorder, rate);
+      return new AllocSampler(recorder, transformer, sizes, rate);
+    } catch (RuntimeException | Error e) {
+      // Leave nothing running behind a failed install: no listener, no drain thread.
+      recorder.close();
+      throw e;
+    }
   }
 
   /** The buckets recorded so far (raw sampled counts); the overflow bucket last, if any. */

@@ -63,7 +63,8 @@ final class AllocTransformer extends AgentBuilder.Listener.Adapter
         .ignore((type, loader, module, redefined, domain) -> !targets.matches(type, loader,
             module, redefined, domain))
         .type(targets)
-        .transform((builder, type, loader, module, domain) -> builder.visit(rewriter))
+        .transform((builder, type, loader, module, domain) ->
+            builder.visit(rewriter.forLoader(loader)))
         .with((AgentBuilder.TransformerDecorator) Suspending::new)
         .installOn(inst);
     // Only now: every site that can call the hooks is in place, and Go re-seeds here too.

@@ -19,7 +19,7 @@ import java.util.Set;
  * application class loader, which asks its parents first, finds the bootstrap copy and never
  * loads the agent jar's copy as a second one. {@link #install} checks that this held.
  */
-public final class BootstrapHooks {
+final class BootstrapHooks {
   /** The hook classes, in definition order (interfaces and nested classes before users). */
   static final String[] CLASSES = {
     "dev.jpprof.bootstrap.AllocListener",

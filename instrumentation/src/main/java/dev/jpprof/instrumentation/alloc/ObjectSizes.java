@@ -13,7 +13,7 @@ import net.bytebuddy.description.type.TypeDescription;
  * pointers; JDK 25's compact object headers), so {@link #calibrate} picks them by comparing
  * {@link Instrumentation#getObjectSize} on a few probe objects with this model.
  */
-public final class ObjectSizes {
+final class ObjectSizes {
   private static final int[] ELEMENT_BYTES = {1, 1, 2, 2, 4, 4, 8, 8, 0};
   private static final Class<?>[] COMPONENTS = {boolean.class, byte.class, char.class,
       short.class, int.class, float.class, long.class, double.class, Object.class};
