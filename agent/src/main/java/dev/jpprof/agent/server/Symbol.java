@@ -28,6 +28,11 @@ final class Symbol implements Endpoint {
     String input = exchange.isMethod(HttpMethod.POST)
         ? exchange.request.content().toString(StandardCharsets.UTF_8)
         : exchange.uri.rawQuery();
+    exchange.respond(Responses.ok(Responses.TEXT, Responses.utf8(answer(input))));
+  }
+
+  /** The body for these {@code +}-separated counters. */
+  String answer(String input) {
     StringBuilder b = new StringBuilder("num_symbols: 1\n");
     for (String word : input.split("\\+")) {
       long pc = parseUnsigned(word);
@@ -36,7 +41,7 @@ final class Symbol implements Endpoint {
         b.append("0x").append(Long.toHexString(pc)).append(' ').append(function).append('\n');
       }
     }
-    exchange.respond(Responses.ok(Responses.TEXT, Responses.utf8(b.toString())));
+    return b.toString();
   }
 
   /** Go's strconv.ParseUint(word, 0, 64): 0x hex, leading-0 octal, else decimal; 0 if invalid. */
