@@ -1,7 +1,6 @@
 package dev.jpprof.agent.threads;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jpprof.agent.ChildJvm;
 import java.nio.charset.StandardCharsets;
@@ -13,9 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Time and memory to serve goroutine with 10 000 threads. Slow and noisy on a shared machine,
- * so it runs only when asked: {@code mvn ... -Dtest=GoroutineMeasureTest -Djpprof.measure=true}.
+ * so it runs only when asked: {@code mvn ... -Dtest=GoroutineMeasure -Dsurefire.failIfNoSpecifiedTests=false}.
  */
-class GoroutineMeasureTest {
+class GoroutineMeasure {
   @TempDir Path dir;
 
   @Test
@@ -25,12 +24,11 @@ class GoroutineMeasureTest {
 
   @Test
   void tenThousandVirtualThreadsOnJdk25() throws Exception {
-    assumeTrue(Files.isExecutable(ChildJvm.JDK25.resolve("bin/java")), "no JDK 25");
+    assertTrue(Files.isExecutable(ChildJvm.JDK25.resolve("bin/java")), "no JDK 25");
     System.err.println("JDK 25, 10000 virtual:\n" + run(ChildJvm.JDK25, "0", "10000"));
   }
 
   private String run(Path jdk, String platform, String virtual) throws Exception {
-    assumeTrue(Boolean.getBoolean("jpprof.measure"), "set -Djpprof.measure=true to measure");
     Path err = dir.resolve("measure.err");
     Process p = new ProcessBuilder(jdk.resolve("bin/java").toString(), "-Xss256k", "-Xmx1g",
         "-cp", System.getProperty("java.class.path"), MeasureChild.class.getName(), platform, virtual)
