@@ -60,7 +60,8 @@ final class AgentStart {
           "goroutine", new GoroutineSource(sources, config.stackDepth(), CreationStacks.NONE),
           "heap", new HeapSource(false, sampler::get, sources, FrameAddresses.SHARED, config.allocRate()),
           "allocs", new HeapSource(true, sampler::get, sources, FrameAddresses.SHARED, config.allocRate()));
-      InetSocketAddress bound = new PprofServer(config, cpu, profiles).start();
+      InetSocketAddress bound =
+          new PprofServer(config, cpu, profiles, () -> allocStatus(config, sampler.get())).start();
       String url = PprofServer.baseUrl(bound);
       System.setProperty(Attach.URL_PROPERTY, url);
       AgentLog.info("serving " + url);
@@ -72,6 +73,18 @@ final class AgentStart {
     } catch (Throwable t) {
       AgentLog.info("not serving: " + AgentLog.describe(t));
     }
+  }
+
+  /** The index page's line on the allocation engine: what runs and what it could not cover. */
+  private static String allocStatus(Config config, AllocSampler s) {
+    if (s == null) {
+      return config.allocRate() == 0 ? "allocation sampling: off (alloc.rate=0)"
+          : "allocation sampling: not installed (see stderr)";
+    }
+    return "allocation sampling: Byte Buddy, rate " + s.rate() + " bytes, "
+        + s.transformedClasses() + " classes rewritten, " + s.failedTransforms()
+        + " could not be rewritten (run unsampled), " + s.bucketCount() + " buckets, "
+        + s.overflowCount() + " samples merged into the overflow bucket (alloc.maxBuckets)";
   }
 
   private static AllocSampler installAllocSampler(Config config, Instrumentation inst) {

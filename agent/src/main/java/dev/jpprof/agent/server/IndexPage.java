@@ -14,7 +14,8 @@ final class IndexPage {
 
   /**
    * @param counts endpoint name to its count, sorted by name (byte order) as Go sorts them
-   * @param engine the CPU engine line, computed when the page is served
+   * @param engine the CPU engine line, then one line per other engine, computed when the page is
+   *     served
    */
   static String render(Map<String, Long> counts, Supplier<String> engine, Map<String, String> config) {
     StringBuilder b = new StringBuilder(4096);
@@ -41,7 +42,12 @@ final class IndexPage {
       b.append("<p>trace here is a JFR recording (trace.jfr), not a Go execution trace: open it")
           .append(" with JDK Mission Control or <code>jfr print trace.jfr</code>.</p>\n");
     }
-    b.append("<p>jpprof CPU engine: ").append(Html.escape(engine.get())).append("<br>\n")
+    // One line per engine, the CPU engine first: "jpprof CPU engine: …<br>".
+    b.append("<p>jpprof CPU engine: ");
+    for (String line : engine.get().split("\n")) {
+      b.append(Html.escape(line)).append("<br>\n");
+    }
+    b
         .append("configuration:");
     for (Map.Entry<String, String> e : config.entrySet()) {
       b.append(' ').append(Html.escape(e.getKey())).append('=').append(Html.escape(e.getValue()));
