@@ -26,23 +26,20 @@ final class AgentStart {
   private AgentStart() {}
 
   /**
-   * @param atStartup true from premain: the allocation sampler is installed before main() runs,
-   *     so every application class is rewritten as it loads (code that is already running when
-   *     classes are retransformed keeps its old version until its next call, e.g. a loop in
-   *     main); false from agentmain, where the application already runs.
+   * Both premain and agentmain return at once: the server and the allocation sampler start on a
+   * daemon thread. Installing the sampler costs 0.5–1 s of CPU (Byte Buddy, rewriting the loaded
+   * classes); in premain it would hold up main() by that much. Classes loaded before it is in
+   * are retransformed; only a method already running then (an endless loop entered before) keeps
+   * its old code until its next call.
    */
-  static void start(String args, Instrumentation inst, boolean atStartup) {
+  static void start(String args, Instrumentation inst) {
     try {
       if (!started.compareAndSet(false, true)) {
         AgentLog.info("already running in this JVM; ignoring the second start");
         return;
       }
       Config config = Config.load(args);
-      AtomicReference<AllocSampler> sampler = new AtomicReference<>();
-      if (atStartup) {
-        sampler.set(installAllocSampler(config, inst));
-      }
-      Thread thread = new Thread(() -> serve(config, inst, sampler, !atStartup), "jpprof-start");
+      Thread thread = new Thread(() -> serve(config, inst), "jpprof-start");
       thread.setDaemon(true);
       thread.start();
     } catch (Throwable t) {
@@ -50,12 +47,12 @@ final class AgentStart {
     }
   }
 
-  private static void serve(Config config, Instrumentation inst,
-      AtomicReference<AllocSampler> sampler, boolean installSampler) {
+  private static void serve(Config config, Instrumentation inst) {
     try {
       CpuProfiler cpu =
           new CpuProfiler(config.cpuEvent(), config.cpuIntervalNanos(), config.stackDepth(), inst);
       SourceInfo sources = new SourceInfo(inst);
+      AtomicReference<AllocSampler> sampler = new AtomicReference<>();
       Map<String, ProfileSource> profiles = Map.of(
           "goroutine", new GoroutineSource(sources, config.stackDepth(), CreationStacks.NONE),
           "heap", new HeapSource(false, sampler::get, sources, FrameAddresses.SHARED, config.allocRate()),
@@ -65,11 +62,9 @@ final class AgentStart {
       String url = PprofServer.baseUrl(bound);
       System.setProperty(Attach.URL_PROPERTY, url);
       AgentLog.info("serving " + url);
-      if (installSampler) {
-        // Attached to a running JVM: after the server, since rewriting the loaded classes takes
-        // about a second; heap and allocs are valid (empty) profiles until then.
-        sampler.set(installAllocSampler(config, inst));
-      }
+      // After the server, so that it answers at once; heap and allocs are valid (empty)
+      // profiles until the sampler is in.
+      sampler.set(installAllocSampler(config, inst));
     } catch (Throwable t) {
       AgentLog.info("not serving: " + AgentLog.describe(t));
     }
