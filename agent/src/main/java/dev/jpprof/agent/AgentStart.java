@@ -5,10 +5,11 @@ import dev.jpprof.agent.cpu.SourceInfo;
 import dev.jpprof.agent.heap.HeapSource;
 import dev.jpprof.agent.server.PprofServer;
 import dev.jpprof.agent.server.ProfileSource;
-import dev.jpprof.agent.threads.CreationStacks;
+import dev.jpprof.agent.threads.ThreadCreateSource;
 import dev.jpprof.agent.threads.FrameAddresses;
 import dev.jpprof.agent.threads.GoroutineSource;
 import dev.jpprof.instrumentation.alloc.AllocSampler;
+import dev.jpprof.instrumentation.threads.ThreadStarts;
 import java.lang.instrument.Instrumentation;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -22,6 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class AgentStart {
   private static final AtomicBoolean started = new AtomicBoolean();
+  /** Distinct thread-starting stacks kept; an application has few places that start threads. */
+  private static final int MAX_THREAD_STACKS = 4096;
 
   private AgentStart() {}
 
@@ -53,8 +56,11 @@ final class AgentStart {
           new CpuProfiler(config.cpuEvent(), config.cpuIntervalNanos(), config.stackDepth(), inst);
       SourceInfo sources = new SourceInfo(inst);
       AtomicReference<AllocSampler> sampler = new AtomicReference<>();
+      AtomicReference<ThreadStarts> starts = new AtomicReference<>();
+      ThreadCreateSource threadCreate = new ThreadCreateSource(starts::get, sources, FrameAddresses.SHARED);
       Map<String, ProfileSource> profiles = Map.of(
-          "goroutine", new GoroutineSource(sources, config.stackDepth(), CreationStacks.NONE),
+          "goroutine", new GoroutineSource(sources, config.stackDepth(), threadCreate),
+          "threadcreate", threadCreate,
           "heap", new HeapSource(false, sampler::get, sources, FrameAddresses.SHARED, config.allocRate()),
           "allocs", new HeapSource(true, sampler::get, sources, FrameAddresses.SHARED, config.allocRate()));
       InetSocketAddress bound =
@@ -65,6 +71,7 @@ final class AgentStart {
       // After the server, so that it answers at once; heap and allocs are valid (empty)
       // profiles until the sampler is in.
       sampler.set(installAllocSampler(config, inst));
+      starts.set(installThreadStarts(config, inst));
     } catch (Throwable t) {
       AgentLog.info("not serving: " + AgentLog.describe(t));
     }
@@ -80,6 +87,15 @@ final class AgentStart {
         + s.transformedClasses() + " classes rewritten, " + s.failedTransforms()
         + " could not be rewritten (run unsampled), " + s.bucketCount() + " buckets, "
         + s.overflowCount() + " samples merged into the overflow bucket (alloc.maxBuckets)";
+  }
+
+  private static ThreadStarts installThreadStarts(Config config, Instrumentation inst) {
+    try {
+      return ThreadStarts.install(inst, config.stackDepth(), MAX_THREAD_STACKS);
+    } catch (Throwable t) {
+      AgentLog.info("thread-start hook off (threadcreate stays empty): " + AgentLog.describe(t));
+      return null;
+    }
   }
 
   private static AllocSampler installAllocSampler(Config config, Instrumentation inst) {

@@ -73,9 +73,14 @@ public final class GoroutineSource implements ProfileSource {
 
   /** Go's goroutine profile: goroutine/count samples, period goroutine/count 1, in group order. */
   static Profile profile(long timeNanos, List<Group> groups, SourceInfo.Batch sources) {
+    return profile("goroutine", timeNanos, groups, sources);
+  }
+
+  /** Go's count profiles (goroutine, threadcreate): NAME/count samples, period NAME/count 1. */
+  static Profile profile(String name, long timeNanos, List<Group> groups, SourceInfo.Batch sources) {
     ProfileBuilder b = new ProfileBuilder(timeNanos)
-        .sampleType("goroutine", "count")
-        .period("goroutine", "count", 1);
+        .sampleType(name, "count")
+        .period(name, "count", 1);
     for (Group g : groups) {
       long[] ids = new long[g.stack.length];
       for (int i = 0; i < ids.length; i++) {

@@ -19,9 +19,12 @@ import java.util.Set;
  * application class loader, which asks its parents first, finds the bootstrap copy and never
  * loads the agent jar's copy as a second one. {@link #install} checks that this held.
  */
-final class BootstrapHooks {
+public final class BootstrapHooks {
   /** The hook classes, in definition order (interfaces and nested classes before users). */
   static final String[] CLASSES = {
+    "dev.jpprof.bootstrap.ThreadListener",
+    "dev.jpprof.bootstrap.ThreadHook$Busy",
+    "dev.jpprof.bootstrap.ThreadHook",
     "dev.jpprof.bootstrap.AllocListener",
     "dev.jpprof.bootstrap.AllocHook$Busy",
     "dev.jpprof.bootstrap.AllocHook",
@@ -32,6 +35,9 @@ final class BootstrapHooks {
   /**
    * Defines the hook classes in the bootstrap loader (once per JVM) and lets {@code java.base}
    * read them.
+   *
+   * Every hook class (allocation and thread start) is defined at the first call, whichever
+   * engine makes it.
    *
    * @return the bootstrap {@code AllocHook} class
    * @throws IllegalStateException if the hooks could not be defined, or if a second copy is

@@ -1,0 +1,80 @@
+package dev.jpprof.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jpprof.pprof.proto.ProfileProto.Sample;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * threadcreate finds a thread leak: the stack that started the leaked threads with their count,
+ * in protobuf and debug=1, and goroutine debug=2 names the leaking method in "created by".
+ */
+class ThreadCreateTest {
+  private static final String LEAK = "dev.jpprof.demo.ThreadLeak.leakThreads";
+  private static final int LEAKED = 40;
+
+  static List<Jdk> jdks() {
+    return Jdk.all();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void theLeakingStackWithItsCount(Jdk jdk, @TempDir Path dir) throws Exception {
+    try (AgentJvm jvm = AgentJvm.start(jdk, "port=0", "dev.jpprof.demo.ThreadLeak", "300")) {
+      long before = indexCount(jvm);
+      Thread.sleep(2000); // the hook is installed on the agent's start thread, after the server
+      jvm.send("leak " + LEAKED);
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (!jvm.stderrLines().contains("leaked")) {
+        assertTrue(System.nanoTime() < deadline, jvm::describe);
+        Thread.sleep(50);
+      }
+      Http.Response r = Http.get(jvm.port(), "/debug/pprof/threadcreate");
+      assertEquals(200, r.status(), r::text);
+      ProfileView v = ProfileView.parse(r.body());
+      v.assertGoConventions();
+      assertEquals(List.of("threadcreate/count"), v.sampleTypes());
+      long leaked = 0;
+      for (Sample s : v.profile.getSampleList()) {
+        if (v.stack(s).contains(LEAK)) {
+          leaked += s.getValue(0);
+          assertEquals("java.lang.Thread.start", v.stack(s).get(0), "leaf is Thread.start");
+        }
+      }
+      assertEquals(LEAKED, leaked, "threads started by leakThreads");
+      assertTrue(indexCount(jvm) >= before + LEAKED, "index counts threads started");
+
+      Path file = dir.resolve("threadcreate.pb.gz");
+      Files.write(file, r.body());
+      GoPprof.Result top = GoPprof.run(Duration.ofSeconds(60), "-top", file.toString());
+      assertTrue(top.stdout.contains(LEAK), top::toString);
+
+      Http.Response text = Http.get(jvm.port(), "/debug/pprof/threadcreate?debug=1");
+      assertTrue(text.text().startsWith("threadcreate profile: total "), text.text());
+      assertTrue(text.text().contains("\n" + LEAKED + " @ "), text.text());
+      GoPprof.Result raw = GoPprof.run(Duration.ofSeconds(60), "-raw",
+          jvm.url("/debug/pprof/threadcreate?debug=1"));
+      assertEquals(0, raw.exitCode, raw::toString);
+      assertTrue(raw.stdout.contains(LEAK), raw::toString);
+
+      String dump = Http.get(jvm.port(), "/debug/pprof/goroutine?debug=2").text();
+      assertTrue(dump.contains("created by " + LEAK + " in goroutine "), dump);
+      assertEquals(0, jvm.stdout().length, "nothing on stdout");
+    }
+  }
+
+  private static long indexCount(AgentJvm jvm) {
+    String index = Http.get(jvm.port(), "/debug/pprof/").text();
+    String row = "</td><td><a href='threadcreate?debug=1'>";
+    int at = index.indexOf(row);
+    assertTrue(at > 0, index);
+    return Long.parseLong(index.substring(index.lastIndexOf("<td>", at) + 4, at));
+  }
+}
