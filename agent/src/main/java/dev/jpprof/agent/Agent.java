@@ -10,11 +10,11 @@ public final class Agent {
   private Agent() {}
 
   public static void premain(String args, Instrumentation inst) {
-    AgentStart.start(args, inst);
+    AgentStart.start(args, inst, true);
   }
 
   public static void agentmain(String args, Instrumentation inst) {
-    AgentStart.start(args, inst);
+    AgentStart.start(args, inst, false);
   }
 
   /** {@code java -jar profiler.jar attach <pid> [key=value,...]}. */

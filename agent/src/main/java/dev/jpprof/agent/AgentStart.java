@@ -29,20 +29,27 @@ final class AgentStart {
   private AgentStart() {}
 
   /**
-   * Both premain and agentmain return at once: the server and the allocation sampler start on a
-   * daemon thread. Installing the sampler costs 0.5–1 s of CPU (Byte Buddy, rewriting the loaded
-   * classes); in premain it would hold up main() by that much. Classes loaded before it is in
-   * are retransformed; only a method already running then (an endless loop entered before) keeps
-   * its old code until its next call.
+   * The server always starts on a daemon thread, so it never holds up main(). The bytecode
+   * engines (allocation sampling, the Thread.start hook) are installed here, before main(), when
+   * the agent is loaded at startup: every application class is then rewritten as it loads.
+   * Retransforming classes later is worse for the application than the 0.5–1 s this costs:
+   * a method already running when its class is retransformed (main's loop, a server's event
+   * loop) keeps running the old, now obsolete code, which async-profiler cannot walk through,
+   * so its CPU stacks end in "break_interpreted" for as long as that loop runs. When attached
+   * to a running JVM there is no such choice; the engines are installed after the server.
    */
-  static void start(String args, Instrumentation inst) {
+  static void start(String args, Instrumentation inst, boolean atStartup) {
     try {
       if (!started.compareAndSet(false, true)) {
         AgentLog.info("already running in this JVM; ignoring the second start");
         return;
       }
       Config config = Config.load(args);
-      Thread thread = new Thread(() -> serve(config, inst), "jpprof-start");
+      Engines engines = new Engines();
+      if (atStartup) {
+        engines.install(config, inst);
+      }
+      Thread thread = new Thread(() -> serve(config, inst, engines, !atStartup), "jpprof-start");
       thread.setDaemon(true);
       thread.start();
     } catch (Throwable t) {
@@ -50,43 +57,59 @@ final class AgentStart {
     }
   }
 
-  private static void serve(Config config, Instrumentation inst) {
+  private static void serve(Config config, Instrumentation inst, Engines engines,
+      boolean installEngines) {
     try {
       CpuProfiler cpu =
           new CpuProfiler(config.cpuEvent(), config.cpuIntervalNanos(), config.stackDepth(), inst);
       SourceInfo sources = new SourceInfo(inst);
-      AtomicReference<AllocSampler> sampler = new AtomicReference<>();
-      AtomicReference<ThreadStarts> starts = new AtomicReference<>();
-      ThreadCreateSource threadCreate = new ThreadCreateSource(starts::get, sources, FrameAddresses.SHARED);
+      AtomicReference<AllocSampler> sampler = engines.sampler;
+      ThreadCreateSource threadCreate =
+          new ThreadCreateSource(engines.starts::get, sources, FrameAddresses.SHARED);
       Map<String, ProfileSource> profiles = Map.of(
           "goroutine", new GoroutineSource(sources, config.stackDepth(), threadCreate),
           "threadcreate", threadCreate,
           "heap", new HeapSource(false, sampler::get, sources, FrameAddresses.SHARED, config.allocRate()),
           "allocs", new HeapSource(true, sampler::get, sources, FrameAddresses.SHARED, config.allocRate()));
-      InetSocketAddress bound =
-          new PprofServer(config, cpu, profiles, () -> allocStatus(config, sampler.get())).start();
+      InetSocketAddress bound = new PprofServer(config, cpu, profiles,
+          () -> allocStatus(config, sampler.get(), engines.installing.get())).start();
       String url = PprofServer.baseUrl(bound);
       System.setProperty(Attach.URL_PROPERTY, url);
       AgentLog.info("serving " + url);
-      // After the server, so that it answers at once; heap and allocs are valid (empty)
-      // profiles until the sampler is in.
-      sampler.set(installAllocSampler(config, inst));
-      starts.set(installThreadStarts(config, inst));
+      if (installEngines) {
+        // Attached: after the server, so that it answers at once; heap, allocs and
+        // threadcreate are valid (empty) profiles until the engines are in.
+        engines.install(config, inst);
+      }
     } catch (Throwable t) {
       AgentLog.info("not serving: " + AgentLog.describe(t));
     }
   }
 
   /** The index page's line on the allocation engine: what runs and what it could not cover. */
-  private static String allocStatus(Config config, AllocSampler s) {
+  private static String allocStatus(Config config, AllocSampler s, boolean installing) {
     if (s == null) {
       return config.allocRate() == 0 ? "allocation sampling: off (alloc.rate=0)"
+          : installing ? "allocation sampling: installing (rewriting the loaded classes)"
           : "allocation sampling: not installed (see stderr)";
     }
     return "allocation sampling: Byte Buddy, rate " + s.rate() + " bytes, "
         + s.transformedClasses() + " classes rewritten, " + s.failedTransforms()
         + " could not be rewritten (run unsampled), " + s.bucketCount() + " buckets, "
         + s.overflowCount() + " samples merged into the overflow bucket (alloc.maxBuckets)";
+  }
+
+  /** The bytecode engines, filled in once installed (null when off or failed). */
+  private static final class Engines {
+    final AtomicReference<AllocSampler> sampler = new AtomicReference<>();
+    final AtomicReference<ThreadStarts> starts = new AtomicReference<>();
+    final AtomicBoolean installing = new AtomicBoolean(true);
+
+    void install(Config config, Instrumentation inst) {
+      sampler.set(installAllocSampler(config, inst));
+      starts.set(installThreadStarts(config, inst));
+      installing.set(false);
+    }
   }
 
   private static ThreadStarts installThreadStarts(Config config, Instrumentation inst) {

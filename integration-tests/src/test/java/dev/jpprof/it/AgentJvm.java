@@ -93,6 +93,7 @@ public final class AgentJvm implements AutoCloseable {
     AgentJvm jvm = launch(jdk, jvmOptions, agentArgs, mainClass, args);
     try {
       jvm.awaitServing();
+      jvm.awaitEnginesInstalled();
     } catch (RuntimeException | Error e) {
       jvm.close();
       throw e;
@@ -163,6 +164,26 @@ public final class AgentJvm implements AutoCloseable {
       throw new AssertionError("system property " + name + " is not set (surefire sets it)");
     }
     return value;
+  }
+
+  /**
+   * Waits (at most 30 s) until the index page no longer says the allocation engine is
+   * installing: while it rewrites the loaded classes, running methods are deoptimized and a CPU
+   * profile taken then may hold truncated stacks, which the CPU tests do not expect.
+   */
+  private void awaitEnginesInstalled() {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (Http.get(port, "/debug/pprof/").text().contains("allocation sampling: installing")) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(jdk + ": allocation sampling still installing after 30 s; " + describe());
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
+    }
   }
 
   private void awaitServing() {

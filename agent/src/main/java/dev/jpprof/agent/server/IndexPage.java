@@ -37,18 +37,17 @@ final class IndexPage {
           .append(Html.escape(Descriptions.of(name))).append("</li>\n");
     }
     b.append("</ul>\n</p>\n");
-    if (counts.containsKey("trace")) {
-      // Go's description promises "go tool trace"; ours is a JFR file, which that cannot read.
-      b.append("<p>trace here is a JFR recording (trace.jfr), not a Go execution trace: open it")
-          .append(" with JDK Mission Control or <code>jfr print trace.jfr</code>.</p>\n");
-    }
-    // One line per engine, the CPU engine first: "jpprof CPU engine: …<br>".
+    // One paragraph of ours: one line per engine, the CPU engine first, then notes.
     b.append("<p>jpprof CPU engine: ");
     for (String line : engine.get().split("\n")) {
       b.append(Html.escape(line)).append("<br>\n");
     }
-    b
-        .append("configuration:");
+    if (counts.containsKey("trace")) {
+      // Go's description promises "go tool trace"; ours is a JFR file, which that cannot read.
+      b.append("trace here is a JFR recording (trace.jfr), not a Go execution trace: open it")
+          .append(" with JDK Mission Control or <code>jfr print trace.jfr</code>.<br>\n");
+    }
+    b.append("configuration:");
     for (Map.Entry<String, String> e : config.entrySet()) {
       b.append(' ').append(Html.escape(e.getKey())).append('=').append(Html.escape(e.getValue()));
     }

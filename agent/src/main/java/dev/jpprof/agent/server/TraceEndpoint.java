@@ -19,14 +19,20 @@ final class TraceEndpoint implements Endpoint {
       Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?|[+-]?(?i:inf|infinity|nan)");
 
   private final Executor workers;
+  private final long maxSeconds;
 
-  TraceEndpoint(Executor workers) {
+  TraceEndpoint(Executor workers, long maxSeconds) {
     this.workers = workers;
+    this.maxSeconds = maxSeconds;
   }
 
   @Override
   public void serve(Exchange exchange) {
     long nanos = windowNanos(exchange.param("seconds"));
+    if (nanos > maxSeconds * 1_000_000_000L) {
+      exchange.respond(Responses.secondsOverLimit(maxSeconds));
+      return;
+    }
     workers.execute(() -> open(exchange, nanos));
   }
 

@@ -44,7 +44,7 @@ class IndexPageTest {
     assertTrue(page.contains("<tr><td>0</td><td><a href='trace?debug=1'>trace</a></td></tr>\n"), page);
     assertTrue(page.contains("<li><div class=profile-name>trace: </div> A trace of execution of the"
         + " current program."), page);
-    assertTrue(page.contains("<p>trace here is a JFR recording (trace.jfr), not a Go execution"
-        + " trace: open it with JDK Mission Control or <code>jfr print trace.jfr</code>.</p>\n"), page);
+    assertTrue(page.contains("<br>\ntrace here is a JFR recording (trace.jfr), not a Go execution"
+        + " trace: open it with JDK Mission Control or <code>jfr print trace.jfr</code>.<br>\n"), page);
   }
 }
