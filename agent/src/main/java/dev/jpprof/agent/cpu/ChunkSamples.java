@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import one.jfr.ClassRef;
 import one.jfr.JfrReader;
@@ -42,6 +43,18 @@ final class ChunkSamples {
       counts.merge(new Stack(thread, frames), (long) e.samples, Long::sum);
     }
     return new ChunkSamples(counts, new HashMap<>(jfr.settings));
+  }
+
+  /** The counts of several chunks added up. */
+  static Map<Stack, Long> merge(List<ChunkSamples> chunks) {
+    if (chunks.size() == 1) {
+      return chunks.get(0).counts;
+    }
+    Map<Stack, Long> total = new HashMap<>();
+    for (ChunkSamples chunk : chunks) {
+      chunk.counts.forEach((stack, n) -> total.merge(stack, n, Long::sum));
+    }
+    return total;
   }
 
   private static String threadName(JfrReader jfr, int tid) {

@@ -4,21 +4,12 @@ import dev.jpprof.pprof.proto.ProfileProto.Profile;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * CPU profiles for {@code /debug/pprof/profile}, from one async-profiler session shared by all
- * requests. The session runs only while at least one {@link Window} is open and writes JFR to a
- * temp file. Each window boundary ({@link #open}, {@link Window#finish}) ends the current JFR
- * chunk with a {@code dump}, so chunk boundaries are window boundaries and a window's profile is
- * exactly the chunks written while it was open. Overlapping windows therefore each get their own
- * samples (Parca asks {@code seconds=10} every 10 s while a person asks for 30 s). Each chunk is
- * parsed once and kept only while an open window still needs it.
+ * CPU profiles for {@code /debug/pprof/profile}: a {@link Window} per request, from an engine that
+ * collects the samples ({@link AsyncProfilerEngine}) and one writer that turns them into Go's
+ * profile ({@link CpuProfileWriter}).
  *
  * <p>Thread-safe. {@link #open} and {@link Window#finish} block (starting the native profiler
  * takes ~200 ms the first time; parsing and building take milliseconds): call them off the Netty
@@ -31,18 +22,9 @@ public final class CpuProfiler {
   // async-profiler takes comma-separated options: an event must not smuggle in more of them.
   private static final Pattern EVENT = Pattern.compile("[A-Za-z0-9_.:$-]+");
 
-  private final String event;
   private final long intervalNanos;
-  private final int stackDepth;
-  private final long rotateBytes;
   private final SourceInfo sources;
-
-  private final Object lock = new Object();
-  // All fields below are guarded by lock.
-  private Recording recording; // null while no window is open
-  private final Set<Window> windows = new HashSet<>();
-  private String version = "";
-  private volatile String description = "not started yet";
+  private final AsyncProfilerEngine async;
 
   /**
    * A profiler for {@code event} ("cpu" uses perf_events where allowed; blank means "cpu"),
@@ -68,38 +50,20 @@ public final class CpuProfiler {
       throw new IllegalArgumentException(
           "CPU interval and stack depth must be positive: " + intervalNanos + ", " + stackDepth);
     }
-    this.event = ev;
     this.intervalNanos = intervalNanos;
-    this.stackDepth = stackDepth;
-    this.rotateBytes = rotateBytes;
     this.sources = new SourceInfo(inst);
+    this.async = new AsyncProfilerEngine(ev, intervalNanos, stackDepth, rotateBytes);
   }
 
   /**
-   * Opens a window collecting samples from now on; the first open window starts the native
-   * session. Blocking: run it off the event loop.
+   * Opens a window collecting samples from now on. Blocking: run it off the event loop.
    *
    * @throws CpuProfilerException with a one-line user-facing message if no engine can run
    */
   public Window open() throws CpuProfilerException {
-    synchronized (lock) {
-      long first = 0;
-      try {
-        if (recording == null) {
-          version = NativeSession.version();
-          recording = Recording.start(event, intervalNanos, stackDepth, rotateBytes);
-          description = running();
-        } else {
-          first = recording.cut(firstNeeded());
-        }
-      } catch (CpuProfilerException | RuntimeException e) {
-        throw fail(e);
-      }
-      // The window starts when sampling does, after a first start's ~200 ms, as in Go.
-      Window window = new Window(first, epochNanos(), System.nanoTime());
-      windows.add(window);
-      return window;
-    }
+    EngineWindow samples = async.open();
+    // The window starts when sampling does, after a first start's ~200 ms, as in Go.
+    return new Window(samples, epochNanos(), System.nanoTime());
   }
 
   /**
@@ -107,33 +71,27 @@ public final class CpuProfiler {
    * perf_events, interval 10ms", or "not started yet", or the error that stopped it.
    */
   public String describe() {
-    return description;
+    return async.describe();
   }
 
   /** Whether the native session is running (for tests and diagnosis). */
   boolean isRunning() {
-    synchronized (lock) {
-      return recording != null;
-    }
+    return async.isRunning();
   }
 
-  /** The JFR file of the running session, or null (for tests). */
+  /** The JFR file of the running native session, or null (for tests). */
   Path file() {
-    synchronized (lock) {
-      return recording == null ? null : recording.file();
-    }
+    return async.file();
   }
 
   /** The profile of the samples taken between {@link #open} and {@link #finish}. */
   public final class Window {
-    private final long firstChunk;
+    private final EngineWindow samples;
     private final long startEpochNanos;
     private final long startNanoTime;
-    private boolean closed; // guarded by lock
-    private String failure; // guarded by lock: why the session died under this window
 
-    private Window(long firstChunk, long startEpochNanos, long startNanoTime) {
-      this.firstChunk = firstChunk;
+    private Window(EngineWindow samples, long startEpochNanos, long startNanoTime) {
+      this.samples = samples;
       this.startEpochNanos = startEpochNanos;
       this.startNanoTime = startNanoTime;
     }
@@ -145,29 +103,13 @@ public final class CpuProfiler {
      * @throws CpuProfilerException if the window is already closed or profiling failed
      */
     public Profile finish() throws CpuProfilerException {
-      List<ChunkSamples> chunks;
-      long durationNanos;
-      String comment;
-      synchronized (lock) {
-        if (closed) {
-          throw new CpuProfilerException(
-              failure != null ? failure : "CPU profile window is already closed");
-        }
-        durationNanos = System.nanoTime() - startNanoTime;
-        try {
-          long end = recording.cut(firstNeeded());
-          recording.parse(firstNeeded());
-          chunks = recording.chunks(firstChunk, end);
-          comment = comment();
-          close(this);
-        } catch (CpuProfilerException | RuntimeException e) {
-          throw fail(e);
-        }
-      }
-      // Outside the lock: other windows may open and close while this one is being built.
+      long durationNanos = System.nanoTime() - startNanoTime;
+      EngineWindow.Samples taken = samples.finish();
+      // Outside any engine lock: other windows may open and close while this one is built.
       try {
         return CpuProfileWriter.write(
-            merge(chunks), startEpochNanos, durationNanos, intervalNanos, comment, sources.batch());
+            taken.counts, startEpochNanos, durationNanos, intervalNanos, taken.comment,
+            sources.batch());
       } catch (RuntimeException e) {
         throw new CpuProfilerException("Could not build CPU profile: " + e, e);
       }
@@ -175,82 +117,8 @@ public final class CpuProfiler {
 
     /** Ends the window without building a profile (client gone). Idempotent, never throws. */
     public void cancel() {
-      synchronized (lock) {
-        try {
-          if (!closed) {
-            close(this);
-          }
-        } catch (RuntimeException e) {
-          fail(e); // a bug here must not reach the server's cleanup path, nor leave profiling on
-        }
-      }
+      samples.cancel();
     }
-  }
-
-  // Everything below runs with lock held.
-
-  private void close(Window window) {
-    window.closed = true;
-    windows.remove(window);
-    if (windows.isEmpty()) {
-      description = running() + ", idle";
-      stopRecording();
-    } else {
-      recording.forgetBefore(firstNeeded());
-    }
-  }
-
-  /**
-   * The session is unusable: stop it, fail every open window with the same message, and return
-   * the exception for the caller to throw.
-   */
-  private CpuProfilerException fail(Exception cause) {
-    CpuProfilerException e =
-        cause instanceof CpuProfilerException
-            ? (CpuProfilerException) cause
-            : new CpuProfilerException("CPU profiling failed: " + cause, cause);
-    for (Window w : windows) {
-      w.closed = true;
-      w.failure = e.getMessage();
-    }
-    windows.clear();
-    try {
-      stopRecording();
-    } catch (RuntimeException ignored) {
-      recording = null; // stop() already swallows native errors; never fail the failure path
-    }
-    description = "error: " + e.getMessage();
-    return e;
-  }
-
-  private void stopRecording() {
-    if (recording != null) {
-      recording.stop();
-      recording = null;
-    }
-  }
-
-  private long firstNeeded() {
-    long first = Long.MAX_VALUE;
-    for (Window w : windows) {
-      first = Math.min(first, w.firstChunk);
-    }
-    return first;
-  }
-
-  private String running() {
-    String used = recording.event();
-    String fellBack = used.equals(event) ? "" : " (" + event + " unavailable)";
-    String engine = recording.engine();
-    String via = engine.isEmpty() ? "" : " via " + engine;
-    return "async-profiler " + version + ", event " + used + fellBack + via + ", interval "
-        + formatInterval(intervalNanos);
-  }
-
-  private String comment() {
-    String engine = recording.engine();
-    return "jpprof cpu: async-profiler " + version + " event=" + recording.event() + " engine="
-        + (engine.isEmpty() ? "unknown" : engine) + " interval=" + formatInterval(intervalNanos);
   }
 
   /** 10000000 → "10ms", as people write intervals. */
@@ -263,17 +131,6 @@ public final class CpuProfiler {
       return nanos / 1_000L + "us";
     }
     return nanos + "ns";
-  }
-
-  private static Map<Stack, Long> merge(List<ChunkSamples> chunks) {
-    if (chunks.size() == 1) {
-      return chunks.get(0).counts;
-    }
-    Map<Stack, Long> total = new HashMap<>();
-    for (ChunkSamples chunk : chunks) {
-      chunk.counts.forEach((stack, n) -> total.merge(stack, n, Long::sum));
-    }
-    return total;
   }
 
   private static long epochNanos() {
