@@ -41,7 +41,8 @@ final class AsyncProfilerEngine {
    * Opens a window collecting samples from now on; the first open window starts the native
    * session.
    *
-   * @throws CpuProfilerException if the native session could not start or failed
+   * @throws AsyncProfilerUnavailableException if the native session could not load or start
+   * @throws CpuProfilerException if the running session failed
    */
   EngineWindow open() throws CpuProfilerException {
     synchronized (lock) {
@@ -52,7 +53,7 @@ final class AsyncProfilerEngine {
           recording = Recording.start(event, intervalNanos, stackDepth, rotateBytes);
           description = running();
         } catch (CpuProfilerException | RuntimeException e) {
-          throw fail(e);
+          throw AsyncProfilerUnavailableException.of(fail(e));
         }
       } else {
         try {

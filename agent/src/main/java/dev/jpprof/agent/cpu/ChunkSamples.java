@@ -30,14 +30,29 @@ final class ChunkSamples {
     this.settings = settings;
   }
 
+  /** Which execution samples of a chunk count; async-profiler's chunks hold only CPU ones. */
+  interface Filter {
+    Filter ALL = (jfr, sample) -> true;
+
+    boolean keep(JfrReader jfr, ExecutionSample sample);
+  }
+
   /** Parses one complete chunk, exactly as cut from the file. */
   static ChunkSamples parse(ByteBuffer chunk) throws IOException {
+    return parse(chunk, Filter.ALL);
+  }
+
+  /** Parses one complete chunk, counting only the samples {@code filter} keeps. */
+  static ChunkSamples parse(ByteBuffer chunk, Filter filter) throws IOException {
     JfrReader jfr = new JfrReader(chunk);
     Map<Stack, Long> counts = new HashMap<>();
     Map<Long, RawFrame[]> stacks = new HashMap<>();
     Map<Integer, String> threads = new HashMap<>();
     Names names = new Names(jfr);
     for (ExecutionSample e; (e = jfr.readEvent(ExecutionSample.class)) != null; ) {
+      if (!filter.keep(jfr, e)) {
+        continue;
+      }
       RawFrame[] frames = stacks.computeIfAbsent((long) e.stackTraceId, id -> names.frames(id));
       String thread = threads.computeIfAbsent(e.tid, tid -> threadName(jfr, tid));
       counts.merge(new Stack(thread, frames), (long) e.samples, Long::sum);

@@ -4,12 +4,16 @@ import dev.jpprof.pprof.proto.ProfileProto.Profile;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
  * CPU profiles for {@code /debug/pprof/profile}: a {@link Window} per request, from an engine that
- * collects the samples ({@link AsyncProfilerEngine}) and one writer that turns them into Go's
- * profile ({@link CpuProfileWriter}).
+ * collects the samples and one writer that turns them into Go's profile ({@link
+ * CpuProfileWriter}). Engines: async-profiler ({@link AsyncProfilerEngine}) and, where it cannot
+ * run, the JDK's Flight Recorder ({@link JfrEngine}). With {@code auto}, a native library that
+ * cannot load or a session that cannot start switches this and every later window to JFR; an
+ * async-profiler that someone else is running switches only the window that found it busy.
  *
  * <p>Thread-safe. {@link #open} and {@link Window#finish} block (starting the native profiler
  * takes ~200 ms the first time; parsing and building take milliseconds): call them off the Netty
@@ -19,12 +23,29 @@ public final class CpuProfiler {
   /** Restart the session on a fresh file when it grows past this while windows stay open. */
   static final long ROTATE_BYTES = 64L << 20;
 
+  /** {@code cpu.engine}: async-profiler, falling back to JFR where it cannot run. */
+  public static final String AUTO = "auto";
+  /** {@code cpu.engine}: async-profiler only; a window fails if it cannot run. */
+  public static final String ASYNC_PROFILER = "async-profiler";
+  /** {@code cpu.engine}: JFR execution samples only; the native library is never loaded. */
+  public static final String JFR = "jfr";
+  /** The values {@code cpu.engine} accepts. */
+  public static final List<String> ENGINES = List.of(AUTO, ASYNC_PROFILER, JFR);
+
+  private static final String PREFIX = "Could not enable CPU profiling: ";
+
   // async-profiler takes comma-separated options: an event must not smuggle in more of them.
   private static final Pattern EVENT = Pattern.compile("[A-Za-z0-9_.:$-]+");
 
+  private final String engine;
   private final long intervalNanos;
   private final SourceInfo sources;
   private final AsyncProfilerEngine async;
+  private final JfrEngine jfr;
+  /** Why async-profiler cannot run, once auto has found out; JFR serves every window then. */
+  private volatile String asyncUnavailable;
+  /** After the describe line of JFR when the last window used it, else null. */
+  private volatile String jfrNote;
 
   /**
    * A profiler for {@code event} ("cpu" uses perf_events where allowed; blank means "cpu"),
@@ -37,11 +58,30 @@ public final class CpuProfiler {
    *     the interval or depth is not positive
    */
   public CpuProfiler(String event, long intervalNanos, int stackDepth, Instrumentation inst) {
-    this(event, intervalNanos, stackDepth, inst, ROTATE_BYTES);
+    this(AUTO, event, intervalNanos, stackDepth, inst);
+  }
+
+  /**
+   * As above, with the engine: one of {@link #ENGINES}.
+   *
+   * @throws IllegalArgumentException also for an unknown engine
+   */
+  public CpuProfiler(
+      String engine, String event, long intervalNanos, int stackDepth, Instrumentation inst) {
+    this(engine, event, intervalNanos, stackDepth, inst, ROTATE_BYTES);
   }
 
   CpuProfiler(
-      String event, long intervalNanos, int stackDepth, Instrumentation inst, long rotateBytes) {
+      String engine,
+      String event,
+      long intervalNanos,
+      int stackDepth,
+      Instrumentation inst,
+      long rotateBytes) {
+    if (!ENGINES.contains(engine)) {
+      throw new IllegalArgumentException(
+          "invalid CPU engine: " + engine + " (one of " + String.join(", ", ENGINES) + ")");
+    }
     String ev = event == null || event.isBlank() ? "cpu" : event.trim();
     if (!EVENT.matcher(ev).matches()) {
       throw new IllegalArgumentException("invalid CPU profiling event: " + event);
@@ -50,9 +90,12 @@ public final class CpuProfiler {
       throw new IllegalArgumentException(
           "CPU interval and stack depth must be positive: " + intervalNanos + ", " + stackDepth);
     }
+    this.engine = engine;
     this.intervalNanos = intervalNanos;
     this.sources = new SourceInfo(inst);
     this.async = new AsyncProfilerEngine(ev, intervalNanos, stackDepth, rotateBytes);
+    this.jfr = new JfrEngine(intervalNanos);
+    this.jfrNote = engine.equals(JFR) ? "" : null;
   }
 
   /**
@@ -61,17 +104,59 @@ public final class CpuProfiler {
    * @throws CpuProfilerException with a one-line user-facing message if no engine can run
    */
   public Window open() throws CpuProfilerException {
-    EngineWindow samples = async.open();
+    EngineWindow samples = openEngine();
     // The window starts when sampling does, after a first start's ~200 ms, as in Go.
     return new Window(samples, epochNanos(), System.nanoTime());
   }
 
   /**
    * One line for the index page: the engine in use, e.g. "async-profiler 4.6, event cpu via
-   * perf_events, interval 10ms", or "not started yet", or the error that stopped it.
+   * perf_events, interval 10ms", "JFR execution samples, interval 10ms (async-profiler
+   * unavailable: ...)", "not started yet", or the error that stopped it.
    */
   public String describe() {
-    return async.describe();
+    String note = jfrNote;
+    return note != null ? jfr.describe(note) : async.describe();
+  }
+
+  private EngineWindow openEngine() throws CpuProfilerException {
+    if (engine.equals(JFR)) {
+      return openJfr(null);
+    }
+    String unavailable = asyncUnavailable;
+    if (unavailable == null) {
+      try {
+        EngineWindow window = async.open();
+        jfrNote = null;
+        return window;
+      } catch (AsyncProfilerUnavailableException e) {
+        if (engine.equals(ASYNC_PROFILER)) {
+          throw e;
+        }
+        if (e.busy) {
+          return openJfr("async-profiler busy: " + reason(e)); // this window only: it may end
+        }
+        asyncUnavailable = unavailable = reason(e);
+      }
+    }
+    return openJfr("async-profiler unavailable: " + unavailable);
+  }
+
+  /** A JFR window; {@code why} says why not async-profiler, null when JFR was asked for. */
+  private EngineWindow openJfr(String why) throws CpuProfilerException {
+    try {
+      EngineWindow window = jfr.open();
+      jfrNote = why == null ? "" : " (" + why + ")";
+      return window;
+    } catch (CpuProfilerException e) {
+      throw why == null ? e : new CpuProfilerException(PREFIX + why + "; " + reason(e), e);
+    }
+  }
+
+  /** The exception's message without the prefix every start failure carries. */
+  private static String reason(CpuProfilerException e) {
+    String m = e.getMessage();
+    return m.startsWith(PREFIX) ? m.substring(PREFIX.length()) : m;
   }
 
   /** Whether the native session is running (for tests and diagnosis). */
