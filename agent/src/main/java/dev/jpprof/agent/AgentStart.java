@@ -35,7 +35,12 @@ final class AgentStart {
   private static void serve(Config config, Instrumentation inst) {
     try {
       CpuProfiler cpu =
-          new CpuProfiler(config.cpuEvent(), config.cpuIntervalNanos(), config.stackDepth(), inst);
+          new CpuProfiler(
+              config.cpuEngine(),
+              config.cpuEvent(),
+              config.cpuIntervalNanos(),
+              config.stackDepth(),
+              inst);
       InetSocketAddress bound = new PprofServer(config, cpu, Map.of()).start();
       String url = PprofServer.baseUrl(bound);
       System.setProperty(Attach.URL_PROPERTY, url);
