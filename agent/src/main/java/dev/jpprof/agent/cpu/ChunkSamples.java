@@ -77,6 +77,9 @@ final class ChunkSamples {
     return name != null ? name : "[tid=" + tid + "]";
   }
 
+  /** The JDK records -1 for frames without line numbers (lambda forms); 16 bits in JfrReader. */
+  private static final int NO_LINE = 0xFFFF;
+
   /** Resolves a chunk's method ids to names, once per method. */
   private static final class Names {
     private final JfrReader jfr;
@@ -95,6 +98,9 @@ final class ChunkSamples {
       for (int i = 0; i < frames.length; i++) {
         String[] m = methods.computeIfAbsent(trace.methods[i], this::method);
         int line = trace.locations[i] >>> 16;
+        if (line == NO_LINE) {
+          line = 0; // pprof's "unknown"
+        }
         frames[i] = new RawFrame(trace.types[i], m[0], m[1], m[2], line);
       }
       return frames;
@@ -120,14 +126,15 @@ final class ChunkSamples {
   /**
    * Turns a JVM internal class name into a dotted binary name. Hidden classes (lambdas, proxies)
    * carry a per-run suffix: {@code Foo$$Lambda$14/0x0000000800c03000} on JDK 17, and on newer
-   * JDKs {@code Foo$$Lambda/0x…} or, as async-profiler reports it, {@code Foo$$Lambda.0x…}. It is
-   * dropped so profiles from different runs or windows merge, and so the file name falls back to
-   * the host class's ({@code Foo.java}), never one made of the address.
+   * JDKs {@code Foo$$Lambda/0x…} or, as async-profiler reports it, {@code Foo$$Lambda.0x…}; the
+   * JDK's own JFR writes {@code Foo$$Lambda$19+0x00007fc710003db0.258952499}. It is dropped so
+   * profiles from different runs or windows merge, and so the file name falls back to the host
+   * class's ({@code Foo.java}), never one made of the address.
    */
   static String javaClassName(String internal) {
     return HIDDEN_SUFFIX.matcher(internal).replaceFirst("").replace('/', '.');
   }
 
   private static final java.util.regex.Pattern HIDDEN_SUFFIX =
-      java.util.regex.Pattern.compile("[./]0x[0-9a-fA-F]+$");
+      java.util.regex.Pattern.compile("([./]0x[0-9a-fA-F]+|\\+0x[0-9a-fA-F]+[./][0-9]+)$");
 }
