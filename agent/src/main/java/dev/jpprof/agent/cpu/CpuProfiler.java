@@ -46,6 +46,8 @@ public final class CpuProfiler {
   private volatile String asyncUnavailable;
   /** After the describe line of JFR when the last window used it, else null. */
   private volatile String jfrNote;
+  /** Why the last open failed when JFR could not start either, else null. */
+  private volatile String failure;
 
   /**
    * A profiler for {@code event} ("cpu" uses perf_events where allowed; blank means "cpu"),
@@ -115,6 +117,10 @@ public final class CpuProfiler {
    * unavailable: ...)", "not started yet", or the error that stopped it.
    */
   public String describe() {
+    String failed = failure;
+    if (failed != null) {
+      return "error: " + failed;
+    }
     String note = jfrNote;
     return note != null ? jfr.describe(note) : async.describe();
   }
@@ -128,6 +134,7 @@ public final class CpuProfiler {
       try {
         EngineWindow window = async.open();
         jfrNote = null;
+        failure = null;
         return window;
       } catch (AsyncProfilerUnavailableException e) {
         if (engine.equals(ASYNC_PROFILER)) {
@@ -147,9 +154,13 @@ public final class CpuProfiler {
     try {
       EngineWindow window = jfr.open();
       jfrNote = why == null ? "" : " (" + why + ")";
+      failure = null;
       return window;
     } catch (CpuProfilerException e) {
-      throw why == null ? e : new CpuProfilerException(PREFIX + why + "; " + reason(e), e);
+      CpuProfilerException both =
+          why == null ? e : new CpuProfilerException(PREFIX + why + "; " + reason(e), e);
+      failure = both.getMessage();
+      throw both;
     }
   }
 

@@ -59,6 +59,20 @@ class CpuFallbackTest {
   }
 
   @Test
+  void whenJfrCannotRunEitherTheErrorSaysWhyForBoth() throws Exception {
+    ChildJvm r = auto(ChildJvm.thisJava(), "-Djava.io.tmpdir=" + unusable());
+    assertEquals("", r.stdout, "stdout; stderr was: " + r.stderr);
+    assertTrue(
+        r.stderr.contains(
+            "ERROR Could not enable CPU profiling: async-profiler unavailable: async-profiler"
+                + " failed to load: "),
+        r.stderr);
+    assertTrue(r.stderr.contains("; JFR: java.lang.IllegalStateException: "), r.stderr);
+    assertTrue(r.stderr.contains("DESCRIBE error: Could not enable CPU profiling: async-profiler"
+        + " unavailable: async-profiler failed to load: "), r.stderr);
+  }
+
+  @Test
   void asyncProfilerEngineSaysWhyItCannotStart() throws Exception {
     ChildJvm r =
         ChildJvm.run(
