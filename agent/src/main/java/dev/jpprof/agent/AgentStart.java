@@ -61,7 +61,8 @@ final class AgentStart {
       boolean installEngines) {
     try {
       CpuProfiler cpu =
-          new CpuProfiler(config.cpuEvent(), config.cpuIntervalNanos(), config.stackDepth(), inst);
+          new CpuProfiler(config.cpuEngine(), config.cpuEvent(), config.cpuIntervalNanos(),
+              config.stackDepth(), inst);
       SourceInfo sources = new SourceInfo(inst);
       AtomicReference<AllocSampler> sampler = engines.sampler;
       ThreadCreateSource threadCreate =

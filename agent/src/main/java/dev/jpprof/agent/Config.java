@@ -2,6 +2,7 @@ package dev.jpprof.agent;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -15,6 +16,9 @@ import java.util.Map;
 public final class Config {
   /** Every key with its default, in the order the README and the index page list them. */
   static final Map<String, String> DEFAULTS = defaults();
+
+  /** CpuProfiler.ENGINES, spelled out so that premain need not load the CPU engine's classes. */
+  static final List<String> CPU_ENGINES = List.of("auto", "async-profiler", "jfr");
 
   private final Map<String, String> values;
 
@@ -34,6 +38,8 @@ public final class Config {
     d.put("maxRequests", "16"); // requests in flight at once; more get 503
     d.put("maxSeconds", "600"); // longest profile window a request may ask for
     d.put("idleTimeout", "60s"); // a connection with no request in flight for this long is closed
+    // auto: async-profiler, or JFR's execution samples where it cannot run; async-profiler; jfr
+    d.put("cpu.engine", "auto");
     d.put("cpu.event", "cpu"); // async-profiler event; falls back to itimer, then ctimer
     d.put("cpu.interval", "10ms"); // Go's fixed 100 Hz
     d.put("stack.depth", "128"); // Go's stack depth since 1.23
@@ -151,6 +157,9 @@ public final class Config {
     if (!values.get("token").isEmpty() && !values.get("tokenFile").isEmpty()) {
       throw bad("tokenFile", "set token or tokenFile, not both");
     }
+    if (!CPU_ENGINES.contains(cpuEngine())) {
+      throw bad("cpu.engine", "must be one of " + String.join(", ", CPU_ENGINES));
+    }
     if (!cpuEvent().matches("[A-Za-z0-9_.:$-]+")) {
       throw bad("cpu.event", "must be an async-profiler event name such as cpu, itimer or ctimer");
     }
@@ -162,6 +171,10 @@ public final class Config {
 
   public int port() {
     return intValue("port");
+  }
+
+  public String cpuEngine() {
+    return values.get("cpu.engine");
   }
 
   public String cpuEvent() {

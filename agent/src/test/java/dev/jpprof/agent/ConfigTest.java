@@ -22,6 +22,7 @@ class ConfigTest {
     assertEquals(600, c.maxSeconds());
     assertEquals(60_000_000_000L, c.idleTimeoutNanos());
     assertEquals(6060, c.port());
+    assertEquals("auto", c.cpuEngine());
     assertEquals("cpu", c.cpuEvent());
     assertEquals(10_000_000L, c.cpuIntervalNanos());
     assertEquals(128, c.stackDepth());
@@ -63,6 +64,15 @@ class ConfigTest {
     assertEquals(1_000_000L, parse("cpu.interval=1ms", Map.of(), Map.of()).cpuIntervalNanos());
     assertEquals(250_000L, parse("cpu.interval=250us", Map.of(), Map.of()).cpuIntervalNanos());
     assertEquals(1_500_000_000L, parse("cpu.interval=1.5s", Map.of(), Map.of()).cpuIntervalNanos());
+  }
+
+  @Test
+  void cpuEngines() {
+    assertEquals(dev.jpprof.agent.cpu.CpuProfiler.ENGINES, Config.CPU_ENGINES);
+    assertEquals("jfr", parse(null, Map.of(), Map.of("JPPROF_CPU_ENGINE", "jfr")).cpuEngine());
+    assertEquals("async-profiler", parse("cpu.engine=async-profiler", Map.of(), Map.of()).cpuEngine());
+    assertMessage("\"perf\" for configuration key \"cpu.engine\": must be one of auto, async-profiler, jfr",
+        () -> parse("cpu.engine=perf", Map.of(), Map.of()));
   }
 
   @Test

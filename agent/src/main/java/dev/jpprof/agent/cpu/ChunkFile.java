@@ -2,6 +2,7 @@ package dev.jpprof.agent.cpu;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -75,6 +76,33 @@ final class ChunkFile implements Closeable {
     }
     bytes.flip();
     return bytes;
+  }
+
+  /**
+   * Reads the next whole chunk of a stream of chunks (a JDK recording's data), ready for {@code
+   * new JfrReader(ByteBuffer)}; null at the end of the stream. One chunk at a time, so a long
+   * recording is never held in memory at once.
+   */
+  static ByteBuffer next(InputStream in) throws IOException {
+    byte[] header = in.readNBytes(HEADER_SIZE);
+    if (header.length == 0) {
+      return null;
+    }
+    ByteBuffer h = ByteBuffer.wrap(header);
+    if (header.length < HEADER_SIZE || h.getInt(0) != MAGIC) {
+      throw new IOException("not a JFR chunk (" + header.length + " header bytes)");
+    }
+    long size = h.getLong(8);
+    if (size < HEADER_SIZE || size > Integer.MAX_VALUE) {
+      throw new IOException("bad JFR chunk size " + size);
+    }
+    byte[] chunk = new byte[(int) size];
+    System.arraycopy(header, 0, chunk, 0, HEADER_SIZE);
+    int body = (int) size - HEADER_SIZE;
+    if (in.readNBytes(chunk, HEADER_SIZE, body) < body) {
+      throw new IOException("JFR chunk of " + size + " bytes was truncated");
+    }
+    return ByteBuffer.wrap(chunk);
   }
 
   /** Current length of the file. */

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import one.jfr.ClassRef;
 import one.jfr.JfrReader;
@@ -29,14 +30,29 @@ final class ChunkSamples {
     this.settings = settings;
   }
 
+  /** Which execution samples of a chunk count; async-profiler's chunks hold only CPU ones. */
+  interface Filter {
+    Filter ALL = (jfr, sample) -> true;
+
+    boolean keep(JfrReader jfr, ExecutionSample sample);
+  }
+
   /** Parses one complete chunk, exactly as cut from the file. */
   static ChunkSamples parse(ByteBuffer chunk) throws IOException {
+    return parse(chunk, Filter.ALL);
+  }
+
+  /** Parses one complete chunk, counting only the samples {@code filter} keeps. */
+  static ChunkSamples parse(ByteBuffer chunk, Filter filter) throws IOException {
     JfrReader jfr = new JfrReader(chunk);
     Map<Stack, Long> counts = new HashMap<>();
     Map<Long, RawFrame[]> stacks = new HashMap<>();
     Map<Integer, String> threads = new HashMap<>();
     Names names = new Names(jfr);
     for (ExecutionSample e; (e = jfr.readEvent(ExecutionSample.class)) != null; ) {
+      if (!filter.keep(jfr, e)) {
+        continue;
+      }
       RawFrame[] frames = stacks.computeIfAbsent((long) e.stackTraceId, id -> names.frames(id));
       String thread = threads.computeIfAbsent(e.tid, tid -> threadName(jfr, tid));
       counts.merge(new Stack(thread, frames), (long) e.samples, Long::sum);
@@ -44,10 +60,25 @@ final class ChunkSamples {
     return new ChunkSamples(counts, new HashMap<>(jfr.settings));
   }
 
+  /** The counts of several chunks added up. */
+  static Map<Stack, Long> merge(List<ChunkSamples> chunks) {
+    if (chunks.size() == 1) {
+      return chunks.get(0).counts;
+    }
+    Map<Stack, Long> total = new HashMap<>();
+    for (ChunkSamples chunk : chunks) {
+      chunk.counts.forEach((stack, n) -> total.merge(stack, n, Long::sum));
+    }
+    return total;
+  }
+
   private static String threadName(JfrReader jfr, int tid) {
     String name = jfr.threads.get(tid);
     return name != null ? name : "[tid=" + tid + "]";
   }
+
+  /** The JDK records -1 for frames without line numbers (lambda forms); 16 bits in JfrReader. */
+  private static final int NO_LINE = 0xFFFF;
 
   /** Resolves a chunk's method ids to names, once per method. */
   private static final class Names {
@@ -67,6 +98,9 @@ final class ChunkSamples {
       for (int i = 0; i < frames.length; i++) {
         String[] m = methods.computeIfAbsent(trace.methods[i], this::method);
         int line = trace.locations[i] >>> 16;
+        if (line == NO_LINE) {
+          line = 0; // pprof's "unknown"
+        }
         frames[i] = new RawFrame(trace.types[i], m[0], m[1], m[2], line);
       }
       return frames;
@@ -92,14 +126,15 @@ final class ChunkSamples {
   /**
    * Turns a JVM internal class name into a dotted binary name. Hidden classes (lambdas, proxies)
    * carry a per-run suffix: {@code Foo$$Lambda$14/0x0000000800c03000} on JDK 17, and on newer
-   * JDKs {@code Foo$$Lambda/0x…} or, as async-profiler reports it, {@code Foo$$Lambda.0x…}. It is
-   * dropped so profiles from different runs or windows merge, and so the file name falls back to
-   * the host class's ({@code Foo.java}), never one made of the address.
+   * JDKs {@code Foo$$Lambda/0x…} or, as async-profiler reports it, {@code Foo$$Lambda.0x…}; the
+   * JDK's own JFR writes {@code Foo$$Lambda$19+0x00007fc710003db0.258952499}. It is dropped so
+   * profiles from different runs or windows merge, and so the file name falls back to the host
+   * class's ({@code Foo.java}), never one made of the address.
    */
   static String javaClassName(String internal) {
     return HIDDEN_SUFFIX.matcher(internal).replaceFirst("").replace('/', '.');
   }
 
   private static final java.util.regex.Pattern HIDDEN_SUFFIX =
-      java.util.regex.Pattern.compile("[./]0x[0-9a-fA-F]+$");
+      java.util.regex.Pattern.compile("([./]0x[0-9a-fA-F]+|\\+0x[0-9a-fA-F]+[./][0-9]+)$");
 }

@@ -4,21 +4,16 @@ import dev.jpprof.pprof.proto.ProfileProto.Profile;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * CPU profiles for {@code /debug/pprof/profile}, from one async-profiler session shared by all
- * requests. The session runs only while at least one {@link Window} is open and writes JFR to a
- * temp file. Each window boundary ({@link #open}, {@link Window#finish}) ends the current JFR
- * chunk with a {@code dump}, so chunk boundaries are window boundaries and a window's profile is
- * exactly the chunks written while it was open. Overlapping windows therefore each get their own
- * samples (Parca asks {@code seconds=10} every 10 s while a person asks for 30 s). Each chunk is
- * parsed once and kept only while an open window still needs it.
+ * CPU profiles for {@code /debug/pprof/profile}: a {@link Window} per request, from an engine that
+ * collects the samples and one writer that turns them into Go's profile ({@link
+ * CpuProfileWriter}). Engines: async-profiler ({@link AsyncProfilerEngine}) and, where it cannot
+ * run, the JDK's Flight Recorder ({@link JfrEngine}). With {@code auto}, a native library that
+ * cannot load or a session that cannot start switches this and every later window to JFR; an
+ * async-profiler that someone else is running switches only the window that found it busy.
  *
  * <p>Thread-safe. {@link #open} and {@link Window#finish} block (starting the native profiler
  * takes ~200 ms the first time; parsing and building take milliseconds): call them off the Netty
@@ -28,21 +23,31 @@ public final class CpuProfiler {
   /** Restart the session on a fresh file when it grows past this while windows stay open. */
   static final long ROTATE_BYTES = 64L << 20;
 
+  /** {@code cpu.engine}: async-profiler, falling back to JFR where it cannot run. */
+  public static final String AUTO = "auto";
+  /** {@code cpu.engine}: async-profiler only; a window fails if it cannot run. */
+  public static final String ASYNC_PROFILER = "async-profiler";
+  /** {@code cpu.engine}: JFR execution samples only; the native library is never loaded. */
+  public static final String JFR = "jfr";
+  /** The values {@code cpu.engine} accepts. */
+  public static final List<String> ENGINES = List.of(AUTO, ASYNC_PROFILER, JFR);
+
+  private static final String PREFIX = "Could not enable CPU profiling: ";
+
   // async-profiler takes comma-separated options: an event must not smuggle in more of them.
   private static final Pattern EVENT = Pattern.compile("[A-Za-z0-9_.:$-]+");
 
-  private final String event;
+  private final String engine;
   private final long intervalNanos;
-  private final int stackDepth;
-  private final long rotateBytes;
   private final SourceInfo sources;
-
-  private final Object lock = new Object();
-  // All fields below are guarded by lock.
-  private Recording recording; // null while no window is open
-  private final Set<Window> windows = new HashSet<>();
-  private String version = "";
-  private volatile String description = "not started yet";
+  private final AsyncProfilerEngine async;
+  private final JfrEngine jfr;
+  /** Why async-profiler cannot run, once auto has found out; JFR serves every window then. */
+  private volatile String asyncUnavailable;
+  /** After the describe line of JFR when the last window used it, else null. */
+  private volatile String jfrNote;
+  /** Why the last open failed when JFR could not start either, else null. */
+  private volatile String failure;
 
   /**
    * A profiler for {@code event} ("cpu" uses perf_events where allowed; blank means "cpu"),
@@ -55,11 +60,30 @@ public final class CpuProfiler {
    *     the interval or depth is not positive
    */
   public CpuProfiler(String event, long intervalNanos, int stackDepth, Instrumentation inst) {
-    this(event, intervalNanos, stackDepth, inst, ROTATE_BYTES);
+    this(AUTO, event, intervalNanos, stackDepth, inst);
+  }
+
+  /**
+   * As above, with the engine: one of {@link #ENGINES}.
+   *
+   * @throws IllegalArgumentException also for an unknown engine
+   */
+  public CpuProfiler(
+      String engine, String event, long intervalNanos, int stackDepth, Instrumentation inst) {
+    this(engine, event, intervalNanos, stackDepth, inst, ROTATE_BYTES);
   }
 
   CpuProfiler(
-      String event, long intervalNanos, int stackDepth, Instrumentation inst, long rotateBytes) {
+      String engine,
+      String event,
+      long intervalNanos,
+      int stackDepth,
+      Instrumentation inst,
+      long rotateBytes) {
+    if (!ENGINES.contains(engine)) {
+      throw new IllegalArgumentException(
+          "invalid CPU engine: " + engine + " (one of " + String.join(", ", ENGINES) + ")");
+    }
     String ev = event == null || event.isBlank() ? "cpu" : event.trim();
     if (!EVENT.matcher(ev).matches()) {
       throw new IllegalArgumentException("invalid CPU profiling event: " + event);
@@ -68,72 +92,102 @@ public final class CpuProfiler {
       throw new IllegalArgumentException(
           "CPU interval and stack depth must be positive: " + intervalNanos + ", " + stackDepth);
     }
-    this.event = ev;
+    this.engine = engine;
     this.intervalNanos = intervalNanos;
-    this.stackDepth = stackDepth;
-    this.rotateBytes = rotateBytes;
     this.sources = new SourceInfo(inst);
+    this.async = new AsyncProfilerEngine(ev, intervalNanos, stackDepth, rotateBytes);
+    this.jfr = new JfrEngine(intervalNanos);
+    this.jfrNote = engine.equals(JFR) ? "" : null;
   }
 
   /**
-   * Opens a window collecting samples from now on; the first open window starts the native
-   * session. Blocking: run it off the event loop.
+   * Opens a window collecting samples from now on. Blocking: run it off the event loop.
    *
    * @throws CpuProfilerException with a one-line user-facing message if no engine can run
    */
   public Window open() throws CpuProfilerException {
-    synchronized (lock) {
-      long first = 0;
-      try {
-        if (recording == null) {
-          version = NativeSession.version();
-          recording = Recording.start(event, intervalNanos, stackDepth, rotateBytes);
-          description = running();
-        } else {
-          first = recording.cut(firstNeeded());
-        }
-      } catch (CpuProfilerException | RuntimeException e) {
-        throw fail(e);
-      }
-      // The window starts when sampling does, after a first start's ~200 ms, as in Go.
-      Window window = new Window(first, epochNanos(), System.nanoTime());
-      windows.add(window);
-      return window;
-    }
+    EngineWindow samples = openEngine();
+    // The window starts when sampling does, after a first start's ~200 ms, as in Go.
+    return new Window(samples, epochNanos(), System.nanoTime());
   }
 
   /**
    * One line for the index page: the engine in use, e.g. "async-profiler 4.6, event cpu via
-   * perf_events, interval 10ms", or "not started yet", or the error that stopped it.
+   * perf_events, interval 10ms", "JFR execution samples, interval 10ms (async-profiler
+   * unavailable: ...)", "not started yet", or the error that stopped it.
    */
   public String describe() {
-    return description;
+    String failed = failure;
+    if (failed != null) {
+      return "error: " + failed;
+    }
+    String note = jfrNote;
+    return note != null ? jfr.describe(note) : async.describe();
+  }
+
+  private EngineWindow openEngine() throws CpuProfilerException {
+    if (engine.equals(JFR)) {
+      return openJfr(null);
+    }
+    String unavailable = asyncUnavailable;
+    if (unavailable == null) {
+      try {
+        EngineWindow window = async.open();
+        jfrNote = null;
+        failure = null;
+        return window;
+      } catch (AsyncProfilerUnavailableException e) {
+        if (engine.equals(ASYNC_PROFILER)) {
+          throw e;
+        }
+        if (e.busy) {
+          return openJfr("async-profiler busy: " + reason(e)); // this window only: it may end
+        }
+        asyncUnavailable = unavailable = reason(e);
+      }
+    }
+    return openJfr("async-profiler unavailable: " + unavailable);
+  }
+
+  /** A JFR window; {@code why} says why not async-profiler, null when JFR was asked for. */
+  private EngineWindow openJfr(String why) throws CpuProfilerException {
+    try {
+      EngineWindow window = jfr.open();
+      jfrNote = why == null ? "" : " (" + why + ")";
+      failure = null;
+      return window;
+    } catch (CpuProfilerException e) {
+      CpuProfilerException both =
+          why == null ? e : new CpuProfilerException(PREFIX + why + "; " + reason(e), e);
+      failure = both.getMessage();
+      throw both;
+    }
+  }
+
+  /** The exception's message without the prefix every start failure carries. */
+  private static String reason(CpuProfilerException e) {
+    String m = e.getMessage();
+    return m.startsWith(PREFIX) ? m.substring(PREFIX.length()) : m;
   }
 
   /** Whether the native session is running (for tests and diagnosis). */
   boolean isRunning() {
-    synchronized (lock) {
-      return recording != null;
-    }
+    return async.isRunning();
   }
 
-  /** The JFR file of the running session, or null (for tests). */
+  /** The JFR file of the running native session, or null (for tests). */
   Path file() {
-    synchronized (lock) {
-      return recording == null ? null : recording.file();
-    }
+    return async.file();
   }
 
   /** The profile of the samples taken between {@link #open} and {@link #finish}. */
   public final class Window {
-    private final long firstChunk;
+    private final EngineWindow samples;
     private final long startEpochNanos;
     private final long startNanoTime;
-    private boolean closed; // guarded by lock
-    private String failure; // guarded by lock: why the session died under this window
 
-    private Window(long firstChunk, long startEpochNanos, long startNanoTime) {
-      this.firstChunk = firstChunk;
+    private Window(EngineWindow samples, long startEpochNanos, long startNanoTime) {
+      this.samples = samples;
       this.startEpochNanos = startEpochNanos;
       this.startNanoTime = startNanoTime;
     }
@@ -145,29 +199,13 @@ public final class CpuProfiler {
      * @throws CpuProfilerException if the window is already closed or profiling failed
      */
     public Profile finish() throws CpuProfilerException {
-      List<ChunkSamples> chunks;
-      long durationNanos;
-      String comment;
-      synchronized (lock) {
-        if (closed) {
-          throw new CpuProfilerException(
-              failure != null ? failure : "CPU profile window is already closed");
-        }
-        durationNanos = System.nanoTime() - startNanoTime;
-        try {
-          long end = recording.cut(firstNeeded());
-          recording.parse(firstNeeded());
-          chunks = recording.chunks(firstChunk, end);
-          comment = comment();
-          close(this);
-        } catch (CpuProfilerException | RuntimeException e) {
-          throw fail(e);
-        }
-      }
-      // Outside the lock: other windows may open and close while this one is being built.
+      long durationNanos = System.nanoTime() - startNanoTime;
+      EngineWindow.Samples taken = samples.finish();
+      // Outside any engine lock: other windows may open and close while this one is built.
       try {
         return CpuProfileWriter.write(
-            merge(chunks), startEpochNanos, durationNanos, intervalNanos, comment, sources.batch());
+            taken.counts, startEpochNanos, durationNanos, intervalNanos, taken.comment,
+            sources.batch());
       } catch (RuntimeException e) {
         throw new CpuProfilerException("Could not build CPU profile: " + e, e);
       }
@@ -175,82 +213,8 @@ public final class CpuProfiler {
 
     /** Ends the window without building a profile (client gone). Idempotent, never throws. */
     public void cancel() {
-      synchronized (lock) {
-        try {
-          if (!closed) {
-            close(this);
-          }
-        } catch (RuntimeException e) {
-          fail(e); // a bug here must not reach the server's cleanup path, nor leave profiling on
-        }
-      }
+      samples.cancel();
     }
-  }
-
-  // Everything below runs with lock held.
-
-  private void close(Window window) {
-    window.closed = true;
-    windows.remove(window);
-    if (windows.isEmpty()) {
-      description = running() + ", idle";
-      stopRecording();
-    } else {
-      recording.forgetBefore(firstNeeded());
-    }
-  }
-
-  /**
-   * The session is unusable: stop it, fail every open window with the same message, and return
-   * the exception for the caller to throw.
-   */
-  private CpuProfilerException fail(Exception cause) {
-    CpuProfilerException e =
-        cause instanceof CpuProfilerException
-            ? (CpuProfilerException) cause
-            : new CpuProfilerException("CPU profiling failed: " + cause, cause);
-    for (Window w : windows) {
-      w.closed = true;
-      w.failure = e.getMessage();
-    }
-    windows.clear();
-    try {
-      stopRecording();
-    } catch (RuntimeException ignored) {
-      recording = null; // stop() already swallows native errors; never fail the failure path
-    }
-    description = "error: " + e.getMessage();
-    return e;
-  }
-
-  private void stopRecording() {
-    if (recording != null) {
-      recording.stop();
-      recording = null;
-    }
-  }
-
-  private long firstNeeded() {
-    long first = Long.MAX_VALUE;
-    for (Window w : windows) {
-      first = Math.min(first, w.firstChunk);
-    }
-    return first;
-  }
-
-  private String running() {
-    String used = recording.event();
-    String fellBack = used.equals(event) ? "" : " (" + event + " unavailable)";
-    String engine = recording.engine();
-    String via = engine.isEmpty() ? "" : " via " + engine;
-    return "async-profiler " + version + ", event " + used + fellBack + via + ", interval "
-        + formatInterval(intervalNanos);
-  }
-
-  private String comment() {
-    String engine = recording.engine();
-    return "jpprof cpu: async-profiler " + version + " event=" + recording.event() + " engine="
-        + (engine.isEmpty() ? "unknown" : engine) + " interval=" + formatInterval(intervalNanos);
   }
 
   /** 10000000 → "10ms", as people write intervals. */
@@ -263,17 +227,6 @@ public final class CpuProfiler {
       return nanos / 1_000L + "us";
     }
     return nanos + "ns";
-  }
-
-  private static Map<Stack, Long> merge(List<ChunkSamples> chunks) {
-    if (chunks.size() == 1) {
-      return chunks.get(0).counts;
-    }
-    Map<Stack, Long> total = new HashMap<>();
-    for (ChunkSamples chunk : chunks) {
-      chunk.counts.forEach((stack, n) -> total.merge(stack, n, Long::sum));
-    }
-    return total;
   }
 
   private static long epochNanos() {

@@ -51,8 +51,8 @@ final class NativeSession {
 
   /**
    * Starts profiling {@code event}; where that event cannot start, tries {@code itimer} and then
-   * {@code ctimer}. A profiler already started by someone else is an error, not a reason to fall
-   * back: it would only fail the same way.
+   * {@code ctimer}. A profiler already started by someone else is a busy error, not a reason to
+   * try another event: it would only fail the same way.
    */
   static NativeSession start(String event, long intervalNanos, int stackDepth)
       throws CpuProfilerException {
@@ -68,8 +68,10 @@ final class NativeSession {
       } catch (IllegalStateException | IOException e) {
         deleteQuietly(file);
         if (String.valueOf(e.getMessage()).contains("already started")) {
-          throw new CpuProfilerException(
-              "Could not enable CPU profiling: async-profiler is already running in this JVM", e);
+          throw new AsyncProfilerUnavailableException(
+              "Could not enable CPU profiling: async-profiler is already running in this JVM",
+              true,
+              e);
         }
         failures.add(ev + ": " + e.getMessage());
       } catch (RuntimeException e) {

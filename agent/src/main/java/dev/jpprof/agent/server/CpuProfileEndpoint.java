@@ -40,6 +40,11 @@ final class CpuProfileEndpoint implements Endpoint {
     workers.execute(() -> open(exchange, seconds));
   }
 
+  /** Go's error text: the engine's messages may already carry Go's prefix; never twice. */
+  static String goText(String prefix, String message) {
+    return message.startsWith(prefix) ? message : prefix + message;
+  }
+
   /** Go: a missing, unparsable or non-positive value means 30. */
   static long seconds(String value) {
     try {
@@ -59,7 +64,7 @@ final class CpuProfileEndpoint implements Endpoint {
       window = cpu.open();
     } catch (CpuProfilerException | RuntimeException e) {
       exchange.respond(Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR,
-          "Could not enable CPU profiling: " + AgentLog.describe(e)));
+          goText("Could not enable CPU profiling: ", AgentLog.describe(e))));
       return;
     }
     exchange.afterWindow(TimeUnit.SECONDS.toNanos(seconds), workers,

@@ -96,7 +96,7 @@ class CpuProfilerTest {
   @Test
   void overlappingWindowsSurviveFileRotation() throws Exception {
     // Rotating at every window boundary exercises the restart path that large files take.
-    CpuProfiler profiler = new CpuProfiler("cpu", INTERVAL, 128, null, 1);
+    CpuProfiler profiler = new CpuProfiler(CpuProfiler.AUTO, "cpu", INTERVAL, 128, null, 1);
     overlap(profiler, 300_000_000L);
   }
 
@@ -113,21 +113,32 @@ class CpuProfilerTest {
     sink += last(phaseNanos);
     Profile pa = a.finish();
 
-    assertValidCpuProfile(pa, INTERVAL);
-    assertValidCpuProfile(pb, INTERVAL);
-    for (String name : List.of("first", "middle", "last")) {
-      assertTrue(samplesIn(pa, CLASS + "." + name) > 0, "A lacks " + name);
-    }
-    assertTrue(samplesIn(pb, CLASS + ".middle") > 0, "B lacks middle");
-    assertEquals(0, samplesIn(pb, CLASS + ".first"), "B has samples from before it opened");
-    assertEquals(0, samplesIn(pb, CLASS + ".last"), "B has samples from after it closed");
-    assertTrue(pb.getTimeNanos() > pa.getTimeNanos());
-    assertTrue(pb.getDurationNanos() < pa.getDurationNanos());
+    assertOwnSamples(pa, pb);
 
     assertFalse(profiler.isRunning());
     assertFalse(NativeSession.isRunning());
     assertFalse(Files.exists(file), "JFR temp file left behind");
     assertFalse(Files.exists(profiler.file() == null ? file : profiler.file()));
+  }
+
+  /** A lasted first, middle and last; B only middle: each has exactly its own samples. */
+  static void assertOwnSamples(Profile pa, Profile pb) {
+    assertValidCpuProfile(pa, INTERVAL);
+    assertValidCpuProfile(pb, INTERVAL);
+    String counts = "A " + phases(pa) + ", B " + phases(pb);
+    for (String name : List.of("first", "middle", "last")) {
+      assertTrue(samplesIn(pa, CLASS + "." + name) > 0, "A lacks " + name + ": " + counts);
+    }
+    assertTrue(samplesIn(pb, CLASS + ".middle") > 0, "B lacks middle: " + counts);
+    assertEquals(0, samplesIn(pb, CLASS + ".first"), "B has samples from before it opened");
+    assertEquals(0, samplesIn(pb, CLASS + ".last"), "B has samples from after it closed");
+    assertTrue(pb.getTimeNanos() > pa.getTimeNanos());
+    assertTrue(pb.getDurationNanos() < pa.getDurationNanos());
+  }
+
+  private static String phases(Profile p) {
+    return "first=" + samplesIn(p, CLASS + ".first") + " middle=" + samplesIn(p, CLASS + ".middle")
+        + " last=" + samplesIn(p, CLASS + ".last");
   }
 
   @Test
@@ -208,7 +219,8 @@ class CpuProfilerTest {
     one.profiler.AsyncProfiler ap = one.profiler.AsyncProfiler.getInstance();
     ap.execute("start,event=itimer,quiet,loglevel=none");
     try {
-      CpuProfiler profiler = new CpuProfiler("cpu", INTERVAL, 128, null);
+      CpuProfiler profiler =
+          new CpuProfiler(CpuProfiler.ASYNC_PROFILER, "cpu", INTERVAL, 128, null);
       CpuProfilerException e = assertThrows(CpuProfilerException.class, profiler::open);
       assertEquals(
           "Could not enable CPU profiling: async-profiler is already running in this JVM",
@@ -218,6 +230,31 @@ class CpuProfilerTest {
     } finally {
       ap.execute("stop,quiet,loglevel=none");
     }
+  }
+
+  @Test
+  void autoUsesJfrForAWindowWhileOthersRunTheProfiler() throws Exception {
+    CpuProfiler profiler = new CpuProfiler("cpu", INTERVAL, 128, null);
+    one.profiler.AsyncProfiler ap = one.profiler.AsyncProfiler.getInstance();
+    ap.execute("start,event=itimer,quiet,loglevel=none");
+    try {
+      CpuProfiler.Window w = profiler.open();
+      assertEquals(
+          "JFR execution samples, interval 10ms"
+              + " (async-profiler busy: async-profiler is already running in this JVM)",
+          profiler.describe());
+      sink += middle(200_000_000L);
+      Profile p = w.finish();
+      assertValidCpuProfile(p, INTERVAL);
+      assertEquals(JfrEngineTest.COMMENT, str(p, p.getComment(0)));
+      assertTrue(NativeSession.isRunning(), "someone else's session must survive");
+    } finally {
+      ap.execute("stop,quiet,loglevel=none");
+    }
+    // Busy is not lasting: once the other session ends, async-profiler serves again.
+    CpuProfiler.Window w = profiler.open();
+    assertTrue(profiler.describe().startsWith("async-profiler "), profiler.describe());
+    w.cancel();
   }
 
   @Test
@@ -232,7 +269,7 @@ class CpuProfilerTest {
     assertEquals("a b c", new CpuProfilerException("a\n  b\r\nc\n").getMessage());
   }
 
-  private static boolean hasLineAfter(Profile p, Function f) {
+  static boolean hasLineAfter(Profile p, Function f) {
     for (Location l : p.getLocationList()) {
       for (Line line : l.getLineList()) {
         if (line.getFunctionId() == f.getId() && line.getLine() >= f.getStartLine()) {

@@ -68,6 +68,10 @@ class SourceInfoTest {
         "com.example.Demo$$Lambda", ChunkSamples.javaClassName("com/example/Demo$$Lambda/0x01"));
     assertEquals("com.example.Outer$Inner", ChunkSamples.javaClassName("com/example/Outer$Inner"));
     assertEquals("Top", ChunkSamples.javaClassName("Top"));
+    for (String jdkJfr :
+        new String[] {"App$$Lambda$19+0x00007fc710003db0.258952499", "App$$Lambda$19+0x7f/12"}) {
+      assertEquals("App$$Lambda$19", ChunkSamples.javaClassName(jdkJfr));
+    }
     assertEquals("com.example.Demo$$Lambda",
         ChunkSamples.javaClassName("com/example/Demo$$Lambda.0x00007f9b28001c00"));
     assertEquals("Demo.java", SourceInfo.fallbackFile(
