@@ -27,6 +27,7 @@ class WireLimitsTest {
     Map<String, Endpoint> endpoints = new TreeMap<>();
     endpoints.put("symbol", new Symbol());
     endpoints.put("slow", slow::add);
+    endpoints.put("echo", ex -> ex.respond(Responses.ok(Responses.TEXT, Responses.utf8("[" + ex.param("seconds") + "]"))));
     Routes routes = new Routes(endpoints, () -> "e", Map.of());
     return new EmbeddedChannel(new PprofInitializer(routes, access, inFlight, TimeUnit.SECONDS.toNanos(60)));
   }
@@ -130,5 +131,23 @@ class WireLimitsTest {
     waiting.runPendingTasks();
     assertFalse(idle.isOpen(), "an idle connection is closed");
     assertTrue(waiting.isOpen(), "a connection waiting for its profile stays open");
+  }
+
+  /** Go's ParseQuery skips a pair it cannot decode and keeps the rest (was: 500 with Netty's message). */
+  @Test
+  void aBadEscapeInTheQuerySkipsOnlyThatPair() {
+    String[][] cases = {
+      {"seconds=%zz", "[]"},
+      {"%zz&seconds=5", "[5]"},
+      {"seconds=%zz&seconds=7", "[7]"},
+      {"seconds=1;x=2&seconds=3", "[3]"},
+      {"seconds=%2B4", "[+4]"},
+      {"seconds", "[]"},
+    };
+    for (String[] c : cases) {
+      String r = exchange(channel(Access.loopbackOnly()), get("/debug/pprof/echo?" + c[0], "Host: localhost\r\n"));
+      assertTrue(r.startsWith("HTTP/1.1 200 OK\r\n"), c[0] + ": " + r);
+      assertTrue(r.endsWith("\r\n\r\n" + c[1]), c[0] + ": " + r);
+    }
   }
 }
