@@ -78,7 +78,8 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
-    QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+    RequestTarget target = RequestTarget.parse(request.uri());
+    QueryStringDecoder uri = new QueryStringDecoder(target == null ? "/" : target.originForm);
     boolean admitted = inFlight.enter();
     Runnable leave = admitted ? once(inFlight::leave) : () -> {};
     Exchange exchange = new Exchange(ctx, request, uri, r -> {
@@ -94,7 +95,7 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 + " (maxRequests); try again later"));
         return;
       }
-      route(exchange);
+      route(exchange, target);
     } catch (Throwable t) {
       AgentLog.failure("request", t);
       exchange.respond(Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR,
@@ -102,17 +103,23 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
   }
 
-  private void route(Exchange ex) {
+  private void route(Exchange ex, RequestTarget target) {
     if (!ex.request.decoderResult().isSuccess()) {
       ex.respond(decoderError(ex.request.decoderResult().cause()));
       return;
     }
-    String path = decodedPath(ex.uri);
+    if (ex.request.protocolVersion().majorVersion() != 1) {
+      // Netty parses "HTTP/2.0" as a version like any other; Go refuses all but 1.x.
+      ex.respond(Responses.serverError(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
+          "unsupported protocol version"));
+      return;
+    }
+    String path = target == null ? null : decodedPath(ex.uri);
     if (path == null) {
       ex.respond(Responses.badRequest());
       return;
     }
-    FullHttpResponse refused = access.check(ex.request);
+    FullHttpResponse refused = access.check(ex.request, target.host);
     if (refused != null) {
       ex.respond(refused);
       return;

@@ -150,4 +150,39 @@ class WireLimitsTest {
       assertTrue(r.endsWith("\r\n\r\n" + c[1]), c[0] + ": " + r);
     }
   }
+
+  /** Absolute-form targets are routed as Go routes them, and their host is the one checked. */
+  @Test
+  void absoluteFormIsRoutedAndItsHostGuarded() {
+    String ok = exchange(channel(Access.loopbackOnly()),
+        get("http://127.0.0.1:6060/debug/pprof/symbol", "Host: 127.0.0.1\r\n"));
+    assertTrue(ok.startsWith("HTTP/1.1 200 OK\r\n"), "was a 301 to /http:/...: " + ok);
+    assertTrue(ok.endsWith("num_symbols: 1\n"), ok);
+    String evil = exchange(channel(Access.loopbackOnly()),
+        get("http://evil.example/debug/pprof/symbol", "Host: 127.0.0.1\r\n"));
+    assertTrue(evil.startsWith("HTTP/1.1 403 Forbidden\r\n"), evil);
+  }
+
+  @Test
+  void targetsThatAreNotPathsAre400() {
+    for (String line : new String[] {"GET * HTTP/1.1", "CONNECT 127.0.0.1:6060 HTTP/1.1", "GET http:// HTTP/1.1"}) {
+      String r = exchange(channel(Access.loopbackOnly()), line + "\r\nHost: localhost\r\n\r\n");
+      assertTrue(r.startsWith("HTTP/1.1 400 Bad Request\r\n"), line + ": " + r);
+    }
+  }
+
+  @Test
+  void twoHostHeadersAre400() {
+    String r = exchange(channel(Access.loopbackOnly()),
+        get("/debug/pprof/symbol", "Host: 127.0.0.1\r\n", "Host: evil.example\r\n"));
+    assertTrue(r.startsWith("HTTP/1.1 400 Bad Request\r\n"), r);
+    assertTrue(r.endsWith("400 Bad Request: too many Host headers"), r);
+  }
+
+  @Test
+  void http2RequestLineIs505() {
+    String r = exchange(channel(Access.loopbackOnly()), "GET /debug/pprof/symbol HTTP/2.0\r\nHost: localhost\r\n\r\n");
+    assertTrue(r.startsWith("HTTP/1.1 505 HTTP Version Not Supported\r\n"), r);
+    assertTrue(r.endsWith("505 HTTP Version Not Supported: unsupported protocol version"), r);
+  }
 }
