@@ -24,7 +24,10 @@ import java.util.Date;
  */
 final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final String ROOT = "/debug/pprof/";
+  /** Waiting requests at which reading pauses. */
   private static final int MAX_WAITING = 16;
+  /** Requests one read may still decode after the pause; beyond that the connection closes. */
+  private static final int MAX_BUFFERED = 256;
 
   private final Routes routes;
   private final Access access;
@@ -43,9 +46,15 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
     if (current == null) {
       handle(ctx, request);
-    } else if (waiting.size() < MAX_WAITING) {
+    } else if (waiting.size() < MAX_BUFFERED) {
       waiting.add(request);
+      if (waiting.size() >= MAX_WAITING) {
+        // Stop reading until the queue drains: the client waits, as TCP makes it. (Closing here
+        // dropped every answer, even the profile's.) A disconnect is then seen at the next write.
+        ctx.channel().config().setAutoRead(false);
+      }
     } else {
+      // Only requests already decoded from one read get here; that many is not a client.
       request.release();
       ctx.close();
     }
@@ -208,6 +217,9 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       }
       current = null;
       FullHttpRequest next = waiting.poll();
+      if (waiting.size() < MAX_WAITING && !ctx.channel().config().isAutoRead()) {
+        ctx.channel().config().setAutoRead(true);
+      }
       if (next != null) {
         handle(ctx, next);
       }
