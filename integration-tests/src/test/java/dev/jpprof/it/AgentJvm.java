@@ -231,6 +231,11 @@ public final class AgentJvm implements AutoCloseable {
     return port;
   }
 
+  /** The child's process id, for jcmd and /proc. */
+  public long pid() {
+    return process.pid();
+  }
+
   /** The exact argv the child was started with. */
   public List<String> command() {
     return command;
