@@ -236,6 +236,26 @@ public final class AgentJvm implements AutoCloseable {
     return process.pid();
   }
 
+  /**
+   * The names of the child's native threads, as Linux shows them in /proc (at most 15
+   * characters): Java threads and those async-profiler starts ("Async-profiler ...") alike.
+   */
+  public List<String> threadNames() {
+    List<String> names = new ArrayList<>();
+    try (java.util.stream.Stream<Path> tasks = Files.list(Paths.get("/proc", Long.toString(pid()), "task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          names.add(Files.readString(task.resolve("comm")).trim());
+        } catch (IOException e) {
+          // The thread ended while we listed.
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the threads of " + this, e);
+    }
+    return names;
+  }
+
   /** The exact argv the child was started with. */
   public List<String> command() {
     return command;
