@@ -281,6 +281,54 @@ public final class AgentJvm implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends {@code command} on stdin and returns the first stderr line after it that starts with
+   * {@code answerPrefix}, waiting at most 10 s.
+   */
+  public String ask(String command, String answerPrefix) throws InterruptedException {
+    int seen = stderrLines().size();
+    send(command);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      List<String> lines = stderrLines();
+      for (String line : lines.subList(seen, lines.size())) {
+        if (line.startsWith(answerPrefix)) {
+          return line;
+        }
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no \"" + answerPrefix + "\" answer to \"" + command + "\"; " + describe());
+  }
+
+  /**
+   * Heap used after a full GC, in KiB, from {@code jcmd GC.run} and {@code GC.heap_info} (the
+   * generations' "used", Metaspace left out) with the child's own JDK.
+   */
+  public long heapUsedAfterGcKib() throws IOException, InterruptedException {
+    jcmd("GC.run");
+    long used = 0;
+    Matcher m = Pattern.compile("total \\d+K, used (\\d+)K").matcher(jcmd("GC.heap_info"));
+    while (m.find()) {
+      used += Long.parseLong(m.group(1));
+    }
+    if (used == 0) {
+      throw new AssertionError("no heap figures from jcmd GC.heap_info for " + this);
+    }
+    return used;
+  }
+
+  private String jcmd(String command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(jdk.home().resolve("bin/jcmd").toString(),
+        Long.toString(pid()), command).redirectErrorStream(true).start();
+    byte[] out = p.getInputStream().readAllBytes();
+    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      p.destroyForcibly();
+      throw new AssertionError("jcmd " + command + " failed: " + new String(out, UTF_8));
+    }
+    return new String(out, UTF_8);
+  }
+
   public boolean isAlive() {
     return process.isAlive();
   }
