@@ -131,6 +131,26 @@ public final class AgentJvm implements AutoCloseable {
     return agentError;
   }
 
+  /**
+   * Waits for the serving line after an earlier line that was not one (a port retried): returns
+   * the port, or fails after {@code timeout}.
+   */
+  public int awaitPort(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (port < 0) {
+      if (System.nanoTime() > deadline || !process.isAlive()) {
+        throw new AssertionError(jdk + ": no serving line within " + timeout + "; " + describe());
+      }
+      Thread.sleep(50);
+    }
+    return port;
+  }
+
+  /** Waits for the child to exit on its own; true if it did within {@code timeout}. */
+  public boolean awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   /** {@code agent/target/profiler.jar}, from surefire's {@code jpprof.agentJar}. */
   public static Path agentJar() {
     Path jar = Paths.get(requiredProperty("jpprof.agentJar"));
