@@ -212,4 +212,21 @@ class WireLimitsTest {
     }
     assertTrue(ch.config().isAutoRead(), "reading resumed once the queue drained");
   }
+
+  /** A request trickled a byte at a time is closed by the idle timeout (each byte reset it). */
+  @Test
+  void aTrickledRequestIsClosedByTheIdleTimeout() throws Exception {
+    EmbeddedChannel ch = new EmbeddedChannel(new PprofInitializer(
+        new Routes(Map.of(), () -> "e", Map.of()), Access.loopbackOnly(), inFlight,
+        TimeUnit.MILLISECONDS.toNanos(100)));
+    String request = get("/debug/pprof/symbol", "Host: localhost\r\n");
+    long start = System.nanoTime();
+    for (int i = 0; i < request.length() - 1 && ch.isOpen(); i++) {
+      exchange(ch, request.substring(i, i + 1));
+      Thread.sleep(20);
+    }
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    assertFalse(ch.isOpen(), "still open after " + ms + " ms of trickling (idle timeout 100 ms)");
+    assertTrue(ms < 1000, "closed only after " + ms + " ms");
+  }
 }
