@@ -107,7 +107,10 @@ class BadInputTest {
     }
   }
 
-  /** Half a request, or none, then silence: the idle timeout closes the connection. */
+  /**
+   * Half a request, or none, then silence: the idle timeout closes the connection. So does a
+   * request trickled a byte every 300 ms, which is never idle on the wire.
+   */
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
   void aStalledClientIsClosedByTheIdleTimeout(Jdk jdk) throws Exception {
@@ -117,6 +120,7 @@ class BadInputTest {
       "GET /debug/pp",
       "POST /debug/pprof/symbol HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\n0x1",
       "",
+      TRICKLE + "GET /debug/pprof/cmdline HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + "z".repeat(60),
     };
     List<Thread> threads = new ArrayList<>();
     List<String> failures = new ArrayList<>();
@@ -147,8 +151,12 @@ class BadInputTest {
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
       s.setSoTimeout(seconds * 1000);
       OutputStream out = s.getOutputStream();
-      out.write(half.getBytes(ISO_8859_1));
-      out.flush();
+      if (half.startsWith(TRICKLE)) {
+        trickle(out, half.substring(TRICKLE.length()).getBytes(ISO_8859_1));
+      } else {
+        out.write(half.getBytes(ISO_8859_1));
+        out.flush();
+      }
       InputStream in = s.getInputStream();
       byte[] answer = in.readAllBytes(); // ends when the server closes; times out otherwise
       long ms = (System.nanoTime() - start) / 1_000_000;
@@ -168,6 +176,26 @@ class BadInputTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Marks a stalled request that is sent a byte every 300 ms rather than at once. */
+  private static final String TRICKLE = "<trickle>";
+
+  /** Writes {@code bytes} one at a time, 300 ms apart, on a daemon thread, until the socket closes. */
+  private static void trickle(OutputStream out, byte[] bytes) {
+    Thread t = new Thread(() -> {
+      try {
+        for (byte b : bytes) {
+          out.write(b);
+          out.flush();
+          Thread.sleep(300);
+        }
+      } catch (IOException | InterruptedException e) {
+        // Closed by the server, as it should be.
+      }
+    }, "trickle");
+    t.setDaemon(true);
+    t.start();
   }
 
   private static String keepAlive(String target) {
