@@ -16,4 +16,9 @@ public final class Agent {
   public static void agentmain(String args, Instrumentation inst) {
     AgentStart.start(args, inst);
   }
+
+  /** {@code java -jar profiler.jar attach <pid> [key=value,...]}. */
+  public static void main(String[] args) {
+    System.exit(Attach.run(args, System.out, System.err));
+  }
 }

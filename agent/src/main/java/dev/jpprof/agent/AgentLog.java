@@ -18,8 +18,12 @@ public final class AgentLog {
     System.err.println("jpprof: " + message);
   }
 
-  /** Prints the failure the first time this {@code kind} fails; later ones are silent. */
+  /**
+   * Prints the failure the first time this {@code kind} fails; later ones are silent but
+   * counted ({@code errors} in /debug/vars).
+   */
   public static void failure(String kind, Throwable t) {
+    Counters.add("errors", 1);
     if (reported.add(kind)) {
       info(kind + " failed: " + describe(t));
     }

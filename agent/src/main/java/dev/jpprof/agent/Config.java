@@ -40,6 +40,8 @@ public final class Config {
     d.put("cpu.event", "cpu"); // async-profiler event; falls back to itimer, then ctimer
     d.put("cpu.interval", "10ms"); // Go's fixed 100 Hz
     d.put("stack.depth", "128"); // Go's stack depth since 1.23
+    d.put("alloc.rate", "524288"); // Go's MemProfileRate: mean bytes between samples; 0 = off
+    d.put("alloc.maxBuckets", "8192"); // distinct (stack, size) buckets kept; more are merged
     return Collections.unmodifiableMap(d);
   }
 
@@ -133,6 +135,12 @@ public final class Config {
     if (stackDepth() < 1 || stackDepth() > 2048) {
       throw bad("stack.depth", "must be 1..2048");
     }
+    if (allocRate() < 0) {
+      throw bad("alloc.rate", "must be 0 (off) or more");
+    }
+    if (allocMaxBuckets() < 1) {
+      throw bad("alloc.maxBuckets", "must be at least 1");
+    }
     if (maxRequests() < 1) {
       throw bad("maxRequests", "must be at least 1");
     }
@@ -177,6 +185,18 @@ public final class Config {
 
   public int stackDepth() {
     return intValue("stack.depth");
+  }
+
+  public long allocRate() {
+    try {
+      return Long.parseLong(values.get("alloc.rate").trim());
+    } catch (NumberFormatException e) {
+      throw bad("alloc.rate", "must be an integer number of bytes");
+    }
+  }
+
+  public int allocMaxBuckets() {
+    return intValue("alloc.maxBuckets");
   }
 
   public boolean allowRemote() {

@@ -160,13 +160,21 @@ public final class Demo {
     try {
       while (true) {
         for (int k = 0; k < 16; k++) {
-          keep[i++ & 63] = new byte[1024];
+          keep[i++ & 63] = buffer();
         }
         Thread.sleep(10);
       }
     } catch (InterruptedException e) {
       // Nobody interrupts the demo's threads; if something does, the thread just ends.
     }
+  }
+
+  /**
+   * A method of its own, called anew each time: the agent rewrites classes that are already
+   * loaded, and a running loop picks up rewritten code only through a new call.
+   */
+  private static byte[] buffer() {
+    return new byte[1024];
   }
 
   /** Two of these contend for {@link #LOCK}: each holds it 5 ms, then rests 1 ms. */

@@ -84,7 +84,13 @@ public final class AgentJvm implements AutoCloseable {
    * -javaagent:<profiler.jar>=<agentArgs>} and waits for the serving line.
    */
   public static AgentJvm start(Jdk jdk, String agentArgs, String mainClass, String... args) {
-    AgentJvm jvm = launch(jdk, agentArgs, mainClass, args);
+    return start(jdk, List.of(), agentArgs, mainClass, args);
+  }
+
+  /** {@link #start} with extra JVM options, placed after the defaults so that they win. */
+  public static AgentJvm start(Jdk jdk, List<String> jvmOptions, String agentArgs, String mainClass,
+      String... args) {
+    AgentJvm jvm = launch(jdk, jvmOptions, agentArgs, mainClass, args);
     try {
       jvm.awaitServing();
     } catch (RuntimeException | Error e) {
@@ -96,6 +102,11 @@ public final class AgentJvm implements AutoCloseable {
 
   /** Starts the child like {@link #start} but returns at once, without waiting for the agent. */
   public static AgentJvm launch(Jdk jdk, String agentArgs, String mainClass, String... args) {
+    return launch(jdk, List.of(), agentArgs, mainClass, args);
+  }
+
+  private static AgentJvm launch(Jdk jdk, List<String> jvmOptions, String agentArgs,
+      String mainClass, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(jdk.java().toString());
     cmd.addAll(jdk.agentFlags());
@@ -105,6 +116,7 @@ public final class AgentJvm implements AutoCloseable {
     // An argument with a space: cmdline must keep it whole (argv joined by NUL, not by spaces).
     // Not under jpprof.*: the agent reads those properties as its configuration.
     cmd.add("-Dit.note=two words");
+    cmd.addAll(jvmOptions);
     cmd.add("-javaagent:" + agentJar() + (agentArgs.isEmpty() ? "" : "=" + agentArgs));
     cmd.add("-cp");
     cmd.add(demoClasses().toString());

@@ -21,6 +21,7 @@ final class BadRequests {
   static final String NOT_FOUND = "404 page not found\n";
   static final String NOT_ALLOWED = "Method Not Allowed\n";
   static final String BAD = "400 Bad Request";
+  static final String INVALID = "invalid value for \"seconds\" - must be a positive integer\n";
   static final String OVER = "\"seconds\" must not exceed 1 (the agent's maxSeconds)\n";
 
   private BadRequests() {}
@@ -51,12 +52,15 @@ final class BadRequests {
       }
       Http.Response r = got.get(0);
       String text = r.text();
+      // Only text can be a stack trace; a profile or JFR body names exceptions as data.
+      boolean isText = String.valueOf(r.header("Content-Type")).startsWith("text/");
       if (r.status() >= 500 && !statuses.contains(r.status())
-          || text.contains("Exception") || text.contains("\tat ")) {
+          || isText && (text.contains("Exception") || text.contains("\tat "))) {
         return show(request) + " -> crash: " + r + " " + text;
       }
       if (!statuses.contains(r.status())) {
-        return show(request) + " -> " + r.statusLine() + " (want " + statuses + "): " + text;
+        return show(request) + " -> " + r.statusLine() + " (want " + statuses + "): "
+            + (isText ? text : r.body().length + " bytes of " + r.header("Content-Type"));
       }
       if (body != null && r.status() == statuses.iterator().next() && !body.equals(text)) {
         return show(request) + " -> body [" + text + "], Go's is [" + body + "]";
@@ -110,9 +114,29 @@ final class BadRequests {
     }
     c.add(new Case(get("/debug/pprof/symbol?seconds=abc"), "num_symbols: 1\n", 200));
     c.add(new Case(get("/debug/pprof/symbol?0x1&0x1+%zz"), "num_symbols: 1\n", 200));
-    // Named profiles that do not exist yet (heap, goroutine, ... come with their own work).
-    for (String t : Arrays.asList("heap?seconds=abc", "goroutine?debug=2", "allocs?gc=1",
-        "mutex?seconds=-1", "trace?seconds=1", "foo", "CMDLINE", "cmdline/", "profile/",
+    // Named profiles (Go's handler.ServeHTTP): seconds ≠ "" is a delta, which wants a positive
+    // integer, no debug, and (the agent's rule) at most maxSeconds.
+    for (String q : Arrays.asList("heap?seconds=abc", "heap?seconds=-1", "goroutine?seconds=0",
+        "allocs?seconds=1.5", "goroutine?seconds=99999999999999999999", "heap?seconds=%201")) {
+      c.add(new Case(get("/debug/pprof/" + q), INVALID, 400));
+    }
+    c.add(new Case(get("/debug/pprof/heap?seconds=2"), OVER, 400));
+    c.add(new Case(get("/debug/pprof/goroutine?seconds=1&debug=1"),
+        "seconds and debug params are incompatible\n", 400));
+    for (String q : Arrays.asList("heap?seconds=%zz", "heap?seconds=", "heap?seconds=1&gc=1",
+        "goroutine?seconds=1", "heap?gc=abc", "allocs?gc=1", "heap?debug=-1", "goroutine?debug=2",
+        "goroutine?debug=abc", "heap?debug=1&debug=0", "goroutine?foo=bar&foo=baz")) {
+      c.add(new Case(get("/debug/pprof/" + q), null, 200));
+    }
+    // trace: seconds is a float; missing, bad or ≤ 0 is 1 s; NaN and Inf end at once.
+    for (String q : Arrays.asList("abc", "0.5", "NaN", "1e400")) {
+      c.add(new Case(get("/debug/pprof/trace?seconds=" + q), null, 200));
+    }
+    // expvar: Go registers /debug/vars without a method, so every method gets the JSON.
+    c.add(new Case(get("/debug/vars?x=%zz"), null, 200));
+    c.add(new Case(request("PUT", "/debug/vars"), null, 200));
+    // Names that are no profile.
+    for (String t : Arrays.asList("mutex?seconds=-1", "block", "foo", "CMDLINE", "cmdline/", "profile/",
         "%3Cscript%3Ealert(1)%3C/script%3E", "cmdline%00", "%c0%ae%c0%ae/", "..%5c..%5cetc",
         "..\\..\\etc", "%ff%fe")) {
       c.add(new Case(get("/debug/pprof/" + t), UNKNOWN, 404));

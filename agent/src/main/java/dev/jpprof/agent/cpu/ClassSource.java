@@ -9,8 +9,9 @@ import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 
 /** The source file name of one class and the first line of each of its methods. */
-final class ClassSource {
-  final String file;
+public final class ClassSource {
+  /** The source file name, e.g. {@code HashMap.java}. */
+  public final String file;
   /** First line by method name + descriptor, and by name alone for callers without one. */
   private final Map<String, Integer> firstLines;
 
@@ -20,7 +21,7 @@ final class ClassSource {
   }
 
   /** The method's first line, 0 if unknown. Overloads differ by descriptor. */
-  int firstLine(String method, String descriptor) {
+  public int firstLine(String method, String descriptor) {
     Integer line = firstLines.get(method + descriptor);
     if (line == null) {
       line = firstLines.get(method);

@@ -1,5 +1,6 @@
 package dev.jpprof.agent.cpu;
 
+import dev.jpprof.pprof.ProfileBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
@@ -13,7 +14,7 @@ import java.util.Map;
  * neither. A class is read once and kept in a bounded cache; callers use a {@link Batch} per
  * profile so the expensive search through all loaded classes happens at most once per profile.
  */
-final class SourceInfo {
+public final class SourceInfo {
   private static final int MAX_CLASSES = 4096;
 
   private final Instrumentation inst;
@@ -28,21 +29,32 @@ final class SourceInfo {
       };
 
   /** {@code inst} may be null; then only the system class loader's classes are found. */
-  SourceInfo(Instrumentation inst) {
+  public SourceInfo(Instrumentation inst) {
     this.inst = inst;
   }
 
   /** A lookup session for building one profile, on the calling thread. */
-  Batch batch() {
+  public Batch batch() {
     return new Batch();
   }
 
   /** Looks classes up for one profile; not thread-safe. */
-  final class Batch {
+  public final class Batch {
     private Map<String, ClassLoader> loaded; // from inst, built on the first miss only
 
+    /**
+     * A frame of a Java stack trace (thread dumps, allocation stacks) as every jpprof profile
+     * writes it: {@code package.Class.method}, the source file, the method's first line, the line.
+     */
+    public ProfileBuilder.Frame frame(StackTraceElement e) {
+      ClassSource source = get(e.getClassName());
+      String file = e.getFileName() != null ? e.getFileName() : source.file;
+      return new ProfileBuilder.Frame(e.getClassName() + "." + e.getMethodName(), file,
+          source.firstLine(e.getMethodName(), ""), Math.max(0, e.getLineNumber()));
+    }
+
     /** Facts of the class with this dotted binary name; a fallback when it cannot be read. */
-    ClassSource get(String className) {
+    public ClassSource get(String className) {
       synchronized (cache) {
         ClassSource known = cache.get(className);
         if (known != null) {

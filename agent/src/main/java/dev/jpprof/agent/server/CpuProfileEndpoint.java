@@ -1,12 +1,13 @@
 package dev.jpprof.agent.server;
 
 import dev.jpprof.agent.AgentLog;
+import dev.jpprof.agent.Counters;
 import dev.jpprof.agent.cpu.CpuProfiler;
 import dev.jpprof.agent.cpu.CpuProfilerException;
-import dev.jpprof.pprof.Profiles;
+import dev.jpprof.pprof.proto.ProfileProto.Profile;
+import dev.jpprof.pprof.proto.ProfileProto.Sample;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -65,13 +66,8 @@ final class CpuProfileEndpoint implements Endpoint {
           "Could not enable CPU profiling: " + AgentLog.describe(e)));
       return;
     }
-    ScheduledFuture<?> end = exchange.ctx.executor().schedule(
-        () -> workers.execute(() -> finish(exchange, window)), seconds, TimeUnit.SECONDS);
-    exchange.onClose(() -> {
-      if (end.cancel(false)) {
-        workers.execute(window::cancel);
-      }
-    });
+    exchange.afterWindow(TimeUnit.SECONDS.toNanos(seconds), workers,
+        () -> finish(exchange, window), window::cancel);
   }
 
   private void finish(Exchange exchange, CpuProfiler.Window window) {
@@ -80,8 +76,13 @@ final class CpuProfileEndpoint implements Endpoint {
       return;
     }
     try {
-      byte[] body = Profiles.gzip(window.finish());
-      exchange.respond(Responses.attachment("profile", body));
+      Profile profile = window.finish();
+      long samples = 0;
+      for (Sample s : profile.getSampleList()) {
+        samples += s.getValue(0);
+      }
+      Counters.add("cpu.samples", samples);
+      exchange.respond(Responses.profile("profile", profile));
     } catch (CpuProfilerException | RuntimeException e) {
       AgentLog.failure("CPU profile", e);
       exchange.respond(Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR,

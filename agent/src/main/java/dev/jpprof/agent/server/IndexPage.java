@@ -5,15 +5,17 @@ import java.util.function.Supplier;
 
 /**
  * The page at /debug/pprof/, byte for byte Go's (net/http/pprof indexTmplExecute) for the
- * endpoints that exist, with one paragraph of our own before {@code </body>}: which CPU engine
- * runs and the effective configuration, since a JVM has choices a Go binary does not.
+ * endpoints that exist, with paragraphs of our own before {@code </body>}: what the trace file
+ * is, which CPU engine runs and the effective configuration, since a JVM has choices a Go binary
+ * does not.
  */
 final class IndexPage {
   private IndexPage() {}
 
   /**
    * @param counts endpoint name to its count, sorted by name (byte order) as Go sorts them
-   * @param engine the CPU engine line, computed when the page is served
+   * @param engine the CPU engine line, then one line per other engine, computed when the page is
+   *     served
    */
   static String render(Map<String, Long> counts, Supplier<String> engine, Map<String, String> config) {
     StringBuilder b = new StringBuilder(4096);
@@ -35,7 +37,17 @@ final class IndexPage {
           .append(Html.escape(Descriptions.of(name))).append("</li>\n");
     }
     b.append("</ul>\n</p>\n");
-    b.append("<p>jpprof CPU engine: ").append(Html.escape(engine.get())).append("<br>\n")
+    if (counts.containsKey("trace")) {
+      // Go's description promises "go tool trace"; ours is a JFR file, which that cannot read.
+      b.append("<p>trace here is a JFR recording (trace.jfr), not a Go execution trace: open it")
+          .append(" with JDK Mission Control or <code>jfr print trace.jfr</code>.</p>\n");
+    }
+    // One line per engine, the CPU engine first: "jpprof CPU engine: …<br>".
+    b.append("<p>jpprof CPU engine: ");
+    for (String line : engine.get().split("\n")) {
+      b.append(Html.escape(line)).append("<br>\n");
+    }
+    b
         .append("configuration:");
     for (Map.Entry<String, String> e : config.entrySet()) {
       b.append(' ').append(Html.escape(e.getKey())).append('=').append(Html.escape(e.getValue()));

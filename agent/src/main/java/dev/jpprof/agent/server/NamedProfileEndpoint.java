@@ -2,7 +2,6 @@ package dev.jpprof.agent.server;
 
 import dev.jpprof.agent.AgentLog;
 import dev.jpprof.pprof.ProfileMerge;
-import dev.jpprof.pprof.Profiles;
 import dev.jpprof.pprof.proto.ProfileProto.Profile;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Set;
@@ -59,7 +58,7 @@ final class NamedProfileEndpoint implements Endpoint {
         if (text != null) {
           ex.respond(Responses.ok(Responses.TEXT, Responses.utf8(text)));
         } else {
-          ex.respond(Responses.attachment(name, Profiles.gzip(source.snapshot())));
+          ex.respond(Responses.profile(name, source.snapshot()));
         }
       } catch (Exception | LinkageError e) {
         AgentLog.failure(name + " profile", e);
@@ -117,7 +116,7 @@ final class NamedProfileEndpoint implements Endpoint {
     }
     try {
       Profile delta = ProfileMerge.delta(p0, p1);
-      ex.respond(Responses.attachment(name + "-delta", Profiles.gzip(delta)));
+      ex.respond(Responses.profile(name + "-delta", delta));
     } catch (Exception | LinkageError e) {
       AgentLog.failure(name + " delta", e);
       ex.respond(Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR,

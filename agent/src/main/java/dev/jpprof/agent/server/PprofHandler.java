@@ -24,6 +24,7 @@ import java.util.Date;
  */
 final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final String ROOT = "/debug/pprof/";
+  private static final String VARS = "/debug/vars";
   /** Waiting requests at which reading pauses. */
   private static final int MAX_WAITING = 16;
   /** Requests one read may still decode after the pause; beyond that the connection closes. */
@@ -136,6 +137,10 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     String clean = Paths.clean(path);
     if (!clean.equals(path)) {
       ex.respond(Responses.movedPermanently(withQuery(clean, ex.uri.rawQuery())));
+      return;
+    }
+    if (path.equals(VARS) && routes.vars() != null) {
+      routes.vars().serve(ex); // Go registers expvar's handler for every method
       return;
     }
     if (!path.startsWith(ROOT) && !path.equals("/debug/pprof")) {

@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -31,15 +32,23 @@ public final class PprofServer {
   private final Config config;
   private final CpuProfiler cpu;
   private final Map<String, ProfileSource> profiles;
+  private final Supplier<String> status;
   private EventLoopGroup group;
   private ExecutorService workers;
   private final List<Channel> channels = new ArrayList<>();
 
   /** @param profiles the named profiles (heap, goroutine, ...) by the name they are served at */
   public PprofServer(Config config, CpuProfiler cpu, Map<String, ProfileSource> profiles) {
+    this(config, cpu, profiles, () -> "");
+  }
+
+  /** @param status more engine lines for the index page (allocation sampling, ...) */
+  public PprofServer(Config config, CpuProfiler cpu, Map<String, ProfileSource> profiles,
+      Supplier<String> status) {
     this.config = config;
     this.cpu = cpu;
     this.profiles = Map.copyOf(profiles);
+    this.status = status;
   }
 
   /**
@@ -118,8 +127,14 @@ public final class PprofServer {
     endpoints.put("cmdline", new Cmdline());
     endpoints.put("profile", new CpuProfileEndpoint(cpu, workers, config.maxSeconds()));
     endpoints.put("symbol", new Symbol());
-    profiles.forEach((name, source) -> endpoints.put(name, new NamedProfileEndpoint(name, source, workers, config.maxSeconds())));
-    return new Routes(endpoints, cpu::describe, config.effective());
+    endpoints.put("trace", new TraceEndpoint(workers));
+    profiles.forEach((name, source) ->
+        endpoints.put(name, new NamedProfileEndpoint(name, source, workers, config.maxSeconds())));
+    Supplier<String> engines = () -> {
+      String more = status.get();
+      return more.isEmpty() ? cpu.describe() : cpu.describe() + "\n" + more;
+    };
+    return new Routes(endpoints, engines, config.effective(), new VarsEndpoint(workers));
   }
 
   /** The index URL of a bound address, e.g. http://127.0.0.1:6060/debug/pprof/. */

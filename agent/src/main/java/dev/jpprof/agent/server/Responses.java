@@ -1,5 +1,8 @@
 package dev.jpprof.agent.server;
 
+import dev.jpprof.agent.Counters;
+import dev.jpprof.pprof.Profiles;
+import dev.jpprof.pprof.proto.ProfileProto.Profile;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -15,6 +18,7 @@ final class Responses {
   static final String TEXT = "text/plain; charset=utf-8";
   static final String HTML = "text/html; charset=utf-8";
   static final String BINARY = "application/octet-stream";
+  static final String JSON = "application/json; charset=utf-8";
 
   private Responses() {}
 
@@ -27,6 +31,26 @@ final class Responses {
   static FullHttpResponse attachment(String filename, byte[] body) {
     FullHttpResponse r = ok(BINARY, body);
     r.headers().set("Content-Disposition", "attachment; filename=\"" + filename + "\"");
+    return r;
+  }
+
+  /**
+   * A profile as Go sends it: gzipped protobuf, offered as {@code filename}. Counts the encodes,
+   * their bytes and time for /debug/vars.
+   */
+  static FullHttpResponse profile(String filename, Profile profile) {
+    long start = System.nanoTime();
+    byte[] body = Profiles.gzip(profile);
+    Counters.add("profiles.encoded", 1);
+    Counters.add("profiles.encodeNanos", System.nanoTime() - start);
+    Counters.add("profiles.bytes", body.length);
+    return attachment(filename, body);
+  }
+
+  /** Go's expvar handler: JSON with a Content-Type and no other header (not even nosniff). */
+  static FullHttpResponse json(byte[] body) {
+    FullHttpResponse r = ok(JSON, body);
+    r.headers().remove("X-Content-Type-Options");
     return r;
   }
 

@@ -12,8 +12,16 @@ import java.util.function.Supplier;
 final class Routes {
   private final Map<String, Endpoint> endpoints = new TreeMap<>();
   private final Endpoint index;
+  private final Endpoint vars;
 
   Routes(Map<String, Endpoint> endpoints, Supplier<String> engine, Map<String, String> config) {
+    this(endpoints, engine, config, null);
+  }
+
+  /** @param vars /debug/vars, outside /debug/pprof/ as in Go; null for none */
+  Routes(Map<String, Endpoint> endpoints, Supplier<String> engine, Map<String, String> config,
+      Endpoint vars) {
+    this.vars = vars;
     this.endpoints.putAll(endpoints);
     this.index = ex -> ex.respond(Responses.ok(Responses.HTML,
         Responses.utf8(IndexPage.render(counts(), engine, config))));
@@ -25,6 +33,11 @@ final class Routes {
 
   Endpoint index() {
     return index;
+  }
+
+  /** /debug/vars, or null when not served. */
+  Endpoint vars() {
+    return vars;
   }
 
   /** Name to count for the index page; endpoints that are not profiles count 0, as in Go. */

@@ -1,6 +1,7 @@
 package dev.jpprof.agent.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,5 +35,16 @@ class IndexPageTest {
         + "<p>jpprof CPU engine: a &lt;b&gt; engine<br>\nconfiguration: host=127.0.0.1 port=6060</p>\n"
         + "</body>\n</html>";
     assertEquals(expected, IndexPage.render(counts, () -> "a <b> engine", config));
+  }
+
+  @Test
+  void traceIsSaidToBeAJfrFile() {
+    Map<String, Long> counts = new TreeMap<>(Map.of("trace", 0L));
+    String page = IndexPage.render(counts, () -> "e", Map.of());
+    assertTrue(page.contains("<tr><td>0</td><td><a href='trace?debug=1'>trace</a></td></tr>\n"), page);
+    assertTrue(page.contains("<li><div class=profile-name>trace: </div> A trace of execution of the"
+        + " current program."), page);
+    assertTrue(page.contains("<p>trace here is a JFR recording (trace.jfr), not a Go execution"
+        + " trace: open it with JDK Mission Control or <code>jfr print trace.jfr</code>.</p>\n"), page);
   }
 }

@@ -29,8 +29,8 @@ class PprofHandlerTest {
     endpoints.put("cmdline", new Cmdline());
     endpoints.put("symbol", new Symbol());
     endpoints.put("slow", slow::add); // answers only when the test says so
-    return new EmbeddedChannel(new PprofHandler(
-        new Routes(endpoints, () -> "test engine", Map.of("port", "0")), access, inFlight));
+    return new EmbeddedChannel(new PprofHandler(new Routes(endpoints, () -> "test engine",
+        Map.of("port", "0"), new VarsEndpoint(Runnable::run)), access, inFlight));
   }
 
   private static FullHttpRequest request(HttpMethod method, String uri, String body) {
@@ -161,5 +161,17 @@ class PprofHandlerTest {
     ch.runPendingTasks();
     assertEquals("one\n", body(ch.readOutbound()));
     assertNull(ch.readOutbound());
+  }
+
+  @Test
+  void varsIsExpvarsJsonForAnyMethod() {
+    for (HttpMethod m : List.of(HttpMethod.GET, HttpMethod.POST)) {
+      FullHttpResponse r = get(channel(), m, "/debug/vars");
+      assertEquals(200, r.status().code(), m.name());
+      assertEquals("application/json; charset=utf-8", r.headers().get("Content-Type"));
+      assertNull(r.headers().get("X-Content-Type-Options"), "expvar sets no nosniff");
+      assertTrue(body(r).startsWith("{\n\"cmdline\": ["), body(r));
+    }
+    assertEquals(404, get(channel(), HttpMethod.GET, "/debug/vars/x").status().code());
   }
 }

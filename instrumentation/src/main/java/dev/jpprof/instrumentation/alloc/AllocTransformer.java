@@ -1,0 +1,152 @@
+package dev.jpprof.instrumentation.alloc;
+
+import dev.jpprof.bootstrap.AllocHook;
+import java.lang.instrument.IllegalClassFormatException;
+import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.utility.JavaModule;
+
+/**
+ * Installs the allocation rewriting with Byte Buddy's agent builder: classes loaded later are
+ * rewritten as they load, classes already loaded are retransformed. A class that fails is left
+ * unchanged and counted; nothing is printed.
+ */
+final class AllocTransformer extends AgentBuilder.Listener.Adapter
+    implements AgentBuilder.RedefinitionStrategy.Listener {
+  private static final String NEXUS_DISABLED = "net.bytebuddy.nexus.disabled";
+  private final AtomicLong transformed = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private Instrumentation inst;
+  private ResettableClassFileTransformer transformer;
+
+  private AllocTransformer() {}
+
+  static AllocTransformer install(Instrumentation inst, ObjectSizes sizes,
+      AllocRecorder recorder, long rate) {
+    AllocHook.setArrayLayout(sizes.arrayBase, sizes.arrayShift, sizes.alignment);
+    recorder.start();
+    // Byte Buddy's Nexus (unused here: no initializers are injected) would otherwise touch
+    // sun.misc.Unsafe, which JDK 24+ reports on stderr. In the shaded agent jar the relocation
+    // rewrites this name along with Byte Buddy's own, so the application's Byte Buddy is not
+    // affected.
+    if (System.getProperty(NEXUS_DISABLED) == null) {
+      System.setProperty(NEXUS_DISABLED, "true");
+    }
+    AllocTransformer t = new AllocTransformer();
+    t.inst = inst;
+    AllocTargets targets = new AllocTargets();
+    AllocRewriter rewriter = new AllocRewriter(sizes);
+    // Declared methods only and no validation: the rewrite touches method bodies, so Byte
+    // Buddy's analysis of the whole hierarchy per loaded class would be pure class-load cost.
+    ByteBuddy byteBuddy = new ByteBuddy()
+        .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE)
+        .with(TypeValidation.DISABLED);
+    t.transformer = new AgentBuilder.Default(byteBuddy)
+        .disableClassFormatChanges()
+        .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+        .with(AgentBuilder.RedefinitionStrategy.Listener.BatchReallocator.splitting())
+        .with((AgentBuilder.RedefinitionStrategy.Listener) t)
+        .with((AgentBuilder.Listener) t)
+        .assureReadEdgeTo(inst, AllocHook.class)
+        .ignore((type, loader, module, redefined, domain) -> !targets.matches(type, loader,
+            module, redefined, domain))
+        .type(targets)
+        .transform((builder, type, loader, module, domain) ->
+            builder.visit(rewriter.forLoader(loader)))
+        .with((AgentBuilder.TransformerDecorator) Suspending::new)
+        .installOn(inst);
+    // Only now: every site that can call the hooks is in place, and Go re-seeds here too.
+    AllocHook.setRate(rate);
+    return t;
+  }
+
+  long transformed() {
+    return transformed.get();
+  }
+
+  long failed() {
+    return failed.get();
+  }
+
+  void close() {
+    AllocHook.setRate(0);
+    transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+  }
+
+  @Override
+  public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module,
+      boolean loaded, DynamicType dynamicType) {
+    transformed.incrementAndGet();
+  }
+
+  @Override
+  public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded,
+      Throwable error) {
+    failed.incrementAndGet();
+  }
+
+  @Override
+  public void onBatch(int index, List<Class<?>> batch, List<Class<?>> types) {}
+
+  @Override
+  public Iterable<? extends List<Class<?>>> onError(int index, List<Class<?>> batch,
+      Throwable error, List<Class<?>> types) {
+    // The splitting listener retries larger batches in halves; a single class that still
+    // fails to retransform keeps its original code.
+    if (batch.size() == 1) {
+      failed.incrementAndGet();
+    }
+    return Collections.emptyList();
+  }
+
+  @Override
+  public void onComplete(int amount, List<Class<?>> types,
+      Map<List<Class<?>>, Throwable> failures) {}
+
+  /**
+   * Byte Buddy's transformer with the calling thread suspended from sampling: it allocates in
+   * rewritten JDK classes while an application thread loads a class, and those allocations are
+   * the agent's, not the application's.
+   */
+  private static final class Suspending extends ResettableClassFileTransformer.WithDelegation {
+    Suspending(ResettableClassFileTransformer delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public byte[] transform(ClassLoader loader, String className, Class<?> redefined,
+        ProtectionDomain domain, byte[] bytes) throws IllegalClassFormatException {
+      AllocHook.suspend();
+      try {
+        return classFileTransformer.transform(loader, className, redefined, domain, bytes);
+      } finally {
+        AllocHook.resume();
+      }
+    }
+
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String className,
+        Class<?> redefined, ProtectionDomain domain, byte[] bytes)
+        throws IllegalClassFormatException {
+      AllocHook.suspend();
+      try {
+        return classFileTransformer.transform(module, loader, className, redefined, domain,
+            bytes);
+      } finally {
+        AllocHook.resume();
+      }
+    }
+  }
+}
