@@ -132,6 +132,8 @@ final class BadRequests {
     for (String q : Arrays.asList("abc", "0.5", "NaN", "1e400")) {
       c.add(new Case(get("/debug/pprof/trace?seconds=" + q), null, 200));
     }
+    c.add(new Case(get("/debug/pprof/trace?seconds=1.5"), OVER, 400));
+    c.add(new Case(get("/debug/pprof/trace?seconds=1e9"), OVER, 400));
     // expvar: Go registers /debug/vars without a method, so every method gets the JSON.
     c.add(new Case(get("/debug/vars?x=%zz"), null, 200));
     c.add(new Case(request("PUT", "/debug/vars"), null, 200));

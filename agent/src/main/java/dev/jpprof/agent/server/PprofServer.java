@@ -127,7 +127,7 @@ public final class PprofServer {
     endpoints.put("cmdline", new Cmdline());
     endpoints.put("profile", new CpuProfileEndpoint(cpu, workers, config.maxSeconds()));
     endpoints.put("symbol", new Symbol());
-    endpoints.put("trace", new TraceEndpoint(workers));
+    endpoints.put("trace", new TraceEndpoint(workers, config.maxSeconds()));
     profiles.forEach((name, source) ->
         endpoints.put(name, new NamedProfileEndpoint(name, source, workers, config.maxSeconds())));
     Supplier<String> engines = () -> {

@@ -4,6 +4,7 @@ import dev.jpprof.agent.AgentLog;
 import dev.jpprof.agent.trace.JfrTrace;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -19,14 +20,21 @@ final class TraceEndpoint implements Endpoint {
       Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?|[+-]?(?i:inf|infinity|nan)");
 
   private final Executor workers;
+  private final long maxSeconds;
 
-  TraceEndpoint(Executor workers) {
+  TraceEndpoint(Executor workers, long maxSeconds) {
     this.workers = workers;
+    this.maxSeconds = maxSeconds;
   }
 
   @Override
   public void serve(Exchange exchange) {
     long nanos = windowNanos(exchange.param("seconds"));
+    // The agent's cap, as for /profile: without it seconds=1e9 holds a recording for 31 years.
+    if (nanos > TimeUnit.SECONDS.toNanos(maxSeconds)) {
+      exchange.respond(Responses.secondsOverLimit(maxSeconds));
+      return;
+    }
     workers.execute(() -> open(exchange, nanos));
   }
 

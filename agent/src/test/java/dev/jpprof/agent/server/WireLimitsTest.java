@@ -229,4 +229,22 @@ class WireLimitsTest {
     assertFalse(ch.isOpen(), "still open after " + ms + " ms of trickling (idle timeout 100 ms)");
     assertTrue(ms < 1000, "closed only after " + ms + " ms");
   }
+
+  /** trace takes maxSeconds like profile (it ignored it: seconds=1e9 held a recording open). */
+  @Test
+  void traceOverMaxSecondsIs400() {
+    List<Runnable> started = new ArrayList<>();
+    Routes routes = new Routes(Map.of("trace", new TraceEndpoint(started::add, 10)), () -> "e", Map.of());
+    for (String s : new String[] {"10.5", "1e9", "11"}) {
+      EmbeddedChannel ch = new EmbeddedChannel(new PprofInitializer(routes, Access.loopbackOnly(),
+          inFlight, TimeUnit.SECONDS.toNanos(60)));
+      String r = exchange(ch, get("/debug/pprof/trace?seconds=" + s, "Host: localhost\r\n"));
+      assertTrue(r.startsWith("HTTP/1.1 400 Bad Request\r\n"), s + ": " + r);
+      assertTrue(r.endsWith("\"seconds\" must not exceed 10 (the agent's maxSeconds)\n"), r);
+    }
+    EmbeddedChannel ok = new EmbeddedChannel(new PprofInitializer(routes, Access.loopbackOnly(),
+        inFlight, TimeUnit.SECONDS.toNanos(60)));
+    exchange(ok, get("/debug/pprof/trace?seconds=10", "Host: localhost\r\n"));
+    assertEquals(1, started.size(), "10 s is within the limit: a recording starts");
+  }
 }
