@@ -11,6 +11,7 @@ import dev.jpprof.agent.threads.GoroutineSource;
 import dev.jpprof.instrumentation.alloc.AllocSampler;
 import dev.jpprof.instrumentation.threads.ThreadStarts;
 import java.lang.instrument.Instrumentation;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,6 +26,7 @@ final class AgentStart {
   private static final AtomicBoolean started = new AtomicBoolean();
   /** Distinct thread-starting stacks kept; an application has few places that start threads. */
   private static final int MAX_THREAD_STACKS = 4096;
+  private static final long RETRY_PAUSE_MILLIS = 1000;
 
   private AgentStart() {}
 
@@ -72,8 +74,11 @@ final class AgentStart {
           "threadcreate", threadCreate,
           "heap", new HeapSource(false, sampler::get, sources, FrameAddresses.SHARED, config.allocRate()),
           "allocs", new HeapSource(true, sampler::get, sources, FrameAddresses.SHARED, config.allocRate()));
-      InetSocketAddress bound = new PprofServer(config, cpu, profiles,
-          () -> allocStatus(config, sampler.get(), engines.installing.get())).start();
+      InetSocketAddress bound = bind(config, () -> new PprofServer(config, cpu, profiles,
+          () -> allocStatus(config, sampler.get(), engines.installing.get())).start(), RETRY_PAUSE_MILLIS);
+      if (bound == null) {
+        return; // bind said why
+      }
       String url = PprofServer.baseUrl(bound);
       System.setProperty(Attach.URL_PROPERTY, url);
       AgentLog.info("serving " + url);
@@ -84,6 +89,42 @@ final class AgentStart {
       }
     } catch (Throwable t) {
       AgentLog.info("not serving: " + AgentLog.describe(t));
+    }
+  }
+
+  /** Starts a server and returns the address it serves; the seam tests use. */
+  interface Server {
+    InetSocketAddress start() throws Exception;
+  }
+
+  /**
+   * Starts the server, trying again {@code bindRetries} times when the port is in use. Returns
+   * the bound address, or null after one line saying why not (with retries, a line before
+   * saying it retries); the caller prints the serving line.
+   */
+  static InetSocketAddress bind(Config config, Server server, long pauseMillis)
+      throws InterruptedException {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return server.start();
+      } catch (BindException e) {
+        String inUse = "port " + config.port() + " is in use on " + config.host()
+            + " (another process listens there)";
+        if (attempt >= config.bindRetries()) {
+          AgentLog.info("not serving: " + inUse + (config.bindRetries() > 0
+              ? "; gave up after " + config.bindRetries() + " retries (bindRetries)"
+              : "; set port= to another port, port=0 for any free one, or bindRetries= to retry"));
+          return null;
+        }
+        if (attempt == 0) {
+          AgentLog.info(inUse + "; retrying every second, up to " + config.bindRetries()
+              + " times (bindRetries)");
+        }
+        Thread.sleep(pauseMillis);
+      } catch (Exception e) {
+        AgentLog.info("not serving: " + AgentLog.describe(e));
+        return null;
+      }
     }
   }
 

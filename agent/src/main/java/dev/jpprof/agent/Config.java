@@ -32,6 +32,9 @@ public final class Config {
     // either). A profiler port is not for the network: anything else needs allowRemote + token.
     d.put("host", "loopback");
     d.put("port", "6060"); // Go's conventional pprof port; 0 picks a free one
+    // A port in use (say, the old pod still shutting down) is retried this many times, a
+    // second apart; 0 gives up at once. The application runs on either way.
+    d.put("bindRetries", "0");
     d.put("allowRemote", "false");
     d.put("token", ""); // when set, every request needs "Authorization: Bearer <token>"
     d.put("tokenFile", ""); // the token read from a file (first line), e.g. a mounted secret
@@ -126,6 +129,9 @@ public final class Config {
     if (port < 0 || port > 65535) {
       throw bad("port", "must be 0..65535");
     }
+    if (bindRetries() < 0 || bindRetries() > 3600) {
+      throw bad("bindRetries", "must be 0..3600");
+    }
     if (host().isEmpty()) {
       throw bad("host", "must not be empty");
     }
@@ -175,6 +181,11 @@ public final class Config {
 
   public String cpuEngine() {
     return values.get("cpu.engine");
+  }
+
+  /** How often a port in use is tried again, a second apart. */
+  public int bindRetries() {
+    return intValue("bindRetries");
   }
 
   public String cpuEvent() {

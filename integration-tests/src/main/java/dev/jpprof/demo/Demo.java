@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A workload with known answers, for trying jpprof and for its end-to-end tests.
@@ -25,8 +26,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Arguments: {@code [seconds] [--stdin]}. {@code seconds} is how long to run (default: until
  * killed). {@code --stdin} reads commands from stdin, one a line: {@code early MS} starts a thread
  * {@code demo-early} that burns {@link #early()} for MS milliseconds, so a test can put a
- * distinct method into one profile window and not another. The demo never writes to stdout or
- * stderr.
+ * distinct method into one profile window and not another; {@code rounds} prints {@code rounds
+ * N} on stderr, the number of hot/cold rounds {@code demo-cpu} has finished, so a test can see
+ * the application's throughput. Apart from that answer the demo never writes to stdout or stderr.
  */
 public final class Demo {
   /**
@@ -40,6 +42,9 @@ public final class Demo {
 
   /** Consumes every result so the JIT cannot drop the work. */
   static volatile long sink;
+
+  /** Rounds of hot() and cold() finished: the demo's throughput. */
+  private static final AtomicLong rounds = new AtomicLong();
 
   /** The monitor the lock pair contends for. */
   private static final Object LOCK = new Object();
@@ -87,6 +92,7 @@ public final class Demo {
     while (true) {
       hot();
       cold();
+      rounds.incrementAndGet();
     }
   }
 
@@ -112,6 +118,8 @@ public final class Demo {
         if (words.length == 2 && words[0].equals("early")) {
           long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Long.parseLong(words[1]));
           start("demo-early", () -> earlyLoop(end));
+        } else if (words.length == 1 && words[0].equals("rounds")) {
+          System.err.println("rounds " + rounds.get());
         }
       }
     } catch (IOException | NumberFormatException e) {

@@ -144,6 +144,26 @@ public final class AgentJvm implements AutoCloseable {
     return agentError;
   }
 
+  /**
+   * Waits for the serving line after an earlier line that was not one (a port retried): returns
+   * the port, or fails after {@code timeout}.
+   */
+  public int awaitPort(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (port < 0) {
+      if (System.nanoTime() > deadline || !process.isAlive()) {
+        throw new AssertionError(jdk + ": no serving line within " + timeout + "; " + describe());
+      }
+      Thread.sleep(50);
+    }
+    return port;
+  }
+
+  /** Waits for the child to exit on its own; true if it did within {@code timeout}. */
+  public boolean awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   /** {@code agent/target/profiler.jar}, from surefire's {@code jpprof.agentJar}. */
   public static Path agentJar() {
     Path jar = Paths.get(requiredProperty("jpprof.agentJar"));
@@ -264,6 +284,31 @@ public final class AgentJvm implements AutoCloseable {
     return port;
   }
 
+  /** The child's process id, for jcmd and /proc. */
+  public long pid() {
+    return process.pid();
+  }
+
+  /**
+   * The names of the child's native threads, as Linux shows them in /proc (at most 15
+   * characters): Java threads and those async-profiler starts ("Async-profiler ...") alike.
+   */
+  public List<String> threadNames() {
+    List<String> names = new ArrayList<>();
+    try (java.util.stream.Stream<Path> tasks = Files.list(Paths.get("/proc", Long.toString(pid()), "task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          names.add(Files.readString(task.resolve("comm")).trim());
+        } catch (IOException e) {
+          // The thread ended while we listed.
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the threads of " + this, e);
+    }
+    return names;
+  }
+
   /** The exact argv the child was started with. */
   public List<String> command() {
     return command;
@@ -287,6 +332,54 @@ public final class AgentJvm implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write to the child's stdin; " + describe(), e);
     }
+  }
+
+  /**
+   * Sends {@code command} on stdin and returns the first stderr line after it that starts with
+   * {@code answerPrefix}, waiting at most 10 s.
+   */
+  public String ask(String command, String answerPrefix) throws InterruptedException {
+    int seen = stderrLines().size();
+    send(command);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      List<String> lines = stderrLines();
+      for (String line : lines.subList(seen, lines.size())) {
+        if (line.startsWith(answerPrefix)) {
+          return line;
+        }
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no \"" + answerPrefix + "\" answer to \"" + command + "\"; " + describe());
+  }
+
+  /**
+   * Heap used after a full GC, in KiB, from {@code jcmd GC.run} and {@code GC.heap_info} (the
+   * generations' "used", Metaspace left out) with the child's own JDK.
+   */
+  public long heapUsedAfterGcKib() throws IOException, InterruptedException {
+    jcmd("GC.run");
+    long used = 0;
+    Matcher m = Pattern.compile("total \\d+K, used (\\d+)K").matcher(jcmd("GC.heap_info"));
+    while (m.find()) {
+      used += Long.parseLong(m.group(1));
+    }
+    if (used == 0) {
+      throw new AssertionError("no heap figures from jcmd GC.heap_info for " + this);
+    }
+    return used;
+  }
+
+  private String jcmd(String command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(jdk.home().resolve("bin/jcmd").toString(),
+        Long.toString(pid()), command).redirectErrorStream(true).start();
+    byte[] out = p.getInputStream().readAllBytes();
+    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      p.destroyForcibly();
+      throw new AssertionError("jcmd " + command + " failed: " + new String(out, UTF_8));
+    }
+    return new String(out, UTF_8);
   }
 
   public boolean isAlive() {

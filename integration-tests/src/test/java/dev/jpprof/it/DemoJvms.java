@@ -11,6 +11,17 @@ import java.util.Map;
 final class DemoJvms implements AutoCloseable {
   private final Map<Jdk, AgentJvm> jvms = new HashMap<>();
   private final Map<Jdk, Throwable> failures = new HashMap<>();
+  private final String agentArgs;
+
+  /** Demo children with the default test configuration (port=0). */
+  DemoJvms() {
+    this("port=0");
+  }
+
+  /** Demo children started with these agent arguments (include port=0). */
+  DemoJvms(String agentArgs) {
+    this.agentArgs = agentArgs;
+  }
 
   synchronized AgentJvm get(Jdk jdk) {
     Throwable failed = failures.get(jdk);
@@ -20,7 +31,7 @@ final class DemoJvms implements AutoCloseable {
     AgentJvm jvm = jvms.get(jdk);
     if (jvm == null) {
       try {
-        jvm = AgentJvm.demo(jdk);
+        jvm = AgentJvm.start(jdk, agentArgs, AgentJvm.DEMO, AgentJvm.DEMO_SECONDS);
       } catch (RuntimeException | Error e) {
         failures.put(jdk, e);
         throw e;

@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A client that goes away in the middle of a CPU profile closes its window: the native session
- * stops (the index page says the engine is idle) long before the 30 s it asked for, and the next
- * profile works.
+ * stops (the index page says the engine is idle, and async-profiler's own thread is gone) long
+ * before the 30 s it asked for, and the next profile works.
  */
 class DisconnectTest {
   static List<Jdk> jdks() {
@@ -34,17 +34,30 @@ class DisconnectTest {
         out.flush();
         String running = awaitEngine(jvm, line -> line.contains("async-profiler") && !line.contains("idle"));
         assertTrue(running.contains("async-profiler"), running);
+        assertTrue(profilerThreads(jvm) > 0, "a running profile has async-profiler's thread: "
+            + jvm.threadNames());
       } // the client hangs up, 29 s early
       long closedAt = System.nanoTime();
       String idle = awaitEngine(jvm, line -> line.contains("idle"));
       long ms = (System.nanoTime() - closedAt) / 1_000_000;
       assertTrue(idle.contains("idle"), "still profiling after the client left: " + idle);
       assertTrue(ms < 10_000, "window closed only after " + ms + " ms");
+      // async-profiler's thread ends shortly after the engine stops, not with it.
+      long threadDeadline = System.nanoTime() + 5_000_000_000L;
+      while (profilerThreads(jvm) > 0 && System.nanoTime() < threadDeadline) {
+        Thread.sleep(100);
+      }
+      assertEquals(0, profilerThreads(jvm), "no profiler thread left 5 s after the engine stopped: "
+          + jvm.threadNames());
 
       Http.Response next = Http.get(jvm.port(), "/debug/pprof/profile?seconds=1");
       assertEquals("HTTP/1.1 200 OK", next.statusLine(), next::text);
       ProfileView.parse(next.body()).assertGoConventions();
     }
+  }
+
+  private static long profilerThreads(AgentJvm jvm) {
+    return jvm.threadNames().stream().filter(n -> n.startsWith("Async-profiler")).count();
   }
 
   /** Polls the index page (at most 20 s) until its engine line matches; returns the last line. */

@@ -76,6 +76,39 @@ public final class Http {
     }
   }
 
+  /**
+   * Sends {@code request} exactly as given (the bytes of a malformed request, or several
+   * pipelined ones) and reads up to {@code count} responses in order, skipping interim 1xx
+   * ones. The list is shorter when the server closes the connection first: empty means it
+   * answered nothing at all. A {@code HEAD} as the only request reads no body.
+   */
+  public static List<Response> raw(int port, byte[] request, int count, Duration timeout) {
+    List<Response> responses = new ArrayList<>();
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      socket.setSoTimeout((int) timeout.toMillis());
+      OutputStream out = socket.getOutputStream();
+      out.write(request);
+      out.flush();
+      InputStream in = new BufferedInputStream(socket.getInputStream());
+      boolean head = count == 1 && new String(request, 0, Math.min(5, request.length), ISO_8859_1).equals("HEAD ");
+      while (responses.size() < count) {
+        in.mark(1);
+        if (in.read() < 0) {
+          break; // closed between responses
+        }
+        in.reset();
+        Response r = read(in, head);
+        if (r.status() / 100 != 1) {
+          responses.add(r);
+        }
+      }
+      return responses;
+    } catch (IOException e) {
+      throw new UncheckedIOException("raw request on port " + port + " failed after "
+          + responses.size() + " responses: " + new String(request, ISO_8859_1), e);
+    }
+  }
+
   private static Response read(InputStream in, boolean head) throws IOException {
     String statusLine = line(in);
     String[] parts = statusLine.split(" ", 3);

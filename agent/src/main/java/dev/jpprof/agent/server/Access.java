@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -31,12 +32,21 @@ final class Access {
     return new Access("", true);
   }
 
-  /** Returns null when the request may proceed, else the response that refuses it. */
-  FullHttpResponse check(FullHttpRequest request) {
-    String host = request.headers().get("Host");
-    if (host == null && request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
+  /**
+   * Returns null when the request may proceed, else the response that refuses it. {@code
+   * targetHost} is the host of an absolute-form request-target, which is the request's host
+   * (as in Go) even when the Host header names another; null for the usual origin-form.
+   */
+  FullHttpResponse check(FullHttpRequest request, String targetHost) {
+    List<String> hosts = request.headers().getAll("Host");
+    if (hosts.isEmpty() && request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
       return Responses.serverError(HttpResponseStatus.BAD_REQUEST, "missing required Host header");
     }
+    if (hosts.size() > 1) {
+      // Two Host headers could let "Host: 127.0.0.1" vouch for a rebound name behind a proxy.
+      return Responses.serverError(HttpResponseStatus.BAD_REQUEST, "too many Host headers");
+    }
+    String host = targetHost != null ? targetHost : hosts.isEmpty() ? null : hosts.get(0);
     if (loopbackOnly && host != null && !LOOPBACK_HOSTS.contains(hostName(host))) {
       return Responses.error(HttpResponseStatus.FORBIDDEN,
           "Forbidden: this profiler answers only requests to localhost (Host header was not a"

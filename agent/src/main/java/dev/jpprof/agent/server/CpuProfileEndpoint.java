@@ -31,12 +31,13 @@ final class CpuProfileEndpoint implements Endpoint {
 
   @Override
   public void serve(Exchange exchange) {
-    long asked = seconds(exchange.param("seconds"));
-    if (asked > maxSeconds && asked != DEFAULT_SECONDS) {
+    long asked = asked(exchange.param("seconds"));
+    if (asked > maxSeconds) {
       exchange.respond(Responses.secondsOverLimit(maxSeconds));
       return;
     }
-    long seconds = Math.min(asked, maxSeconds); // Go's default of 30 s, if the limit allows it
+    // Go's default of 30 s, shortened when the limit is lower: nobody asked for 30 explicitly.
+    long seconds = asked > 0 ? asked : Math.min(DEFAULT_SECONDS, maxSeconds);
     workers.execute(() -> open(exchange, seconds));
   }
 
@@ -45,13 +46,16 @@ final class CpuProfileEndpoint implements Endpoint {
     return message.startsWith(prefix) ? message : prefix + message;
   }
 
-  /** Go: a missing, unparsable or non-positive value means 30. */
-  static long seconds(String value) {
+  /**
+   * The window asked for, or 0 when Go would use its default: a missing, unparsable or
+   * non-positive value. An explicit {@code seconds=30} is a request like any other and is
+   * checked against maxSeconds (it used to be trimmed silently, as the default is).
+   */
+  static long asked(String value) {
     try {
-      long s = Long.parseLong(value);
-      return s > 0 ? s : DEFAULT_SECONDS;
+      return Math.max(0, Long.parseLong(value));
     } catch (NumberFormatException e) {
-      return DEFAULT_SECONDS;
+      return 0;
     }
   }
 

@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -35,10 +36,30 @@ final class Exchange {
     this.sink = sink;
   }
 
-  /** Go's FormValue for the query: the first value of {@code name}, or "" when absent. */
+  /**
+   * Go's FormValue for the query: the first value of {@code name}, or "" when absent. Like Go's
+   * url.ParseQuery, a pair that cannot be decoded (a bad %-escape, a semicolon) is skipped and
+   * the others still count; Netty's decoder would throw for the whole query instead.
+   */
   String param(String name) {
-    List<String> values = uri.parameters().get(name);
-    return values == null || values.isEmpty() ? "" : values.get(0);
+    for (String pair : uri.rawQuery().split("&")) {
+      if (pair.isEmpty() || pair.indexOf(';') >= 0) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      try {
+        if (decode(eq < 0 ? pair : pair.substring(0, eq)).equals(name)) {
+          return eq < 0 ? "" : decode(pair.substring(eq + 1));
+        }
+      } catch (IllegalArgumentException e) {
+        // A bad escape: Go drops this pair and reads on.
+      }
+    }
+    return "";
+  }
+
+  private static String decode(String component) {
+    return QueryStringDecoder.decodeComponent(component, StandardCharsets.UTF_8);
   }
 
   /** Whether {@code name} appears in the query with a non-empty value. */

@@ -25,7 +25,10 @@ import java.util.Date;
 final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final String ROOT = "/debug/pprof/";
   private static final String VARS = "/debug/vars";
+  /** Waiting requests at which reading pauses. */
   private static final int MAX_WAITING = 16;
+  /** Requests one read may still decode after the pause; beyond that the connection closes. */
+  private static final int MAX_BUFFERED = 256;
 
   private final Routes routes;
   private final Access access;
@@ -44,9 +47,15 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
     if (current == null) {
       handle(ctx, request);
-    } else if (waiting.size() < MAX_WAITING) {
+    } else if (waiting.size() < MAX_BUFFERED) {
       waiting.add(request);
+      if (waiting.size() >= MAX_WAITING) {
+        // Stop reading until the queue drains: the client waits, as TCP makes it. (Closing here
+        // dropped every answer, even the profile's.) A disconnect is then seen at the next write.
+        ctx.channel().config().setAutoRead(false);
+      }
     } else {
+      // Only requests already decoded from one read get here; that many is not a client.
       request.release();
       ctx.close();
     }
@@ -79,7 +88,8 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
-    QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+    RequestTarget target = RequestTarget.parse(request.uri());
+    QueryStringDecoder uri = new QueryStringDecoder(target == null ? "/" : target.originForm);
     boolean admitted = inFlight.enter();
     Runnable leave = admitted ? once(inFlight::leave) : () -> {};
     Exchange exchange = new Exchange(ctx, request, uri, r -> {
@@ -95,7 +105,7 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 + " (maxRequests); try again later"));
         return;
       }
-      route(exchange);
+      route(exchange, target);
     } catch (Throwable t) {
       AgentLog.failure("request", t);
       exchange.respond(Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR,
@@ -103,17 +113,23 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
   }
 
-  private void route(Exchange ex) {
+  private void route(Exchange ex, RequestTarget target) {
     if (!ex.request.decoderResult().isSuccess()) {
       ex.respond(decoderError(ex.request.decoderResult().cause()));
       return;
     }
-    String path = decodedPath(ex.uri);
+    if (ex.request.protocolVersion().majorVersion() != 1) {
+      // Netty parses "HTTP/2.0" as a version like any other; Go refuses all but 1.x.
+      ex.respond(Responses.serverError(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
+          "unsupported protocol version"));
+      return;
+    }
+    String path = target == null ? null : decodedPath(ex.uri);
     if (path == null) {
       ex.respond(Responses.badRequest());
       return;
     }
-    FullHttpResponse refused = access.check(ex.request);
+    FullHttpResponse refused = access.check(ex.request, target.host);
     if (refused != null) {
       ex.respond(refused);
       return;
@@ -206,6 +222,9 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       }
       current = null;
       FullHttpRequest next = waiting.poll();
+      if (waiting.size() < MAX_WAITING && !ctx.channel().config().isAutoRead()) {
+        ctx.channel().config().setAutoRead(true);
+      }
       if (next != null) {
         handle(ctx, next);
       }

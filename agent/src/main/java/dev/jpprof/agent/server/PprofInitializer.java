@@ -8,8 +8,8 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The pipeline of one connection: an idle timer, the HTTP/1.1 codec with Go-like size limits,
- * whole requests, then pprof's routing.
+ * The pipeline of one connection: the HTTP/1.1 codec with Go-like size limits, whole requests,
+ * an idle timer that counts whole requests and responses, then pprof's routing.
  */
 final class PprofInitializer extends ChannelInitializer<Channel> {
   /** Request line limit; longer gets 414. */
@@ -34,9 +34,11 @@ final class PprofInitializer extends ChannelInitializer<Channel> {
   @Override
   protected void initChannel(Channel ch) {
     ch.pipeline()
-        .addLast(new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS))
         .addLast(new HttpServerCodec(MAX_LINE, MAX_HEADERS, 8192))
         .addLast(new HttpObjectAggregator(MAX_BODY))
+        // After the aggregator, the timer sees whole requests, not bytes: a client that trickles
+        // a request a byte at a time is as idle as a silent one (before it, each byte reset it).
+        .addLast(new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS))
         .addLast(new PprofHandler(routes, access, inFlight));
   }
 }

@@ -4,6 +4,7 @@ import dev.jpprof.agent.AgentLog;
 import dev.jpprof.agent.trace.JfrTrace;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -29,7 +30,8 @@ final class TraceEndpoint implements Endpoint {
   @Override
   public void serve(Exchange exchange) {
     long nanos = windowNanos(exchange.param("seconds"));
-    if (nanos > maxSeconds * 1_000_000_000L) {
+    // The agent's cap, as for /profile: without it seconds=1e9 holds a recording for 31 years.
+    if (nanos > TimeUnit.SECONDS.toNanos(maxSeconds)) {
       exchange.respond(Responses.secondsOverLimit(maxSeconds));
       return;
     }

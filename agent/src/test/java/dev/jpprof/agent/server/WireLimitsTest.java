@@ -27,6 +27,7 @@ class WireLimitsTest {
     Map<String, Endpoint> endpoints = new TreeMap<>();
     endpoints.put("symbol", new Symbol());
     endpoints.put("slow", slow::add);
+    endpoints.put("echo", ex -> ex.respond(Responses.ok(Responses.TEXT, Responses.utf8("[" + ex.param("seconds") + "]"))));
     Routes routes = new Routes(endpoints, () -> "e", Map.of());
     return new EmbeddedChannel(new PprofInitializer(routes, access, inFlight, TimeUnit.SECONDS.toNanos(60)));
   }
@@ -130,5 +131,120 @@ class WireLimitsTest {
     waiting.runPendingTasks();
     assertFalse(idle.isOpen(), "an idle connection is closed");
     assertTrue(waiting.isOpen(), "a connection waiting for its profile stays open");
+  }
+
+  /** Go's ParseQuery skips a pair it cannot decode and keeps the rest (was: 500 with Netty's message). */
+  @Test
+  void aBadEscapeInTheQuerySkipsOnlyThatPair() {
+    String[][] cases = {
+      {"seconds=%zz", "[]"},
+      {"%zz&seconds=5", "[5]"},
+      {"seconds=%zz&seconds=7", "[7]"},
+      {"seconds=1;x=2&seconds=3", "[3]"},
+      {"seconds=%2B4", "[+4]"},
+      {"seconds", "[]"},
+    };
+    for (String[] c : cases) {
+      String r = exchange(channel(Access.loopbackOnly()), get("/debug/pprof/echo?" + c[0], "Host: localhost\r\n"));
+      assertTrue(r.startsWith("HTTP/1.1 200 OK\r\n"), c[0] + ": " + r);
+      assertTrue(r.endsWith("\r\n\r\n" + c[1]), c[0] + ": " + r);
+    }
+  }
+
+  /** Absolute-form targets are routed as Go routes them, and their host is the one checked. */
+  @Test
+  void absoluteFormIsRoutedAndItsHostGuarded() {
+    String ok = exchange(channel(Access.loopbackOnly()),
+        get("http://127.0.0.1:6060/debug/pprof/symbol", "Host: 127.0.0.1\r\n"));
+    assertTrue(ok.startsWith("HTTP/1.1 200 OK\r\n"), "was a 301 to /http:/...: " + ok);
+    assertTrue(ok.endsWith("num_symbols: 1\n"), ok);
+    String evil = exchange(channel(Access.loopbackOnly()),
+        get("http://evil.example/debug/pprof/symbol", "Host: 127.0.0.1\r\n"));
+    assertTrue(evil.startsWith("HTTP/1.1 403 Forbidden\r\n"), evil);
+  }
+
+  @Test
+  void targetsThatAreNotPathsAre400() {
+    for (String line : new String[] {"GET * HTTP/1.1", "CONNECT 127.0.0.1:6060 HTTP/1.1", "GET http:// HTTP/1.1"}) {
+      String r = exchange(channel(Access.loopbackOnly()), line + "\r\nHost: localhost\r\n\r\n");
+      assertTrue(r.startsWith("HTTP/1.1 400 Bad Request\r\n"), line + ": " + r);
+    }
+  }
+
+  @Test
+  void twoHostHeadersAre400() {
+    String r = exchange(channel(Access.loopbackOnly()),
+        get("/debug/pprof/symbol", "Host: 127.0.0.1\r\n", "Host: evil.example\r\n"));
+    assertTrue(r.startsWith("HTTP/1.1 400 Bad Request\r\n"), r);
+    assertTrue(r.endsWith("400 Bad Request: too many Host headers"), r);
+  }
+
+  @Test
+  void http2RequestLineIs505() {
+    String r = exchange(channel(Access.loopbackOnly()), "GET /debug/pprof/symbol HTTP/2.0\r\nHost: localhost\r\n\r\n");
+    assertTrue(r.startsWith("HTTP/1.1 505 HTTP Version Not Supported\r\n"), r);
+    assertTrue(r.endsWith("505 HTTP Version Not Supported: unsupported protocol version"), r);
+  }
+
+  /** Twenty requests pipelined behind a slow one are all answered, in order (was: closed at 17). */
+  @Test
+  void aLongPipelineBehindASlowRequestIsAnsweredInOrder() {
+    EmbeddedChannel ch = channel(Access.loopbackOnly());
+    StringBuilder all = new StringBuilder(get("/debug/pprof/slow", "Host: localhost\r\n"));
+    for (int i = 0; i < 20; i++) {
+      all.append(get(i % 2 == 0 ? "/debug/pprof/symbol" : "/debug/pprof/nope", "Host: localhost\r\n"));
+    }
+    assertEquals("", exchange(ch, all.toString()));
+    assertTrue(ch.isOpen(), "the connection stays open while the slow request runs");
+    slow.get(0).respond(Responses.ok(Responses.TEXT, Responses.utf8("done\n")));
+    ch.runPendingTasks();
+    String out = exchange(ch, "");
+    List<String> statuses = new ArrayList<>();
+    for (String part : out.split("HTTP/1.1 ")) {
+      if (!part.isEmpty()) {
+        statuses.add(part.substring(0, 3));
+      }
+    }
+    assertEquals(21, statuses.size(), out);
+    assertEquals("200", statuses.get(0));
+    for (int i = 1; i <= 20; i++) {
+      assertEquals(i % 2 == 1 ? "200" : "404", statuses.get(i), "response " + i);
+    }
+    assertTrue(ch.config().isAutoRead(), "reading resumed once the queue drained");
+  }
+
+  /** A request trickled a byte at a time is closed by the idle timeout (each byte reset it). */
+  @Test
+  void aTrickledRequestIsClosedByTheIdleTimeout() throws Exception {
+    EmbeddedChannel ch = new EmbeddedChannel(new PprofInitializer(
+        new Routes(Map.of(), () -> "e", Map.of()), Access.loopbackOnly(), inFlight,
+        TimeUnit.MILLISECONDS.toNanos(100)));
+    String request = get("/debug/pprof/symbol", "Host: localhost\r\n");
+    long start = System.nanoTime();
+    for (int i = 0; i < request.length() - 1 && ch.isOpen(); i++) {
+      exchange(ch, request.substring(i, i + 1));
+      Thread.sleep(20);
+    }
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    assertFalse(ch.isOpen(), "still open after " + ms + " ms of trickling (idle timeout 100 ms)");
+    assertTrue(ms < 1000, "closed only after " + ms + " ms");
+  }
+
+  /** trace takes maxSeconds like profile (it ignored it: seconds=1e9 held a recording open). */
+  @Test
+  void traceOverMaxSecondsIs400() {
+    List<Runnable> started = new ArrayList<>();
+    Routes routes = new Routes(Map.of("trace", new TraceEndpoint(started::add, 10)), () -> "e", Map.of());
+    for (String s : new String[] {"10.5", "1e9", "11"}) {
+      EmbeddedChannel ch = new EmbeddedChannel(new PprofInitializer(routes, Access.loopbackOnly(),
+          inFlight, TimeUnit.SECONDS.toNanos(60)));
+      String r = exchange(ch, get("/debug/pprof/trace?seconds=" + s, "Host: localhost\r\n"));
+      assertTrue(r.startsWith("HTTP/1.1 400 Bad Request\r\n"), s + ": " + r);
+      assertTrue(r.endsWith("\"seconds\" must not exceed 10 (the agent's maxSeconds)\n"), r);
+    }
+    EmbeddedChannel ok = new EmbeddedChannel(new PprofInitializer(routes, Access.loopbackOnly(),
+        inFlight, TimeUnit.SECONDS.toNanos(60)));
+    exchange(ok, get("/debug/pprof/trace?seconds=10", "Host: localhost\r\n"));
+    assertEquals(1, started.size(), "10 s is within the limit: a recording starts");
   }
 }

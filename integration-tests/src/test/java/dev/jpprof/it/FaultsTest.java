@@ -1,0 +1,85 @@
+package dev.jpprof.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Faults around the server, in real child JVMs: a port another process holds (given up with one
+ * line, or retried with bindRetries), and an application whose main returns while a profile is
+ * being taken, which must exit as it would without the agent.
+ */
+class FaultsTest {
+  static List<Jdk> jdks() {
+    return Jdk.all();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void aPortInUseIsOneLineAndTheAppRunsOn(Jdk jdk) throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+        AgentJvm jvm = AgentJvm.launch(jdk, "port=" + taken.getLocalPort(), AgentJvm.DEMO, "60", "--stdin")) {
+      String line = jvm.awaitRefusal();
+      assertTrue(line.startsWith("jpprof: not serving: port " + taken.getLocalPort() + " is in use"), line);
+      long before = rounds(jvm);
+      Thread.sleep(500);
+      assertTrue(rounds(jvm) > before, "the application keeps working");
+      assertEquals(List.of(line), agentLines(jvm), "exactly one agent line");
+      assertEquals(0, jvm.stdout().length, "nothing on stdout");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void bindRetriesServesOnceThePortIsFree(Jdk jdk) throws Exception {
+    ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+    int port = taken.getLocalPort();
+    try (AgentJvm jvm = AgentJvm.launch(jdk, "port=" + port + ",bindRetries=20", AgentJvm.DEMO, "60")) {
+      String line = jvm.awaitRefusal();
+      assertTrue(line.contains("port " + port + " is in use") && line.contains("retrying"), line);
+      taken.close(); // the old process goes away
+      assertEquals(port, jvm.awaitPort(Duration.ofSeconds(15)));
+      assertEquals(200, Http.get(port, "/debug/pprof/cmdline").status());
+      assertEquals(2, agentLines(jvm).size(), "the retry line and the serving line: " + agentLines(jvm));
+    } finally {
+      taken.close();
+    }
+  }
+
+  /** Agent threads are daemons: main returns during a 30 s profile and the JVM exits at once. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void mainReturningEndsTheJvmDuringAProfile(Jdk jdk) throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      port = free.getLocalPort();
+    }
+    try (AgentJvm jvm = AgentJvm.launch(jdk, "port=" + port, "dev.jpprof.demo.SelfProfile",
+        Integer.toString(port))) {
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      while (!jvm.stderrLines().contains("main returns") && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      List<String> stderr = jvm.stderrLines();
+      assertTrue(stderr.contains("main returns"), "main did not run to its end: " + jvm.describe());
+      assertTrue(stderr.stream().anyMatch(l -> l.startsWith("jpprof: serving")), stderr.toString());
+      assertTrue(jvm.awaitExit(Duration.ofSeconds(5)),
+          "still running 5 s after main returned, 25 s before the profile's end: " + jvm.describe());
+    }
+  }
+
+  private static long rounds(AgentJvm jvm) throws InterruptedException {
+    return Long.parseLong(jvm.ask("rounds", "rounds ").substring("rounds ".length()));
+  }
+
+  private static List<String> agentLines(AgentJvm jvm) {
+    return jvm.stderrLines().stream().filter(l -> l.startsWith("jpprof:")).collect(Collectors.toList());
+  }
+}
