@@ -31,14 +31,14 @@ final class AgentStart {
   private AgentStart() {}
 
   /**
-   * The server always starts on a daemon thread, so it never holds up main(). The bytecode
-   * engines (allocation sampling, the Thread.start hook) are installed here, before main(), when
-   * the agent is loaded at startup: every application class is then rewritten as it loads.
-   * Retransforming classes later is worse for the application than the 0.5–1 s this costs:
-   * a method already running when its class is retransformed (main's loop, a server's event
-   * loop) keeps running the old, now obsolete code, which async-profiler cannot walk through,
-   * so its CPU stacks end in "break_interpreted" for as long as that loop runs. When attached
-   * to a running JVM there is no such choice; the engines are installed after the server.
+   * The server always starts on a daemon thread, so it never holds up main(). When the agent is
+   * loaded at startup, premain registers the allocation rewriting before main(), so that every
+   * application class is rewritten as it loads; the JDK classes already loaded (HashMap,
+   * String, ...) and Thread.start are rewritten on the start thread, after the server. Rewriting
+   * application classes later instead would hit methods already running: a loop that never
+   * returns (main's, a server's event loop) keeps running obsolete code, which async-profiler
+   * cannot walk, so its CPU stacks would end in "break_interpreted". Attached to a running JVM
+   * there is no such choice: everything is installed after the server.
    */
   static void start(String args, Instrumentation inst, boolean atStartup) {
     try {
@@ -49,7 +49,7 @@ final class AgentStart {
       Config config = Config.load(args);
       Engines engines = new Engines();
       if (atStartup) {
-        engines.install(config, inst);
+        engines.sampler.set(installAllocSampler(config, inst, false));
       }
       Thread thread = new Thread(() -> serve(config, inst, engines, !atStartup), "jpprof-start");
       thread.setDaemon(true);
@@ -60,7 +60,7 @@ final class AgentStart {
   }
 
   private static void serve(Config config, Instrumentation inst, Engines engines,
-      boolean installEngines) {
+      boolean attached) {
     try {
       CpuProfiler cpu =
           new CpuProfiler(config.cpuEngine(), config.cpuEvent(), config.cpuIntervalNanos(),
@@ -82,11 +82,9 @@ final class AgentStart {
       String url = PprofServer.baseUrl(bound);
       System.setProperty(Attach.URL_PROPERTY, url);
       AgentLog.info("serving " + url);
-      if (installEngines) {
-        // Attached: after the server, so that it answers at once; heap, allocs and
-        // threadcreate are valid (empty) profiles until the engines are in.
-        engines.install(config, inst);
-      }
+      // After the server, so that it answers at once; heap, allocs and threadcreate are
+      // valid profiles meanwhile.
+      engines.finish(config, inst, attached);
     } catch (Throwable t) {
       AgentLog.info("not serving: " + AgentLog.describe(t));
     }
@@ -147,8 +145,17 @@ final class AgentStart {
     final AtomicReference<ThreadStarts> starts = new AtomicReference<>();
     final AtomicBoolean installing = new AtomicBoolean(true);
 
-    void install(Config config, Instrumentation inst) {
-      sampler.set(installAllocSampler(config, inst));
+    /** Installs what premain left: everything when attached, else the loaded JDK classes. */
+    void finish(Config config, Instrumentation inst, boolean attached) {
+      if (attached) {
+        sampler.set(installAllocSampler(config, inst, true));
+      } else if (sampler.get() != null) {
+        try {
+          sampler.get().retransformLoaded();
+        } catch (Throwable t) {
+          AgentLog.info("allocation sampling: loaded JDK classes not rewritten: " + AgentLog.describe(t));
+        }
+      }
       starts.set(installThreadStarts(config, inst));
       installing.set(false);
     }
@@ -163,12 +170,14 @@ final class AgentStart {
     }
   }
 
-  private static AllocSampler installAllocSampler(Config config, Instrumentation inst) {
+  private static AllocSampler installAllocSampler(Config config, Instrumentation inst,
+      boolean retransformLoaded) {
     if (config.allocRate() == 0) {
       return null; // Go's MemProfileRate = 0: heap and allocs stay empty, nothing is rewritten
     }
     try {
-      return AllocSampler.install(inst, config.allocRate(), config.stackDepth(), config.allocMaxBuckets());
+      return AllocSampler.install(inst, config.allocRate(), config.stackDepth(),
+          config.allocMaxBuckets(), retransformLoaded);
     } catch (Throwable t) {
       AgentLog.info("allocation sampling off (heap and allocs stay empty): " + AgentLog.describe(t));
       return null;

@@ -43,6 +43,16 @@ public final class AllocSampler implements AutoCloseable {
    */
   public static AllocSampler install(Instrumentation inst, long rate, int stackDepth,
       int maxBuckets) {
+    return install(inst, rate, stackDepth, maxBuckets, true);
+  }
+
+  /**
+   * {@link #install(Instrumentation, long, int, int)}, but with {@code retransformLoaded} false
+   * the classes already loaded are left for {@link #retransformLoaded()}: for premain, where
+   * they are JDK classes and main() should not wait for them.
+   */
+  public static AllocSampler install(Instrumentation inst, long rate, int stackDepth,
+      int maxBuckets, boolean retransformLoaded) {
     if (rate < 0 || stackDepth < 1 || maxBuckets < 1) {
       throw new IllegalArgumentException("rate=" + rate + " stackDepth=" + stackDepth
           + " maxBuckets=" + maxBuckets);
@@ -52,13 +62,19 @@ public final class AllocSampler implements AutoCloseable {
     ObjectSizes sizes = ObjectSizes.calibrate(inst);
     AllocRecorder recorder = new AllocRecorder(inst, stackDepth, maxBuckets);
     try {
-      AllocTransformer transformer = AllocTransformer.install(inst, sizes, recorder, rate);
+      AllocTransformer transformer =
+        AllocTransformer.install(inst, sizes, recorder, rate, retransformLoaded);
       return new AllocSampler(recorder, transformer, sizes, rate);
     } catch (RuntimeException | Error e) {
       // Leave nothing running behind a failed install: no listener, no drain thread.
       recorder.close();
       throw e;
     }
+  }
+
+  /** Rewrites the target classes loaded before a deferred install; see install(..., false). */
+  public void retransformLoaded() {
+    transformer.retransformLoaded();
   }
 
   /** The buckets recorded so far (raw sampled counts); the overflow bucket last, if any. */

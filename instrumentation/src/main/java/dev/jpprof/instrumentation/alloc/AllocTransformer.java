@@ -29,11 +29,18 @@ final class AllocTransformer extends AgentBuilder.Listener.Adapter
   private final AtomicLong failed = new AtomicLong();
   private Instrumentation inst;
   private ResettableClassFileTransformer transformer;
+  /** With a deferred install: the classes loaded before it, the only ones left to rewrite. */
+  private Class<?>[] loadedBefore = new Class<?>[0];
 
   private AllocTransformer() {}
 
+  /**
+   * @param retransformLoaded false to rewrite only classes loaded from now on, leaving the
+   *     already-loaded ones to {@link #retransformLoaded()} (premain: it keeps main() waiting
+   *     for less)
+   */
   static AllocTransformer install(Instrumentation inst, ObjectSizes sizes,
-      AllocRecorder recorder, long rate) {
+      AllocRecorder recorder, long rate, boolean retransformLoaded) {
     AllocHook.setArrayLayout(sizes.arrayBase, sizes.arrayShift, sizes.alignment);
     recorder.start();
     // Byte Buddy's Nexus (unused here: no initializers are injected) would otherwise touch
@@ -52,10 +59,19 @@ final class AllocTransformer extends AgentBuilder.Listener.Adapter
     ByteBuddy byteBuddy = new ByteBuddy()
         .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE)
         .with(TypeValidation.DISABLED);
+    if (!retransformLoaded) {
+      // Taken before the transformer is in: everything loaded later is rewritten as it loads,
+      // and retransforming it again would replace the code of methods already running.
+      t.loadedBefore = inst.getAllLoadedClasses();
+    }
     t.transformer = new AgentBuilder.Default(byteBuddy)
         .disableClassFormatChanges()
         .with(AgentBuilder.TypeStrategy.Default.DECORATE)
         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+        .with(retransformLoaded
+            ? AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.SinglePass.INSTANCE
+            : new AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Explicit(
+                Collections.<Class<?>>emptySet()))
         .with(AgentBuilder.RedefinitionStrategy.Listener.BatchReallocator.splitting())
         .with((AgentBuilder.RedefinitionStrategy.Listener) t)
         .with((AgentBuilder.Listener) t)
@@ -78,6 +94,26 @@ final class AllocTransformer extends AgentBuilder.Listener.Adapter
 
   long failed() {
     return failed.get();
+  }
+
+  /**
+   * Retransforms the target classes that were loaded before {@link #install} (with {@code
+   * retransformLoaded} false), one at a time: a class that fails keeps its code and is counted.
+   */
+  void retransformLoaded() {
+    Class<?>[] classes = loadedBefore;
+    loadedBefore = new Class<?>[0];
+    for (Class<?> c : classes) {
+      if (c.isArray() || c.isPrimitive() || !inst.isModifiableClass(c)
+          || !AllocTargets.matches(c.getName(), c.getClassLoader())) {
+        continue;
+      }
+      try {
+        inst.retransformClasses(c);
+      } catch (Throwable e) {
+        failed.incrementAndGet();
+      }
+    }
   }
 
   void close() {
