@@ -62,10 +62,6 @@ final class Exchange {
     return QueryStringDecoder.decodeComponent(component, StandardCharsets.UTF_8);
   }
 
-  /** Whether {@code name} appears in the query with a non-empty value. */
-  boolean hasParam(String name) {
-    return !param(name).isEmpty();
-  }
 
   boolean isMethod(HttpMethod method) {
     return request.method().equals(method);

@@ -25,13 +25,10 @@ final class GoroutineText {
     b.append(name).append(" profile: total ").append(total).append('\n');
     for (Group g : groups) {
       b.append(g.count).append(' ').append(g.key).append('\n');
-      frames(b, g, addresses);
+      FrameLines.write(b, g.stack, g.pcs, addresses);
       b.append('\n');
     }
     return b.toString();
   }
 
-  private static void frames(StringBuilder b, Group g, FrameAddresses addresses) {
-    FrameLines.write(b, g.stack, g.pcs, addresses);
-  }
 }

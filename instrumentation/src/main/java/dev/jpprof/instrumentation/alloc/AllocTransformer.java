@@ -1,5 +1,6 @@
 package dev.jpprof.instrumentation.alloc;
 
+import dev.jpprof.instrumentation.QuietByteBuddy;
 import dev.jpprof.bootstrap.AllocHook;
 import java.lang.instrument.IllegalClassFormatException;
 import java.lang.instrument.Instrumentation;
@@ -24,7 +25,6 @@ import net.bytebuddy.utility.JavaModule;
  */
 final class AllocTransformer extends AgentBuilder.Listener.Adapter
     implements AgentBuilder.RedefinitionStrategy.Listener {
-  private static final String NEXUS_DISABLED = "net.bytebuddy.nexus.disabled";
   private final AtomicLong transformed = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private Instrumentation inst;
@@ -43,13 +43,7 @@ final class AllocTransformer extends AgentBuilder.Listener.Adapter
       AllocRecorder recorder, long rate, boolean retransformLoaded) {
     AllocHook.setArrayLayout(sizes.arrayBase, sizes.arrayShift, sizes.alignment);
     recorder.start();
-    // Byte Buddy's Nexus (unused here: no initializers are injected) would otherwise touch
-    // sun.misc.Unsafe, which JDK 24+ reports on stderr. In the shaded agent jar the relocation
-    // rewrites this name along with Byte Buddy's own, so the application's Byte Buddy is not
-    // affected.
-    if (System.getProperty(NEXUS_DISABLED) == null) {
-      System.setProperty(NEXUS_DISABLED, "true");
-    }
+    QuietByteBuddy.disableNexus();
     AllocTransformer t = new AllocTransformer();
     t.inst = inst;
     AllocTargets targets = new AllocTargets();

@@ -1,9 +1,11 @@
 package dev.jpprof.instrumentation.threads;
 
 import dev.jpprof.bootstrap.ThreadHook;
+import dev.jpprof.instrumentation.QuietByteBuddy;
 import dev.jpprof.instrumentation.alloc.BootstrapHooks;
 import java.lang.instrument.Instrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.matcher.ElementMatchers;
 
@@ -20,12 +22,13 @@ import net.bytebuddy.matcher.ElementMatchers;
 public final class ThreadStarts implements AutoCloseable {
   private final Instrumentation inst;
   private final ThreadRecorder recorder;
-  private final ClassFileTransformerHandle handle;
+  private final ResettableClassFileTransformer transformer;
 
-  private ThreadStarts(Instrumentation inst, ThreadRecorder recorder, ClassFileTransformerHandle handle) {
+  private ThreadStarts(Instrumentation inst, ThreadRecorder recorder,
+      ResettableClassFileTransformer transformer) {
     this.inst = inst;
     this.recorder = recorder;
-    this.handle = handle;
+    this.transformer = transformer;
   }
 
   /**
@@ -40,9 +43,7 @@ public final class ThreadStarts implements AutoCloseable {
     BootstrapHooks.install(inst); // before anything names ThreadHook
     ThreadRecorder recorder = new ThreadRecorder(stackDepth, maxStacks);
     ThreadHook.setListener(recorder);
-    if (System.getProperty("net.bytebuddy.nexus.disabled") == null) {
-      System.setProperty("net.bytebuddy.nexus.disabled", "true"); // see AllocTransformer
-    }
+    QuietByteBuddy.disableNexus();
     AgentBuilder builder = new AgentBuilder.Default()
         .disableClassFormatChanges()
         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
@@ -54,7 +55,7 @@ public final class ThreadStarts implements AutoCloseable {
             .advice(ElementMatchers.named("start").and(ElementMatchers.takesNoArguments()),
                 ThreadStartAdvice.class.getName())
             .include(ThreadStartAdvice.class.getClassLoader()));
-    return new ThreadStarts(inst, recorder, new ClassFileTransformerHandle(builder.installOn(inst)));
+    return new ThreadStarts(inst, recorder, builder.installOn(inst));
   }
 
   /** The stacks that started threads since install, with counts; the overflow record last. */
@@ -76,22 +77,6 @@ public final class ThreadStarts implements AutoCloseable {
   @Override
   public void close() {
     ThreadHook.setListener(null);
-    handle.reset(inst);
-  }
-
-  /** Keeps Byte Buddy's transformer so that close() can undo the rewrite. */
-  private static final class ClassFileTransformerHandle {
-    private final java.lang.instrument.ClassFileTransformer transformer;
-
-    ClassFileTransformerHandle(java.lang.instrument.ClassFileTransformer transformer) {
-      this.transformer = transformer;
-    }
-
-    void reset(Instrumentation inst) {
-      if (transformer instanceof net.bytebuddy.agent.builder.ResettableClassFileTransformer) {
-        ((net.bytebuddy.agent.builder.ResettableClassFileTransformer) transformer)
-            .reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
-      }
-    }
+    transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
   }
 }
