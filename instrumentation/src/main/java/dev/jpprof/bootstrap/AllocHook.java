@@ -33,8 +33,6 @@ public final class AllocHook {
 
   private static volatile long rate;
   private static volatile AllocListener listener;
-  private static final Busy BUSY = new Busy();
-  private static final int IGNORED = 1 << 30;
 
   static {
     setRate(0);
@@ -69,15 +67,14 @@ public final class AllocHook {
       return;
     }
     try {
-      int[] busy = BUSY.get();
-      if (busy[0] != 0) {
+      int[] guard = HookGuard.enter();
+      if (guard == null) {
         return;
       }
-      busy[0] = 1;
       try {
         l.onSample(obj, size);
       } finally {
-        busy[0] = 0;
+        HookGuard.exit(guard);
       }
     } catch (Throwable ignored) {
       // A profiler must never break the application; the sample is simply lost.
@@ -185,9 +182,9 @@ public final class AllocHook {
     alignMask = alignment - 1;
   }
 
-  /** Marks the calling (agent) thread so that its own allocations are never sampled. */
+  /** Marks the calling (agent) thread so that no hook records it; see {@link HookGuard}. */
   public static void ignoreCurrentThread() {
-    BUSY.get()[0] = IGNORED;
+    HookGuard.ignoreCurrentThread();
   }
 
   /**
@@ -195,12 +192,12 @@ public final class AllocHook {
    * agent work done on application threads, such as transforming a class being loaded.
    */
   public static void suspend() {
-    BUSY.get()[0]++;
+    HookGuard.suspend();
   }
 
   /** Ends one {@link #suspend()}. */
   public static void resume() {
-    BUSY.get()[0]--;
+    HookGuard.resume();
   }
 
   /**
@@ -229,17 +226,5 @@ public final class AllocHook {
   @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+; getId() is the same field.
   private static int stripe() {
     return (((int) Thread.currentThread().getId() & (STRIPES - 1)) + 1) * PAD;
-  }
-
-  /**
-   * Per-thread count of reasons not to sample (0 = sample): inside the listener, suspended, or
-   * an agent thread ({@link #IGNORED}, large enough that no resume brings it to 0). A named
-   * class so that the agent knows what to define.
-   */
-  static final class Busy extends ThreadLocal<int[]> {
-    @Override
-    protected int[] initialValue() {
-      return new int[1];
-    }
   }
 }

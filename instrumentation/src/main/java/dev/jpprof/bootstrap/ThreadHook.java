@@ -7,7 +7,6 @@ package dev.jpprof.bootstrap;
  */
 public final class ThreadHook {
   private static volatile ThreadListener listener;
-  private static final Busy BUSY = new Busy();
 
   private ThreadHook() {}
 
@@ -23,26 +22,17 @@ public final class ThreadHook {
       return;
     }
     try {
-      boolean[] busy = BUSY.get();
-      if (busy[0]) {
-        return; // the listener itself started a thread
+      int[] guard = HookGuard.enter();
+      if (guard == null) {
+        return; // the listener itself (or another hook's) started a thread
       }
-      busy[0] = true;
       try {
         l.onStart(thread);
       } finally {
-        busy[0] = false;
+        HookGuard.exit(guard);
       }
     } catch (Throwable ignored) {
       // A profiler must never break Thread.start.
-    }
-  }
-
-  /** A named ThreadLocal rather than a lambda: a bootstrap-defined class makes no hidden classes. */
-  static final class Busy extends ThreadLocal<boolean[]> {
-    @Override
-    protected boolean[] initialValue() {
-      return new boolean[1];
     }
   }
 }

@@ -1,21 +1,19 @@
 package dev.jpprof.instrumentation.alloc;
 
+import dev.jpprof.bootstrap.AgentThreads;
 import dev.jpprof.bootstrap.AllocHook;
 import dev.jpprof.bootstrap.AllocListener;
+import dev.jpprof.instrumentation.stacks.PendingStacks;
+import dev.jpprof.instrumentation.stacks.StackTable;
 import java.lang.instrument.Instrumentation;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Records sampled allocations into buckets keyed by (stack, object size), and counts their
@@ -25,38 +23,32 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code new Throwable()} (the VM fills its backtrace cheaply, without symbols) and a weak
  * reference. The {@code jpprof-heap} daemon symbolizes stacks, finds buckets and drains the
  * reference queue. Memory is bounded: at most {@code maxBuckets} buckets plus one overflow
- * bucket (samples merged into it are counted), and at most {@value #MAX_PENDING} unresolved
- * samples, beyond which the allocating thread resolves them itself rather than drop them.
+ * bucket (samples merged into it are counted), and at most {@link PendingStacks#MAX_PENDING}
+ * unresolved samples, beyond which the allocating thread resolves them itself rather than drop
+ * them. Buckets and the pending queue are the {@code stacks} package's, shared with the lock
+ * recorder.
  */
 final class AllocRecorder implements AllocListener {
   /** The one frame of the bucket that receives samples once the bucket cap is reached. */
-  static final StackTraceElement OVERFLOW_FRAME =
-      new StackTraceElement("jpprof", "bucketOverflow", null, -1);
-  // A pending sample holds its Throwable's backtrace (up to 1024 frames), so this bounds that
-  // memory to a few MB; the daemon empties the queue every 20 ms, far above Go's default rate.
-  static final int MAX_PENDING = 1024;
+  static final StackTraceElement OVERFLOW_FRAME = StackTable.OVERFLOW_FRAME;
 
   private final Instrumentation inst;
   private final int stackDepth;
-  private final int maxBuckets;
   private final ReferenceQueue<Object> queue = new ReferenceQueue<>();
   // Keeps the weak references themselves reachable until the queue hands them back.
   private final Set<Tracked> live = ConcurrentHashMap.newKeySet();
-  private final ConcurrentLinkedQueue<Tracked> pending = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger pendingCount = new AtomicInteger();
+  private final PendingStacks<Tracked> pending = new PendingStacks<>();
 
   // Guarded by lock.
   private final Object lock = new Object();
-  private final Map<Key, Bucket> buckets = new HashMap<>();
-  private final Bucket overflow = new Bucket(new StackTraceElement[] {OVERFLOW_FRAME}, 0);
-  private long overflowSamples;
+  private final StackTable<Bucket> buckets;
   private final Thread drainer;
   private volatile boolean closed;
 
   AllocRecorder(Instrumentation inst, int stackDepth, int maxBuckets) {
     this.inst = inst;
     this.stackDepth = stackDepth;
-    this.maxBuckets = maxBuckets;
+    this.buckets = new StackTable<>(maxBuckets, Bucket::new);
     drainer = new Thread(this::drainLoop, "jpprof-heap");
     drainer.setDaemon(true);
   }
@@ -69,13 +61,12 @@ final class AllocRecorder implements AllocListener {
 
   @Override
   public void onSample(Object obj, long size) {
-    if (Thread.currentThread().getName().startsWith("jpprof-")) {
+    if (AgentThreads.isAgentThread(Thread.currentThread())) {
       return; // the agent's own threads (server, workers): not the application's memory
     }
     Tracked t = new Tracked(obj, queue, inst.getObjectSize(obj), new Throwable());
     live.add(t);
-    pending.add(t);
-    if (pendingCount.incrementAndGet() > MAX_PENDING) {
+    if (pending.add(t)) {
       synchronized (lock) {
         resolvePendingLocked();
       }
@@ -119,7 +110,6 @@ final class AllocRecorder implements AllocListener {
 
   private void resolvePendingLocked() {
     for (Tracked t; (t = pending.poll()) != null; ) {
-      pendingCount.decrementAndGet();
       if (t.bucket == null) {
         resolveLocked(t);
       }
@@ -127,36 +117,11 @@ final class AllocRecorder implements AllocListener {
   }
 
   private void resolveLocked(Tracked t) {
-    StackTraceElement[] frames = trim(t.stack.getStackTrace());
+    Bucket b = buckets.bucket(StackTable.trim(t.stack.getStackTrace(), stackDepth), t.size);
     t.stack = null;
-    Key key = new Key(frames, t.size);
-    Bucket b = buckets.get(key);
-    if (b == null) {
-      if (buckets.size() >= maxBuckets) {
-        b = overflow;
-        overflowSamples++;
-      } else {
-        b = new Bucket(frames, t.size);
-        buckets.put(key, b);
-      }
-    }
     b.allocObjects++;
     b.allocBytes += t.size;
     t.bucket = b;
-  }
-
-  /** Drops the hook and recorder frames at the top, and caps the depth. */
-  private StackTraceElement[] trim(StackTraceElement[] all) {
-    int from = 0;
-    while (from < all.length && isOwnFrame(all[from].getClassName())) {
-      from++;
-    }
-    return Arrays.copyOfRange(all, from, Math.min(all.length, from + stackDepth));
-  }
-
-  private static boolean isOwnFrame(String className) {
-    return className.equals("dev.jpprof.bootstrap.AllocHook")
-        || className.equals(AllocRecorder.class.getName());
   }
 
   /** Every bucket, the overflow bucket last if it was ever used. */
@@ -164,12 +129,12 @@ final class AllocRecorder implements AllocListener {
     synchronized (lock) {
       resolvePendingLocked();
       drainLocked(queue.poll());
-      List<HeapBucket> out = new ArrayList<>(buckets.size() + 1);
-      for (Bucket b : buckets.values()) {
+      List<HeapBucket> out = new ArrayList<>(buckets.size());
+      for (Bucket b : buckets.buckets()) {
         out.add(b.toHeapBucket(false));
       }
-      if (overflow.allocObjects > 0) {
-        out.add(overflow.toHeapBucket(true));
+      if (buckets.overflowSamples() > 0) {
+        out.add(buckets.overflow().toHeapBucket(true));
       }
       return out;
     }
@@ -177,13 +142,13 @@ final class AllocRecorder implements AllocListener {
 
   int bucketCount() {
     synchronized (lock) {
-      return buckets.size() + (overflow.allocObjects > 0 ? 1 : 0);
+      return buckets.size();
     }
   }
 
   long overflowCount() {
     synchronized (lock) {
-      return overflowSamples;
+      return buckets.overflowSamples();
     }
   }
 
@@ -247,28 +212,6 @@ final class AllocRecorder implements AllocListener {
 
     Sentinel(ReferenceQueue<Object> q) {
       super(new Object(), q);
-    }
-  }
-
-  private static final class Key {
-    final StackTraceElement[] frames;
-    final long size;
-    final int hash;
-
-    Key(StackTraceElement[] frames, long size) {
-      this.frames = frames;
-      this.size = size;
-      this.hash = Arrays.hashCode(frames) * 31 + Long.hashCode(size);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Key && ((Key) o).size == size && Arrays.equals(((Key) o).frames, frames);
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
     }
   }
 

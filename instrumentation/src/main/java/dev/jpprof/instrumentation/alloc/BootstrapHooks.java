@@ -22,11 +22,14 @@ import java.util.Set;
 public final class BootstrapHooks {
   /** The hook classes, in definition order (interfaces and nested classes before users). */
   static final String[] CLASSES = {
+    "dev.jpprof.bootstrap.AgentThreads",
+    "dev.jpprof.bootstrap.HookGuard$Depth",
+    "dev.jpprof.bootstrap.HookGuard",
     "dev.jpprof.bootstrap.ThreadListener",
-    "dev.jpprof.bootstrap.ThreadHook$Busy",
     "dev.jpprof.bootstrap.ThreadHook",
+    "dev.jpprof.bootstrap.LockListener",
+    "dev.jpprof.bootstrap.LockHook",
     "dev.jpprof.bootstrap.AllocListener",
-    "dev.jpprof.bootstrap.AllocHook$Busy",
     "dev.jpprof.bootstrap.AllocHook",
   };
 
@@ -36,7 +39,7 @@ public final class BootstrapHooks {
    * Defines the hook classes in the bootstrap loader (once per JVM) and lets {@code java.base}
    * read them.
    *
-   * Every hook class (allocation and thread start) is defined at the first call, whichever
+   * Every hook class (allocation, thread start, park/unpark) is defined at the first call, whichever
    * engine makes it.
    *
    * @return the bootstrap {@code AllocHook} class

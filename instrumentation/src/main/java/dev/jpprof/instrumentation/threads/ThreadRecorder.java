@@ -1,5 +1,6 @@
 package dev.jpprof.instrumentation.threads;
 
+import dev.jpprof.bootstrap.AgentThreads;
 import dev.jpprof.bootstrap.ThreadListener;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
@@ -36,7 +37,7 @@ public final class ThreadRecorder implements ThreadListener {
 
   @Override
   public void onStart(Thread started) {
-    if (started.getName().startsWith("jpprof-")) {
+    if (AgentThreads.isAgentThread(started)) {
       return; // the agent's own threads (server workers): not the application's
     }
     StackTraceElement[] stack = startingStack(new Throwable().getStackTrace());
