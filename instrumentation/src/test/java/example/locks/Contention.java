@@ -8,26 +8,46 @@ import java.util.concurrent.locks.Lock;
 
 /**
  * Scenarios with known method names: a holder keeps something for {@code holdMillis} while a
- * waiter blocks on it. Each method returns how long the waiter actually waited (its own clock),
- * the reference for the profile's delay.
+ * waiter blocks on it. Each adds to {@link Times} bounds for what a profile must record: the
+ * true wait lies between {@code held} (from when the waiter was seen parked to just before the
+ * release) and {@code waited} (the waiter's own clock around the blocking call).
  */
 public final class Contention {
   private Contention() {}
 
+  /** Sums over scenario runs, in nanoseconds. */
+  public static final class Times {
+    public long waited;
+    public long held;
+
+    /** The holder keeps it {@code millis}, the waiter already parked; the release follows. */
+    void hold(long millis) {
+      long t0 = System.nanoTime();
+      sleep(millis);
+      held += System.nanoTime() - t0;
+    }
+  }
+
   /** The waiter blocks in {@link #waitForLock} until {@link #holdLock} unlocks. */
-  public static long lockOnce(Lock lock, long holdMillis) throws Exception {
-    CountDownLatch held = new CountDownLatch(1);
+  public static void lockOnce(Lock lock, long holdMillis, Times times) throws Exception {
+    lockOnce(lock, lock, holdMillis, "waiter", times);
+  }
+
+  /** The same with different locks for the holder and the waiter (read/write). */
+  public static void lockOnce(Lock held, Lock wanted, long holdMillis, String waiterName,
+      Times times) throws Exception {
+    // The waiter starts once the holder holds the lock: its only park is then the lock's.
+    CountDownLatch holding = new CountDownLatch(1);
     long[] waited = new long[1];
-    Thread waiter = new Thread(() -> {
-      awaitQuietly(held);
-      waited[0] = waitForLock(lock);
-    }, "waiter");
-    Thread holder = new Thread(() -> holdLock(lock, held, waiter, holdMillis), "holder");
+    Thread waiter = new Thread(() -> waited[0] = waitForLock(wanted), waiterName);
+    Thread holder =
+        new Thread(() -> holdLock(held, holding, waiter, holdMillis, times), "holder");
     holder.start();
+    awaitQuietly(holding);
     waiter.start();
     holder.join();
     waiter.join();
-    return waited[0];
+    times.waited += waited[0];
   }
 
   static long waitForLock(Lock lock) {
@@ -38,28 +58,29 @@ public final class Contention {
     return waited;
   }
 
-  static void holdLock(Lock lock, CountDownLatch held, Thread waiter, long holdMillis) {
+  static void holdLock(Lock lock, CountDownLatch held, Thread waiter, long holdMillis,
+      Times times) {
     lock.lock();
     try {
       held.countDown();
       untilParked(waiter);
-      sleep(holdMillis);
+      times.hold(holdMillis);
     } finally {
       lock.unlock();
     }
   }
 
   /** A permit taken by {@link #waitForPermit} until {@link #releasePermit}. */
-  public static long semaphoreOnce(long holdMillis) throws Exception {
+  public static void semaphoreOnce(long holdMillis, Times times) throws Exception {
     Semaphore s = new Semaphore(0);
     long[] waited = new long[1];
     Thread waiter = new Thread(() -> waited[0] = waitForPermit(s), "waiter");
     waiter.start();
     untilParked(waiter);
-    sleep(holdMillis);
+    times.hold(holdMillis);
     releasePermit(s);
     waiter.join();
-    return waited[0];
+    times.waited += waited[0];
   }
 
   static long waitForPermit(Semaphore s) {
@@ -73,16 +94,16 @@ public final class Contention {
   }
 
   /** {@link #awaitLatch} until {@link #countDownLatch}. */
-  public static long latchOnce(long holdMillis) throws Exception {
+  public static void latchOnce(long holdMillis, Times times) throws Exception {
     CountDownLatch latch = new CountDownLatch(1);
     long[] waited = new long[1];
     Thread waiter = new Thread(() -> waited[0] = awaitLatch(latch), "waiter");
     waiter.start();
     untilParked(waiter);
-    sleep(holdMillis);
+    times.hold(holdMillis);
     countDownLatch(latch);
     waiter.join();
-    return waited[0];
+    times.waited += waited[0];
   }
 
   static long awaitLatch(CountDownLatch latch) {
@@ -96,15 +117,15 @@ public final class Contention {
   }
 
   /** {@link #takeFromQueue} until {@link #putIntoQueue}: a Condition wait, not a lock's. */
-  public static long queueOnce(BlockingQueue<Object> q, long holdMillis) throws Exception {
+  public static void queueOnce(BlockingQueue<Object> q, long holdMillis, Times times) throws Exception {
     long[] waited = new long[1];
     Thread waiter = new Thread(() -> waited[0] = takeFromQueue(q), "waiter");
     waiter.start();
     untilParked(waiter);
-    sleep(holdMillis);
+    times.hold(holdMillis);
     putIntoQueue(q);
     waiter.join();
-    return waited[0];
+    times.waited += waited[0];
   }
 
   static long takeFromQueue(BlockingQueue<Object> q) {

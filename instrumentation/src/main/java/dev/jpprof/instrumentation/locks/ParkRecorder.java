@@ -58,7 +58,11 @@ final class ParkRecorder implements LockListener {
     Object b = blocker != null ? blocker : LockSupport.getBlocker(self);
     long now = System.nanoTime();
     if (isSync(b)) {
-      Wait w = new Wait(b, now);
+      // A re-park in the same acquisition (woken, beaten to the lock): its uncharged time so far
+      // carries over, so that releasers are charged the whole wait.
+      Wait earlier = acquiring.get(self);
+      long chargedUntil = earlier != null && earlier.sync == b ? earlier.chargedUntil.get() : now;
+      Wait w = new Wait(b, now, chargedUntil);
       waits.put(self, w);
       if (mutexOn) {
         bySync.computeIfAbsent(new SyncKey(b), k -> ConcurrentHashMap.newKeySet()).add(w);
@@ -80,7 +84,10 @@ final class ParkRecorder implements LockListener {
         return set.isEmpty() ? null : set;
       });
       if (acquireHooked(w.sync)) {
-        acquiring.putIfAbsent(self, w); // the first park of this acquisition counts from its start
+        // The block event counts from the first park; the mutex charge continues from this one.
+        Wait first = acquiring.get(self);
+        acquiring.put(self, first == null || first.sync != w.sync ? w
+            : new Wait(w.sync, first.start, w.chargedUntil.get()));
         return;
       }
     }
@@ -142,10 +149,10 @@ final class ParkRecorder implements LockListener {
     /** Up to when this wait has been charged to releasers. */
     final AtomicLong chargedUntil;
 
-    Wait(Object sync, long start) {
+    Wait(Object sync, long start, long chargedUntil) {
       this.sync = sync;
       this.start = start;
-      this.chargedUntil = new AtomicLong(start);
+      this.chargedUntil = new AtomicLong(chargedUntil);
     }
 
     /** The time waited since the last charge, now charged. */

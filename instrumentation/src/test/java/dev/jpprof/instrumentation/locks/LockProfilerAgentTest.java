@@ -4,10 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import example.locks.Contention;
+import example.locks.Contention.Times;
 import java.lang.instrument.Instrumentation;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import net.bytebuddy.agent.ByteBuddyAgent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,25 +41,132 @@ class LockProfilerAgentTest {
 
   @Test
   void reentrantLockWaitIsBlockAndTheUnlockIsMutex() throws Exception {
-    long waited = 0;
+    Times times = new Times();
     for (int i = 0; i < 5; i++) {
-      waited += Contention.lockOnce(new ReentrantLock(), 10);
+      Contention.lockOnce(new ReentrantLock(), 10, times);
     }
     ContentionRecord block = only(locks.blockSnapshot(), "waitForLock", "lock");
-    assertEquals("java.util.concurrent.locks.ReentrantLock", caller(block, "waitForLock"));
+    assertEquals("java.util.concurrent.locks.ReentrantLock", calleeClass(block, "waitForLock"));
     assertEquals(5, block.count());
-    assertEquals(waited, block.delayNanos(), waited * 0.2, "block delay vs waited");
+    assertWaited(times, block);
+    assertEquals(times.waited, block.delayNanos(), times.waited * 0.2, "vs the waiter's clock");
     ContentionRecord mutex = only(locks.mutexSnapshot(), "holdLock", "unlock");
     assertEquals(5, mutex.count());
-    assertEquals(waited, mutex.delayNanos(), waited * 0.2, "mutex delay vs waited");
+    assertCharged(times, mutex);
     assertEquals(0, locks.trackedWaits());
+  }
+
+  @Test
+  void readerWaitingForTheWriterIsChargedToTheWriteUnlock() throws Exception {
+    Times times = new Times();
+    for (int i = 0; i < 3; i++) {
+      ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
+      Contention.lockOnce(rw.writeLock(), rw.readLock(), 10, "reader", times);
+    }
+    ContentionRecord block = only(locks.blockSnapshot(), "waitForLock", "lock",
+        "java.util.concurrent.locks.ReentrantReadWriteLock$ReadLock");
+    assertEquals(3, block.count());
+    assertWaited(times, block);
+    ContentionRecord mutex = only(locks.mutexSnapshot(), "holdLock", "unlock",
+        "java.util.concurrent.locks.ReentrantReadWriteLock$WriteLock");
+    assertEquals(3, mutex.count());
+    assertCharged(times, mutex);
+  }
+
+  @Test
+  void semaphoreAndLatchWaitsAreChargedToReleaseAndCountDown() throws Exception {
+    Times permits = new Times();
+    Times latch = new Times();
+    for (int i = 0; i < 3; i++) {
+      Contention.semaphoreOnce(10, permits);
+      Contention.latchOnce(10, latch);
+    }
+    ContentionRecord block = only(locks.blockSnapshot(), "waitForPermit", "acquireUninterruptibly",
+        Semaphore.class.getName());
+    assertWaited(permits, block);
+    ContentionRecord mutex = only(locks.mutexSnapshot(), "releasePermit", "release",
+        Semaphore.class.getName());
+    assertCharged(permits, mutex);
+    ContentionRecord latchBlock = only(locks.blockSnapshot(), "awaitLatch", "awaitQuietly",
+        Contention.class.getName());
+    assertWaited(latch, latchBlock);
+    ContentionRecord latchMutex = only(locks.mutexSnapshot(), "countDownLatch", "countDown",
+        CountDownLatch.class.getName());
+    assertCharged(latch, latchMutex);
+    assertEquals(3, block.count());
+    assertEquals(3, mutex.count());
+  }
+
+  @Test
+  void queueTakeIsBlockOnlyAConditionWaitIsNoLockContention() throws Exception {
+    Times times = new Times();
+    for (int i = 0; i < 3; i++) {
+      Contention.queueOnce(new ArrayBlockingQueue<>(1), 10, times);
+      Contention.queueOnce(new LinkedBlockingQueue<>(), 10, times);
+    }
+    long delay = delayThrough(locks.blockSnapshot(), "takeFromQueue");
+    assertTrue(times.held <= delay && delay <= times.waited,
+        delay + " not in [" + times.held + ", " + times.waited + "]");
+    assertTrue(locks.mutexSnapshot().stream().noneMatch(r -> has(r, "putIntoQueue")),
+        dump(locks.mutexSnapshot()));
+  }
+
+  @Test
+  void agentThreadsAreNeitherWaitersNorReleasers() throws Exception {
+    long blockBefore = delayThrough(locks.blockSnapshot(), "waitForLock");
+    long mutexBefore = delayThrough(locks.mutexSnapshot(), "holdLock", "unlock");
+    Times times = new Times();
+    ReentrantLock lock = new ReentrantLock();
+    Contention.lockOnce(lock, lock, 10, "jpprof-waiter", times);
+    assertTrue(times.held > 5_000_000, "the agent thread did wait: " + times.held);
+    assertEquals(blockBefore, delayThrough(locks.blockSnapshot(), "waitForLock"));
+    assertEquals(mutexBefore, delayThrough(locks.mutexSnapshot(), "holdLock", "unlock"));
+  }
+
+  private static long delayThrough(List<ContentionRecord> records, String method) {
+    return records.stream().filter(r -> has(r, method))
+        .mapToLong(ContentionRecord::delayNanos).sum();
+  }
+
+  /** (The holder's latch countDown, for the test thread waiting on it, is contention too.) */
+  private static long delayThrough(List<ContentionRecord> records, String method, String callee) {
+    return records.stream().filter(r -> callee.equals(callee(r, method)))
+        .mapToLong(ContentionRecord::delayNanos).sum();
+  }
+
+  /**
+   * A waiter's record: its wait lies within the scenario's bounds (the waiter's own clock also
+   * counts the call's first run before it parks, class loading included).
+   */
+  static void assertWaited(Times times, ContentionRecord r) {
+    long d = r.delayNanos();
+    assertTrue(times.held <= d && d <= times.waited,
+        "block " + d + " not in [" + times.held + ", " + times.waited + "]");
+  }
+
+  /**
+   * A releaser's record: charged from the waiter's park to the release, so at least the time the
+   * holder kept it after the waiter parked, at most what the waiter waited (which adds its
+   * wake-up, up to several ms on a loaded machine).
+   */
+  static void assertCharged(Times times, ContentionRecord r) {
+    long d = r.delayNanos();
+    assertTrue(times.held <= d && d <= times.waited,
+        "mutex " + d + " not in [" + times.held + ", " + times.waited + "]");
   }
 
   /** The one record whose stack has Contention.method calling {@code callee}. */
   static ContentionRecord only(List<ContentionRecord> records, String method, String callee) {
+    return only(records, method, callee, null);
+  }
+
+  /** The same, and the called frame's class is {@code calleeClass} (unless null). */
+  static ContentionRecord only(List<ContentionRecord> records, String method, String callee,
+      String calleeClass) {
     ContentionRecord found = null;
     for (ContentionRecord r : records) {
-      if (callee.equals(callee(r, method))) {
+      if (callee.equals(callee(r, method))
+          && (calleeClass == null || calleeClass.equals(calleeClass(r, method)))) {
         assertTrue(found == null, "two records through " + method + ": " + dump(records));
         found = r;
       }
@@ -71,8 +184,8 @@ class LockProfilerAgentTest {
     return f.getClassName().equals(Contention.class.getName()) && f.getMethodName().equals(method);
   }
 
-  /** The class of the frame just above (called by) the scenario method. */
-  static String caller(ContentionRecord r, String method) {
+  /** The class of the frame the scenario method called. */
+  static String calleeClass(ContentionRecord r, String method) {
     StackTraceElement[] f = r.frames();
     for (int i = 1; i < f.length; i++) {
       if (isScenario(f[i], method)) {
