@@ -54,6 +54,7 @@ class LockProfilerAgentTest {
     assertEquals(5, mutex.count());
     assertCharged(times, mutex);
     assertEquals(0, locks.trackedWaits());
+    assertEquals("hooked 3 JDK classes (LockSupport, AQS acquire)", locks.status());
   }
 
   @Test
