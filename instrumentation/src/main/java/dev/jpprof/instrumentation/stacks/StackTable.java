@@ -83,16 +83,22 @@ public final class StackTable<B> {
   }
 
   /**
-   * Drops the agent's own frames at the top of a stack (any class under {@code dev.jpprof.}:
-   * hooks and recorders; JDK frames such as {@code ReentrantLock.unlock} stay, as Go keeps
-   * {@code sync.(*Mutex).Unlock}), and keeps at most {@code depth} frames.
+   * Drops the hooks' and recorders' frames at the top of a stack (JDK frames such as {@code
+   * ReentrantLock.unlock} stay, as Go keeps {@code sync.(*Mutex).Unlock}), and keeps at most
+   * {@code depth} frames.
    */
   public static StackTraceElement[] trim(StackTraceElement[] all, int depth) {
     int from = 0;
-    while (from < all.length && all[from].getClassName().startsWith("dev.jpprof.")) {
+    while (from < all.length && isOwnFrame(all[from].getClassName())) {
       from++;
     }
     return Arrays.copyOfRange(all, from, Math.min(all.length, from + depth));
+  }
+
+  private static boolean isOwnFrame(String className) {
+    // Only these two packages: the application may live under dev.jpprof too (our demos do).
+    return className.startsWith("dev.jpprof.bootstrap.")
+        || className.startsWith("dev.jpprof.instrumentation.");
   }
 
   private static final class Key {
