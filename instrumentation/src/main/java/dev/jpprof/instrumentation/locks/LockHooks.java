@@ -74,6 +74,7 @@ final class LockHooks {
             .include(ours)
             .advice(named("acquire").and(takesArguments(6)), LockAdvice.Acquire.class.getName()));
     LockHook.setListener(parks);
+    refresh(recorder);
     ResettableClassFileTransformer transformer = builder.installOn(inst);
     if (!outcome.hooked.contains(LockSupport.class.getName())) {
       LockHook.setListener(null);
@@ -102,6 +103,11 @@ final class LockHooks {
     parks.acquireExit(sync);
   }
 
+  /** Tells the hooks whether either profile is on (after a rate or fraction change). */
+  static void refresh(LockRecorder recorder) {
+    LockHook.setActive(recorder.blockRate() > 0 || recorder.mutexFraction() > 0);
+  }
+
   String status() {
     return "hooked " + hooked.size() + " JDK classes (LockSupport"
         + (hooked.size() > 1 ? ", AQS acquire" : "") + ")"
@@ -114,7 +120,9 @@ final class LockHooks {
 
   void close() {
     LockHook.setListener(null);
+    LockHook.setActive(false);
     transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+    parks.clear();
   }
 
   /** Which classes were transformed, and the failures. */
