@@ -118,6 +118,18 @@ class LockProfilerAgentTest {
   }
 
   @Test
+  void stampedLockIsNoAqsSoItsWaitsAreBlockOnly() throws Exception {
+    Times times = new Times();
+    for (int i = 0; i < 3; i++) {
+      Contention.stampedOnce(10, times);
+    }
+    long delay = delayThrough(locks.blockSnapshot(), "waitForStamp");
+    assertTrue(times.held <= delay && delay <= times.waited,
+        delay + " not in [" + times.held + ", " + times.waited + "]");
+    assertEquals(0, delayThrough(locks.mutexSnapshot(), "holdStamp"));
+  }
+
+  @Test
   void agentThreadsAreNeitherWaitersNorReleasers() throws Exception {
     long blockBefore = delayThrough(locks.blockSnapshot(), "waitForLock");
     long mutexBefore = delayThrough(locks.mutexSnapshot(), "holdLock", "unlock");
