@@ -10,7 +10,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Child-JVM check on JDK 21+: virtual threads contending on a ReentrantLock park through the same
- * hooks. Prints "ok block=<ns> mutex=<ns> waited=<ns>" (totals through {@link #critical}) or
+ * hooks. Prints "ok block=<ns> mutex=<ns> waited=<ns> run=<ns>" (delays of the records through
+ * the task lambda, the tasks' own clock, the run's wall time) or
  * throws; with the argument {@code off} the profiles stay off (to compare run times). Virtual
  * threads are created by reflection: the module compiles for Java 11.
  */
