@@ -75,8 +75,16 @@ final class LockHooks {
             .advice(named("acquire").and(takesArguments(6)), LockAdvice.Acquire.class.getName()));
     LockHook.setListener(parks);
     refresh(recorder);
-    ResettableClassFileTransformer transformer = builder.installOn(inst);
+    ResettableClassFileTransformer transformer;
+    try {
+      transformer = builder.installOn(inst);
+    } catch (RuntimeException | Error e) {
+      LockHook.setListener(null); // leave nothing behind a failed install
+      LockHook.setActive(false);
+      throw e;
+    }
     if (!outcome.hooked.contains(LockSupport.class.getName())) {
+      LockHook.setActive(false);
       LockHook.setListener(null);
       transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
       throw new IllegalStateException("cannot hook java.util.concurrent.locks.LockSupport"
