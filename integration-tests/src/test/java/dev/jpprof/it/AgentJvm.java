@@ -90,7 +90,35 @@ public final class AgentJvm implements AutoCloseable {
   /** {@link #start} with extra JVM options, placed after the defaults so that they win. */
   public static AgentJvm start(Jdk jdk, List<String> jvmOptions, String agentArgs, String mainClass,
       String... args) {
-    AgentJvm jvm = launch(jdk, jvmOptions, agentArgs, mainClass, args);
+    return start(List.of(), jdk, jvmOptions, agentArgs, classpathMain(mainClass, args));
+  }
+
+  /** Starts the child like {@link #start} but returns at once, without waiting for the agent. */
+  public static AgentJvm launch(Jdk jdk, String agentArgs, String mainClass, String... args) {
+    return launch(jdk, List.of(), agentArgs, mainClass, args);
+  }
+
+  private static AgentJvm launch(Jdk jdk, List<String> jvmOptions, String agentArgs,
+      String mainClass, String... args) {
+    return launch(List.of(), jdk, jvmOptions, agentArgs, classpathMain(mainClass, args));
+  }
+
+  /** {@code -cp <demo classes> mainClass args}. */
+  private static List<String> classpathMain(String mainClass, String... args) {
+    List<String> main = new ArrayList<>(List.of("-cp", demoClasses().toString(), mainClass));
+    main.addAll(Arrays.asList(args));
+    return main;
+  }
+
+  /**
+   * Starts {@code prefix java <defaults> jvmOptions -javaagent:... main} and waits for the
+   * serving line. {@code prefix} runs java under another command (e.g. setpriv to another
+   * user, which execs java in the same process); {@code main} is what picks the application
+   * ({@code -cp dir Class args} or {@code --module-path dir -m module/Class}).
+   */
+  public static AgentJvm start(List<String> prefix, Jdk jdk, List<String> jvmOptions,
+      String agentArgs, List<String> main) {
+    AgentJvm jvm = launch(prefix, jdk, jvmOptions, agentArgs, main);
     try {
       jvm.awaitServing();
       jvm.awaitEnginesInstalled();
@@ -101,14 +129,9 @@ public final class AgentJvm implements AutoCloseable {
     return jvm;
   }
 
-  /** Starts the child like {@link #start} but returns at once, without waiting for the agent. */
-  public static AgentJvm launch(Jdk jdk, String agentArgs, String mainClass, String... args) {
-    return launch(jdk, List.of(), agentArgs, mainClass, args);
-  }
-
-  private static AgentJvm launch(Jdk jdk, List<String> jvmOptions, String agentArgs,
-      String mainClass, String... args) {
-    List<String> cmd = new ArrayList<>();
+  private static AgentJvm launch(List<String> prefix, Jdk jdk, List<String> jvmOptions,
+      String agentArgs, List<String> main) {
+    List<String> cmd = new ArrayList<>(prefix);
     cmd.add(jdk.java().toString());
     cmd.addAll(jdk.agentFlags());
     // Small heap and serial GC: the machine is shared, and the tests need no more.
@@ -119,10 +142,7 @@ public final class AgentJvm implements AutoCloseable {
     cmd.add("-Dit.note=two words");
     cmd.addAll(jvmOptions);
     cmd.add("-javaagent:" + agentJar() + (agentArgs.isEmpty() ? "" : "=" + agentArgs));
-    cmd.add("-cp");
-    cmd.add(demoClasses().toString());
-    cmd.add(mainClass);
-    cmd.addAll(Arrays.asList(args));
+    cmd.addAll(main);
     try {
       return new AgentJvm(jdk, cmd);
     } catch (IOException e) {
@@ -307,6 +327,15 @@ public final class AgentJvm implements AutoCloseable {
       throw new UncheckedIOException("cannot list the threads of " + this, e);
     }
     return names;
+  }
+
+  /** How many file descriptors the child has open now, from /proc/<pid>/fd. */
+  public int openFds() {
+    try (java.util.stream.Stream<Path> fds = Files.list(Paths.get("/proc", Long.toString(pid()), "fd"))) {
+      return (int) fds.count();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the descriptors of " + this, e);
+    }
   }
 
   /** The exact argv the child was started with. */

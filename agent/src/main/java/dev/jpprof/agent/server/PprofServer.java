@@ -80,7 +80,8 @@ public final class PprofServer {
           .group(group)
           .channel(NioServerSocketChannel.class)
           .childHandler(new PprofInitializer(routes(), new Access(token, loopback),
-              new InFlight(config.maxRequests()), config.idleTimeoutNanos()));
+              new InFlight(config.maxRequests()), config.idleTimeoutNanos(),
+              new OpenConnections(config.maxConnections())));
       Channel first = bootstrap.bind(addresses.get(0), config.port()).sync().channel();
       channels.add(first);
       int port = ((InetSocketAddress) first.localAddress()).getPort();
