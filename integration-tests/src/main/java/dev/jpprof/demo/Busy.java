@@ -38,11 +38,12 @@ public final class Busy {
     }
   }
 
-  /** Starts the daemon thread {@code busy-work}. */
-  public static void start() {
+  /** Starts the daemon thread {@code busy-work} and returns it. */
+  public static Thread start() {
     Thread t = new Thread(Busy::run, "busy-work");
     t.setDaemon(true);
     t.start();
+    return t;
   }
 
   public static long rounds() {

@@ -400,13 +400,15 @@ public final class AgentJvm implements AutoCloseable {
     return used;
   }
 
-  private String jcmd(String command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(jdk.home().resolve("bin/jcmd").toString(),
-        Long.toString(pid()), command).redirectErrorStream(true).start();
+  /** Runs {@code jcmd <pid> command...} with the child's own JDK and returns its output. */
+  String jcmd(String... command) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(jdk.home().resolve("bin/jcmd").toString(), Long.toString(pid())));
+    cmd.addAll(Arrays.asList(command));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     byte[] out = p.getInputStream().readAllBytes();
     if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
       p.destroyForcibly();
-      throw new AssertionError("jcmd " + command + " failed: " + new String(out, UTF_8));
+      throw new AssertionError(cmd + " failed: " + new String(out, UTF_8));
     }
     return new String(out, UTF_8);
   }
