@@ -100,7 +100,7 @@ public final class AgentJvm implements AutoCloseable {
 
   private static AgentJvm launch(Jdk jdk, List<String> jvmOptions, String agentArgs,
       String mainClass, String... args) {
-    return launch(List.of(), jdk, jvmOptions, agentArgs, classpathMain(mainClass, args));
+    return launch(List.of(), jdk, jdk.agentFlags(), jvmOptions, agentArgs, classpathMain(mainClass, args));
   }
 
   /** {@code -cp <demo classes> mainClass args}. */
@@ -118,7 +118,17 @@ public final class AgentJvm implements AutoCloseable {
    */
   public static AgentJvm start(List<String> prefix, Jdk jdk, List<String> jvmOptions,
       String agentArgs, List<String> main) {
-    AgentJvm jvm = launch(prefix, jdk, jvmOptions, agentArgs, main);
+    return start(prefix, jdk, jdk.agentFlags(), jvmOptions, agentArgs, main);
+  }
+
+  /** {@link #start} without {@link Jdk#agentFlags}: to see the warnings they silence. */
+  public static AgentJvm startWithoutAgentFlags(Jdk jdk, String agentArgs, List<String> main) {
+    return start(List.of(), jdk, List.of(), List.of(), agentArgs, main);
+  }
+
+  private static AgentJvm start(List<String> prefix, Jdk jdk, List<String> flags,
+      List<String> jvmOptions, String agentArgs, List<String> main) {
+    AgentJvm jvm = launch(prefix, jdk, flags, jvmOptions, agentArgs, main);
     try {
       jvm.awaitServing();
       jvm.awaitEnginesInstalled();
@@ -129,11 +139,11 @@ public final class AgentJvm implements AutoCloseable {
     return jvm;
   }
 
-  private static AgentJvm launch(List<String> prefix, Jdk jdk, List<String> jvmOptions,
-      String agentArgs, List<String> main) {
+  private static AgentJvm launch(List<String> prefix, Jdk jdk, List<String> flags,
+      List<String> jvmOptions, String agentArgs, List<String> main) {
     List<String> cmd = new ArrayList<>(prefix);
     cmd.add(jdk.java().toString());
-    cmd.addAll(jdk.agentFlags());
+    cmd.addAll(flags);
     // Small heap and serial GC: the machine is shared, and the tests need no more.
     cmd.add("-Xmx128m");
     cmd.add("-XX:+UseSerialGC");
