@@ -51,9 +51,7 @@ final class AgentStart {
       if (atStartup) {
         engines.sampler.set(installAllocSampler(config, inst, false));
       }
-      Thread thread = new Thread(() -> serve(config, inst, engines, !atStartup), "jpprof-start");
-      thread.setDaemon(true);
-      thread.start();
+      AgentThreads.daemon(() -> serve(config, inst, engines, !atStartup), "jpprof-start").start();
     } catch (Throwable t) {
       AgentLog.info("not started: " + AgentLog.describe(t));
     }

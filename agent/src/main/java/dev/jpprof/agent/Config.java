@@ -39,6 +39,9 @@ public final class Config {
     d.put("token", ""); // when set, every request needs "Authorization: Bearer <token>"
     d.put("tokenFile", ""); // the token read from a file (first line), e.g. a mounted secret
     d.put("maxRequests", "16"); // requests in flight at once; more get 503
+    // Open connections at once; more are closed as soon as they are accepted, so idle sockets
+    // cannot each hold a file descriptor until idleTimeout.
+    d.put("maxConnections", "64");
     d.put("maxSeconds", "600"); // longest profile window a request may ask for
     d.put("idleTimeout", "60s"); // a connection with no request in flight for this long is closed
     // auto: async-profiler, or JFR's execution samples where it cannot run; async-profiler; jfr
@@ -150,6 +153,9 @@ public final class Config {
     if (maxRequests() < 1) {
       throw bad("maxRequests", "must be at least 1");
     }
+    if (maxConnections() < 1) {
+      throw bad("maxConnections", "must be at least 1");
+    }
     if (maxSeconds() < 1) {
       throw bad("maxSeconds", "must be at least 1");
     }
@@ -235,6 +241,10 @@ public final class Config {
 
   public int maxRequests() {
     return intValue("maxRequests");
+  }
+
+  public int maxConnections() {
+    return intValue("maxConnections");
   }
 
   public int maxSeconds() {

@@ -19,6 +19,7 @@ class ConfigTest {
     assertEquals("loopback", c.host());
     assertEquals(false, c.allowRemote());
     assertEquals(16, c.maxRequests());
+    assertEquals(64, c.maxConnections());
     assertEquals(600, c.maxSeconds());
     assertEquals(60_000_000_000L, c.idleTimeoutNanos());
     assertEquals(6060, c.port());

@@ -90,7 +90,45 @@ public final class AgentJvm implements AutoCloseable {
   /** {@link #start} with extra JVM options, placed after the defaults so that they win. */
   public static AgentJvm start(Jdk jdk, List<String> jvmOptions, String agentArgs, String mainClass,
       String... args) {
-    AgentJvm jvm = launch(jdk, jvmOptions, agentArgs, mainClass, args);
+    return start(List.of(), jdk, jvmOptions, agentArgs, classpathMain(mainClass, args));
+  }
+
+  /** Starts the child like {@link #start} but returns at once, without waiting for the agent. */
+  public static AgentJvm launch(Jdk jdk, String agentArgs, String mainClass, String... args) {
+    return launch(jdk, List.of(), agentArgs, mainClass, args);
+  }
+
+  private static AgentJvm launch(Jdk jdk, List<String> jvmOptions, String agentArgs,
+      String mainClass, String... args) {
+    return launch(List.of(), jdk, jdk.agentFlags(), jvmOptions, agentArgs, classpathMain(mainClass, args));
+  }
+
+  /** {@code -cp <demo classes> mainClass args}. */
+  private static List<String> classpathMain(String mainClass, String... args) {
+    List<String> main = new ArrayList<>(List.of("-cp", demoClasses().toString(), mainClass));
+    main.addAll(Arrays.asList(args));
+    return main;
+  }
+
+  /**
+   * Starts {@code prefix java <defaults> jvmOptions -javaagent:... main} and waits for the
+   * serving line. {@code prefix} runs java under another command (e.g. setpriv to another
+   * user, which execs java in the same process); {@code main} is what picks the application
+   * ({@code -cp dir Class args} or {@code --module-path dir -m module/Class}).
+   */
+  public static AgentJvm start(List<String> prefix, Jdk jdk, List<String> jvmOptions,
+      String agentArgs, List<String> main) {
+    return start(prefix, jdk, jdk.agentFlags(), jvmOptions, agentArgs, main);
+  }
+
+  /** {@link #start} without {@link Jdk#agentFlags}: to see the warnings they silence. */
+  public static AgentJvm startWithoutAgentFlags(Jdk jdk, String agentArgs, List<String> main) {
+    return start(List.of(), jdk, List.of(), List.of(), agentArgs, main);
+  }
+
+  private static AgentJvm start(List<String> prefix, Jdk jdk, List<String> flags,
+      List<String> jvmOptions, String agentArgs, List<String> main) {
+    AgentJvm jvm = launch(prefix, jdk, flags, jvmOptions, agentArgs, main);
     try {
       jvm.awaitServing();
       jvm.awaitEnginesInstalled();
@@ -101,16 +139,11 @@ public final class AgentJvm implements AutoCloseable {
     return jvm;
   }
 
-  /** Starts the child like {@link #start} but returns at once, without waiting for the agent. */
-  public static AgentJvm launch(Jdk jdk, String agentArgs, String mainClass, String... args) {
-    return launch(jdk, List.of(), agentArgs, mainClass, args);
-  }
-
-  private static AgentJvm launch(Jdk jdk, List<String> jvmOptions, String agentArgs,
-      String mainClass, String... args) {
-    List<String> cmd = new ArrayList<>();
+  private static AgentJvm launch(List<String> prefix, Jdk jdk, List<String> flags,
+      List<String> jvmOptions, String agentArgs, List<String> main) {
+    List<String> cmd = new ArrayList<>(prefix);
     cmd.add(jdk.java().toString());
-    cmd.addAll(jdk.agentFlags());
+    cmd.addAll(flags);
     // Small heap and serial GC: the machine is shared, and the tests need no more.
     cmd.add("-Xmx128m");
     cmd.add("-XX:+UseSerialGC");
@@ -119,10 +152,7 @@ public final class AgentJvm implements AutoCloseable {
     cmd.add("-Dit.note=two words");
     cmd.addAll(jvmOptions);
     cmd.add("-javaagent:" + agentJar() + (agentArgs.isEmpty() ? "" : "=" + agentArgs));
-    cmd.add("-cp");
-    cmd.add(demoClasses().toString());
-    cmd.add(mainClass);
-    cmd.addAll(Arrays.asList(args));
+    cmd.addAll(main);
     try {
       return new AgentJvm(jdk, cmd);
     } catch (IOException e) {
@@ -309,6 +339,15 @@ public final class AgentJvm implements AutoCloseable {
     return names;
   }
 
+  /** How many file descriptors the child has open now, from /proc/<pid>/fd. */
+  public int openFds() {
+    try (java.util.stream.Stream<Path> fds = Files.list(Paths.get("/proc", Long.toString(pid()), "fd"))) {
+      return (int) fds.count();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the descriptors of " + this, e);
+    }
+  }
+
   /** The exact argv the child was started with. */
   public List<String> command() {
     return command;
@@ -371,13 +410,15 @@ public final class AgentJvm implements AutoCloseable {
     return used;
   }
 
-  private String jcmd(String command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(jdk.home().resolve("bin/jcmd").toString(),
-        Long.toString(pid()), command).redirectErrorStream(true).start();
+  /** Runs {@code jcmd <pid> command...} with the child's own JDK and returns its output. */
+  String jcmd(String... command) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(jdk.home().resolve("bin/jcmd").toString(), Long.toString(pid())));
+    cmd.addAll(Arrays.asList(command));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     byte[] out = p.getInputStream().readAllBytes();
     if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
       p.destroyForcibly();
-      throw new AssertionError("jcmd " + command + " failed: " + new String(out, UTF_8));
+      throw new AssertionError(cmd + " failed: " + new String(out, UTF_8));
     }
     return new String(out, UTF_8);
   }

@@ -67,7 +67,7 @@ class AttachTest {
     }
   }
 
-  private static final class Result {
+  static final class Result {
     final int code;
     final String text;
 
@@ -77,7 +77,7 @@ class AttachTest {
     }
   }
 
-  private static Result attach(Jdk jdk, long pid, String options) throws IOException, InterruptedException {
+  static Result attach(Jdk jdk, long pid, String options) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(jdk.java().toString(), "-jar", AgentJvm.agentJar().toString(),
         "attach", Long.toString(pid), options).redirectErrorStream(true).start();
     byte[] text = p.getInputStream().readAllBytes();

@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The pipeline of one connection: the HTTP/1.1 codec with Go-like size limits, whole requests,
- * an idle timer that counts whole requests and responses, then pprof's routing.
+ * an idle timer that counts whole requests and responses, then pprof's routing. A connection
+ * over the maxConnections cap gets no pipeline: it is closed on accept.
  */
 final class PprofInitializer extends ChannelInitializer<Channel> {
   /** Request line limit; longer gets 414. */
@@ -23,8 +24,16 @@ final class PprofInitializer extends ChannelInitializer<Channel> {
   private final Access access;
   private final InFlight inFlight;
   private final long idleNanos;
+  private final OpenConnections connections;
 
+  /** No connection cap: for pipelines built one channel at a time (tests). */
   PprofInitializer(Routes routes, Access access, InFlight inFlight, long idleNanos) {
+    this(routes, access, inFlight, idleNanos, new OpenConnections(Integer.MAX_VALUE));
+  }
+
+  PprofInitializer(Routes routes, Access access, InFlight inFlight, long idleNanos,
+      OpenConnections connections) {
+    this.connections = connections;
     this.routes = routes;
     this.access = access;
     this.inFlight = inFlight;
@@ -33,6 +42,11 @@ final class PprofInitializer extends ChannelInitializer<Channel> {
 
   @Override
   protected void initChannel(Channel ch) {
+    if (!connections.admit(ch)) {
+      // Closed before a byte is read: the client sees the connection end at once.
+      ch.close();
+      return;
+    }
     ch.pipeline()
         .addLast(new HttpServerCodec(MAX_LINE, MAX_HEADERS, 8192))
         .addLast(new HttpObjectAggregator(MAX_BODY))

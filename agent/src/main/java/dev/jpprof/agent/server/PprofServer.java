@@ -1,5 +1,6 @@
 package dev.jpprof.agent.server;
 
+import dev.jpprof.agent.AgentThreads;
 import dev.jpprof.agent.Config;
 import dev.jpprof.agent.cpu.CpuProfiler;
 import io.netty.bootstrap.ServerBootstrap;
@@ -70,9 +71,9 @@ public final class PprofServer {
     }
     QuietNettyLogging.install();
     group = new MultiThreadIoEventLoopGroup(
-        1, new DefaultThreadFactory("jpprof-http", true), NioIoHandler.newFactory());
+        1, threads("jpprof-http"), NioIoHandler.newFactory());
     ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), new DefaultThreadFactory("jpprof-worker", true));
+        new LinkedBlockingQueue<>(), threads("jpprof-worker"));
     pool.allowCoreThreadTimeOut(true);
     workers = pool;
     try {
@@ -80,7 +81,8 @@ public final class PprofServer {
           .group(group)
           .channel(NioServerSocketChannel.class)
           .childHandler(new PprofInitializer(routes(), new Access(token, loopback),
-              new InFlight(config.maxRequests()), config.idleTimeoutNanos()));
+              new InFlight(config.maxRequests()), config.idleTimeoutNanos(),
+              new OpenConnections(config.maxConnections())));
       Channel first = bootstrap.bind(addresses.get(0), config.port()).sync().channel();
       channels.add(first);
       int port = ((InetSocketAddress) first.localAddress()).getPort();
@@ -96,6 +98,11 @@ public final class PprofServer {
       stop();
       throw e;
     }
+  }
+
+  /** Daemon threads {@code pool-N-M} in the agent's own thread group (see AgentThreads). */
+  private static DefaultThreadFactory threads(String pool) {
+    return new DefaultThreadFactory(pool, true, Thread.NORM_PRIORITY, AgentThreads.group());
   }
 
   /** "loopback" is 127.0.0.1 and [::1]; anything else is one address or name. */

@@ -1,0 +1,100 @@
+package dev.jpprof.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * maxConnections: idle sockets beyond the cap are closed as soon as they are accepted, so a
+ * client that opens many and sends nothing cannot make the application hold a file descriptor
+ * for each until idleTimeout; once they are gone, requests are served again. One JDK: the cap is
+ * Netty code of ours, nothing in it depends on the JVM.
+ */
+class ConnectionCapTest {
+  private static final int CAP = 20;
+  private static final int EXTRA = 50;
+
+  @Test
+  void connectionsOverTheCapAreClosedAtOnce() throws Exception {
+    Jdk jdk = Jdk.all().get(0);
+    try (AgentJvm jvm = AgentJvm.start(jdk, "port=0,maxConnections=" + CAP, AgentJvm.DEMO,
+        AgentJvm.DEMO_SECONDS, "--stdin")) {
+      String index = Http.get(jvm.port(), "/debug/pprof/").text();
+      assertTrue(index.contains(" maxConnections=" + CAP + " "), "the index page shows the cap: " + index);
+      int fdsBefore = jvm.openFds();
+      List<Socket> sockets = new ArrayList<>();
+      try {
+        for (int i = 0; i < CAP + EXTRA; i++) {
+          sockets.add(new Socket(InetAddress.getLoopbackAddress(), jvm.port()));
+        }
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        int closed = 0;
+        while (true) {
+          closed = closedByServer(sockets);
+          if (closed >= EXTRA || System.nanoTime() > deadline) {
+            break;
+          }
+          Thread.sleep(50);
+        }
+        assertEquals(EXTRA, closed, "the sockets over the cap were closed within 2 s, the rest kept");
+        int fdsWith = jvm.openFds();
+        System.out.printf("ConnectionCapTest: %d fds before, %d with %d sockets open (cap %d)%n",
+            fdsBefore, fdsWith, sockets.size(), CAP);
+        assertTrue(fdsWith <= fdsBefore + CAP + 5,
+            "the child's descriptors stay bounded: " + fdsBefore + " before, " + fdsWith + " with "
+                + sockets.size() + " sockets open");
+        assertTrue(jvm.isAlive(), jvm.describe());
+      } finally {
+        for (Socket s : sockets) {
+          s.close();
+        }
+      }
+      // The server sees the closes and frees every slot: a full cap of requests is served again.
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (jvm.openFds() > fdsBefore + 2 && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      List<Socket> again = new ArrayList<>();
+      try {
+        for (int i = 0; i < CAP - 1; i++) {
+          again.add(new Socket(InetAddress.getLoopbackAddress(), jvm.port()));
+        }
+        Thread.sleep(200);
+        assertEquals(0, closedByServer(again), "a cap's worth of connections is admitted again");
+        assertEquals(200, Http.get(jvm.port(), "/debug/pprof/cmdline").status(), "the last slot serves");
+      } finally {
+        for (Socket s : again) {
+          s.close();
+        }
+      }
+      String vars = Http.get(jvm.port(), "/debug/vars").text();
+      assertTrue(vars.contains("\"connections.refused\": " + EXTRA)
+          || vars.contains("\"connections.refused\":" + EXTRA), vars);
+    }
+  }
+
+  /** How many of {@code sockets} the server has closed (a read sees end of stream). */
+  private static int closedByServer(List<Socket> sockets) throws IOException {
+    int closed = 0;
+    for (Socket s : sockets) {
+      s.setSoTimeout(1);
+      try {
+        if (s.getInputStream().read() < 0) {
+          closed++;
+        }
+      } catch (SocketTimeoutException e) {
+        // Open and idle: the server keeps it.
+      } catch (IOException e) {
+        closed++; // reset: closed as well
+      }
+    }
+    return closed;
+  }
+}
