@@ -51,7 +51,7 @@ final class AgentStart {
       if (atStartup) {
         engines.sampler.set(installAllocSampler(config, inst, false));
       }
-      AgentThreads.daemon(() -> serve(config, inst, engines, !atStartup), "jpprof-start").start();
+      AgentThreadGroup.daemon(() -> serve(config, inst, engines, !atStartup), "jpprof-start").start();
     } catch (Throwable t) {
       AgentLog.info("not started: " + AgentLog.describe(t));
     }

@@ -1,6 +1,6 @@
 package dev.jpprof.agent.server;
 
-import dev.jpprof.agent.AgentThreads;
+import dev.jpprof.agent.AgentThreadGroup;
 import dev.jpprof.agent.Config;
 import dev.jpprof.agent.cpu.CpuProfiler;
 import io.netty.bootstrap.ServerBootstrap;
@@ -100,9 +100,9 @@ public final class PprofServer {
     }
   }
 
-  /** Daemon threads {@code pool-N-M} in the agent's own thread group (see AgentThreads). */
+  /** Daemon threads {@code pool-N-M} in the agent's own thread group (see AgentThreadGroup). */
   private static DefaultThreadFactory threads(String pool) {
-    return new DefaultThreadFactory(pool, true, Thread.NORM_PRIORITY, AgentThreads.group());
+    return new DefaultThreadFactory(pool, true, Thread.NORM_PRIORITY, AgentThreadGroup.group());
   }
 
   /** "loopback" is 127.0.0.1 and [::1]; anything else is one address or name. */

@@ -7,10 +7,10 @@ package dev.jpprof.agent;
  * its HTTP or worker threads, and so from answering. Our own group is one no application code
  * reaches by accident. (JDK 19+ no longer locks the group.)
  */
-public final class AgentThreads {
+public final class AgentThreadGroup {
   private static final ThreadGroup GROUP = create();
 
-  private AgentThreads() {}
+  private AgentThreadGroup() {}
 
   public static ThreadGroup group() {
     return GROUP;
