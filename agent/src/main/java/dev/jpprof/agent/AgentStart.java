@@ -128,9 +128,13 @@ final class AgentStart {
 
   /** The index page's line on the allocation engine: what runs and what it could not cover. */
   private static String allocStatus(Config config, AllocSampler s, boolean installing) {
+    if (config.allocRate() != 0 && installing) {
+      // Also when premain already set the sampler up: until the loaded JDK classes are
+      // rewritten, their allocation is not seen and running methods are being deoptimized.
+      return "allocation sampling: installing (rewriting the loaded classes)";
+    }
     if (s == null) {
       return config.allocRate() == 0 ? "allocation sampling: off (alloc.rate=0)"
-          : installing ? "allocation sampling: installing (rewriting the loaded classes)"
           : "allocation sampling: not installed (see stderr)";
     }
     return "allocation sampling: Byte Buddy, rate " + s.rate() + " bytes, "
