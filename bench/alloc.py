@@ -22,6 +22,7 @@ over the worker's allocated bytes.
 
 Usage: bench/alloc.py [--rounds 5] [--java java] [--workloads ea,mixed] [--configs ...]
                       [--variant NAME=other-profiler.jar ...] [--agent-args k=v,...]
+                      [--warmup 4] [--window 4]
 A variant is one more configuration, "jpprof-NAME", running another build of the agent jar (for
 comparing changes to the engine in the same interleaved rounds).
 (build first: mvn -B -o -q -pl agent -am package -DskipTests)
@@ -36,10 +37,12 @@ ap.add_argument("--workloads", default="ea,mixed")
 ap.add_argument("--configs", default="none,jpprof,ap-alloc,ap-alloc-live,jfr")
 ap.add_argument("--variant", action="append", default=[])
 ap.add_argument("--agent-args", default="")
+ap.add_argument("--warmup", default="4", help="seconds before the window")
+ap.add_argument("--window", default="4", help="seconds measured")
 opts = ap.parse_args()
 rounds, java = opts.rounds, opts.java
 extra = "," + opts.agent_args if opts.agent_args else ""
-WARMUP, MEASURE = "4", "4"
+WARMUP, MEASURE = opts.warmup, opts.window
 agent = os.path.join(root, "agent/target/profiler.jar")
 if not os.path.exists(agent):
     raise SystemExit("build the agent first: mvn -B -o -q -pl agent -am package -DskipTests")
