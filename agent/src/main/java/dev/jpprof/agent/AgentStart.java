@@ -9,6 +9,7 @@ import dev.jpprof.agent.threads.ThreadCreateSource;
 import dev.jpprof.agent.threads.FrameAddresses;
 import dev.jpprof.agent.threads.GoroutineSource;
 import dev.jpprof.instrumentation.alloc.AllocSampler;
+import dev.jpprof.instrumentation.alloc.BootstrapHooks;
 import dev.jpprof.instrumentation.threads.ThreadStarts;
 import java.lang.instrument.Instrumentation;
 import java.net.BindException;
@@ -167,6 +168,9 @@ final class AgentStart {
 
   private static ThreadStarts installThreadStarts(Config config, Instrumentation inst) {
     try {
+      // Linking ThreadStarts loads ThreadListener through the agent's loader, which must find
+      // the bootstrap copy: the allocation engine defines the hooks first, unless alloc.rate=0.
+      BootstrapHooks.install(inst);
       return ThreadStarts.install(inst, config.stackDepth(), MAX_THREAD_STACKS);
     } catch (Throwable t) {
       AgentLog.info("thread-start hook off (threadcreate stays empty): " + AgentLog.describe(t));
