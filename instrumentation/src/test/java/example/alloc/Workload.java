@@ -73,6 +73,35 @@ public class Workload {
     return sb.append(o.getClass().getSimpleName()).append(new Point(n, n + 1)).toString();
   }
 
+  /** Sums 0..n-1 through an iterator object and a one-slot array: two allocation sites. */
+  public static long countWithIterator(int n) {
+    long[] total = new long[1];
+    for (CountItr it = new CountItr(n); it.hasNext(); ) {
+      total[0] += it.next();
+    }
+    return total[0];
+  }
+
+  /** An iterator class by name, as the JDK's ArrayList$Itr. */
+  public static final class CountItr implements java.util.Iterator<Integer> {
+    private final int end;
+    private int next;
+
+    public CountItr(int end) {
+      this.end = end;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return next < end;
+    }
+
+    @Override
+    public Integer next() {
+      return next++;
+    }
+  }
+
   /** A small class with a known layout. */
   public static final class Point {
     final int x;

@@ -9,6 +9,7 @@ import dev.jpprof.agent.threads.ThreadCreateSource;
 import dev.jpprof.agent.threads.FrameAddresses;
 import dev.jpprof.agent.threads.GoroutineSource;
 import dev.jpprof.instrumentation.alloc.AllocSampler;
+import dev.jpprof.instrumentation.alloc.BootstrapHooks;
 import dev.jpprof.instrumentation.threads.ThreadStarts;
 import java.lang.instrument.Instrumentation;
 import java.net.BindException;
@@ -126,9 +127,13 @@ final class AgentStart {
 
   /** The index page's line on the allocation engine: what runs and what it could not cover. */
   private static String allocStatus(Config config, AllocSampler s, boolean installing) {
+    if (config.allocRate() != 0 && installing) {
+      // Also when premain already set the sampler up: until the loaded JDK classes are
+      // rewritten, their allocation is not seen and running methods are being deoptimized.
+      return "allocation sampling: installing (rewriting the loaded classes)";
+    }
     if (s == null) {
       return config.allocRate() == 0 ? "allocation sampling: off (alloc.rate=0)"
-          : installing ? "allocation sampling: installing (rewriting the loaded classes)"
           : "allocation sampling: not installed (see stderr)";
     }
     return "allocation sampling: Byte Buddy, rate " + s.rate() + " bytes, "
@@ -161,6 +166,9 @@ final class AgentStart {
 
   private static ThreadStarts installThreadStarts(Config config, Instrumentation inst) {
     try {
+      // Linking ThreadStarts loads ThreadListener through the agent's loader, which must find
+      // the bootstrap copy: the allocation engine defines the hooks first, unless alloc.rate=0.
+      BootstrapHooks.install(inst);
       return ThreadStarts.install(inst, config.stackDepth(), MAX_THREAD_STACKS);
     } catch (Throwable t) {
       AgentLog.info("thread-start hook off (threadcreate stays empty): " + AgentLog.describe(t));

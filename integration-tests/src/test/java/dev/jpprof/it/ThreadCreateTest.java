@@ -1,13 +1,16 @@
 package dev.jpprof.it;
 
+import static java.util.stream.Collectors.toList;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jpprof.pprof.proto.ProfileProto.Sample;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -67,6 +70,37 @@ class ThreadCreateTest {
       String dump = Http.get(jvm.port(), "/debug/pprof/goroutine?debug=2").text();
       assertTrue(dump.contains("created by " + LEAK + " in goroutine "), dump);
       assertEquals(0, jvm.stdout().length, "nothing on stdout");
+    }
+  }
+
+  /**
+   * With allocation sampling off nothing defines the bootstrap hooks in premain; the thread-start
+   * hook must define them itself (it once failed: "ThreadListener was already loaded").
+   */
+  @Test
+  void theHookRunsWithAllocationSamplingOff() throws Exception {
+    Jdk jdk = Jdk.at(Paths.get(System.getProperty("java.home")));
+    try (AgentJvm jvm = AgentJvm.start(jdk, "port=0,alloc.rate=0", "dev.jpprof.demo.ThreadLeak",
+        "300")) {
+      Thread.sleep(2000); // as above: the hook comes after the server
+      jvm.send("leak 3");
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (!jvm.stderrLines().contains("leaked")) {
+        assertTrue(System.nanoTime() < deadline, jvm::describe);
+        Thread.sleep(50);
+      }
+      ProfileView v = ProfileView.parse(Http.get(jvm.port(), "/debug/pprof/threadcreate").body());
+      long leaked = 0;
+      for (Sample s : v.profile.getSampleList()) {
+        if (v.stack(s).contains(LEAK)) {
+          leaked += s.getValue(0);
+        }
+      }
+      assertEquals(3, leaked, jvm::describe);
+      assertTrue(Http.get(jvm.port(), "/debug/pprof/").text()
+          .contains("allocation sampling: off (alloc.rate=0)"));
+      assertEquals(List.of(), jvm.stderrLines().stream()
+          .filter(l -> l.contains("jpprof:") && !l.contains("serving")).collect(toList()));
     }
   }
 

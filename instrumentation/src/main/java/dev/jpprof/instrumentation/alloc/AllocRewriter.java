@@ -34,28 +34,34 @@ final class AllocRewriter extends AsmVisitorWrapper.AbstractBase {
   // parse the class files of the types it allocates, and of their superclasses, again.
   private final Map<ClassLoader, Map<String, Long>> byLoader;
   private final Map<String, Long> loaderSizes;
+  // Rewriting a JDK class (boot loader): iterators it creates stay unsampled (AllocTargets).
+  private final boolean jdk;
 
   /** A rewriter that computes instance sizes with {@code sizes}, caching them per class only. */
   public AllocRewriter(ObjectSizes sizes) {
     this(sizes, new ConcurrentHashMap<>(), Collections.synchronizedMap(new WeakHashMap<>()),
-        null);
+        null, false);
   }
 
   private AllocRewriter(ObjectSizes sizes, Map<String, Long> jdkSizes,
-      Map<ClassLoader, Map<String, Long>> byLoader, Map<String, Long> loaderSizes) {
+      Map<ClassLoader, Map<String, Long>> byLoader, Map<String, Long> loaderSizes, boolean jdk) {
     this.sizes = sizes;
     this.jdkSizes = jdkSizes;
     this.byLoader = byLoader;
     this.loaderSizes = loaderSizes;
+    this.jdk = jdk;
   }
 
-  /** This rewriter, with instance sizes cached across the classes {@code loader} defines. */
+  /**
+   * This rewriter for the classes {@code loader} defines, with instance sizes cached across
+   * them; null is the boot loader, whose (JDK) classes get the JDK rules.
+   */
   AllocRewriter forLoader(ClassLoader loader) {
     if (loader == null) {
-      return this;
+      return new AllocRewriter(sizes, jdkSizes, byLoader, null, true);
     }
     return new AllocRewriter(sizes, jdkSizes, byLoader,
-        byLoader.computeIfAbsent(loader, l -> new ConcurrentHashMap<>()));
+        byLoader.computeIfAbsent(loader, l -> new ConcurrentHashMap<>()), false);
   }
 
   @Override
@@ -77,7 +83,8 @@ final class AllocRewriter extends AsmVisitorWrapper.AbstractBase {
           String signature, String[] exceptions) {
         MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
         return mv == null ? null : new AllocSiteVisitor(mv, type -> (type.startsWith("java/")
-            ? jdkSizes : instanceSizes).computeIfAbsent(type, t -> sizeOf(typePool, t)));
+            ? jdkSizes : instanceSizes).computeIfAbsent(type, t -> sizeOf(typePool, t)),
+            jdk ? AllocTargets::unsampledInJdk : type -> false);
       }
     };
   }

@@ -1,6 +1,7 @@
 package dev.jpprof.instrumentation.alloc;
 
 import java.util.ArrayDeque;
+import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 import net.bytebuddy.jar.asm.Handle;
 import net.bytebuddy.jar.asm.Label;
@@ -27,13 +28,17 @@ final class AllocSiteVisitor extends MethodVisitor implements Opcodes {
   static final String HOOK = "dev/jpprof/bootstrap/AllocHook";
 
   private final ToLongFunction<String> instanceSize;
+  private final Predicate<String> unsampledNew;
   // NEW instructions whose <init> has not been seen yet; innermost last.
   private final ArrayDeque<PendingNew> pending = new ArrayDeque<>();
   private PendingNew justCreated;
 
-  AllocSiteVisitor(MethodVisitor mv, ToLongFunction<String> instanceSize) {
+  /** {@code unsampledNew}: the classes whose {@code new} gets no hook (internal names). */
+  AllocSiteVisitor(MethodVisitor mv, ToLongFunction<String> instanceSize,
+      Predicate<String> unsampledNew) {
     super(OpenedClassReader.ASM_API, mv);
     this.instanceSize = instanceSize;
+    this.unsampledNew = unsampledNew;
   }
 
   @Override
@@ -84,7 +89,7 @@ final class AllocSiteVisitor extends MethodVisitor implements Opcodes {
       PendingNew p = pending.peek();
       if (p != null && p.type.equals(owner)) {
         pending.pop();
-        if (p.duplicated) {
+        if (p.duplicated && !unsampledNew.test(owner)) {
           afterNew(instanceSize.applyAsLong(owner));
         }
       }

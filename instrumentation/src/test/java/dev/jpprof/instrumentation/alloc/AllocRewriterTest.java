@@ -80,6 +80,24 @@ class AllocRewriterTest {
     assertEquals(List.of(), objects);
   }
 
+  @Test
+  void jdkClassesLeaveTheirIteratorsUnsampled() throws Exception {
+    AllocRewriter app = new AllocRewriter(ObjectSizes.defaults());
+    AllocHook.setRate(1);
+    AllocHook.setListener((o, s) -> objects.add(o));
+    for (AllocRewriter rewriter : List.of(app, app.forLoader(null))) {
+      objects.clear();
+      assertEquals("6", call(rewrite(Workload.class, rewriter), "countWithIterator", 4));
+      List<Class<?>> types = new ArrayList<>();
+      for (Object o : objects) {
+        types.add(o.getClass());
+      }
+      assertTrue(types.contains(long[].class), types.toString());
+      // Application classes sample every site; JDK classes (boot loader) skip the iterator.
+      assertEquals(rewriter == app, types.contains(Workload.CountItr.class), types.toString());
+    }
+  }
+
   private int indexOfIntArray(int length) {
     for (int i = 0; i < objects.size(); i++) {
       if (objects.get(i) instanceof int[] && ((int[]) objects.get(i)).length == length) {
@@ -97,9 +115,13 @@ class AllocRewriterTest {
 
   /** Rewrites {@code type} (and its nested classes) into a fresh child-first class loader. */
   static Class<?> rewrite(Class<?> type) throws ClassNotFoundException {
+    return rewrite(type, new AllocRewriter(ObjectSizes.defaults()));
+  }
+
+  /** As {@link #rewrite(Class)}, by {@code rewriter}. */
+  static Class<?> rewrite(Class<?> type, AllocRewriter rewriter) throws ClassNotFoundException {
     ClassFileLocator locator = ClassFileLocator.ForClassLoader.of(type.getClassLoader());
     TypePool pool = TypePool.Default.of(locator);
-    AllocRewriter rewriter = new AllocRewriter(ObjectSizes.defaults());
     Map<String, byte[]> classes = new java.util.HashMap<>();
     for (String name : new String[] {type.getName(), type.getName() + "$Point"}) {
       classes.put(name, new ByteBuddy()
