@@ -67,7 +67,8 @@ class AttachTest {
     }
   }
 
-  private static final class Result {
+  /** The attach command's exit code and its output (stdout and stderr together). */
+  static final class Result {
     final int code;
     final String text;
 
@@ -77,7 +78,8 @@ class AttachTest {
     }
   }
 
-  private static Result attach(Jdk jdk, long pid, String options) throws IOException, InterruptedException {
+  /** Runs {@code java -jar profiler.jar attach <pid> <options>} on {@code jdk}. */
+  static Result attach(Jdk jdk, long pid, String options) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(jdk.java().toString(), "-jar", AgentJvm.agentJar().toString(),
         "attach", Long.toString(pid), options).redirectErrorStream(true).start();
     byte[] text = p.getInputStream().readAllBytes();
