@@ -15,7 +15,7 @@ rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
 java = sys.argv[2] if len(sys.argv) > 2 else "java"
 rate = sys.argv[3] if len(sys.argv) > 3 else "1ms"
 fraction = sys.argv[4] if len(sys.argv) > 4 else "10"
-warmup, measure = "4", "4"
+warmup, measure = "6", "4"
 agent = os.path.join(root, "agent/target/profiler.jar")
 tmp = tempfile.mkdtemp()
 subprocess.run(["javac", "--release", "11", "-d", tmp, os.path.join(root, "bench/LockBench.java")],

@@ -90,6 +90,16 @@ class ContentionTest {
       for (String name : List.of("block", "mutex")) {
         checkWithGoPprof(jvm, name, dir);
       }
+
+      AttachTest.Result off = AttachTest.attach(jdk, jvm.pid(), "block.rate=0,mutex.fraction=0");
+      assertEquals(0, off.code, off.text);
+      assertTrue(off.text.contains("block.rate 100000ns -> 0ns"), off.text);
+      index = Http.get(jvm.port(), "/debug/pprof/").text();
+      assertTrue(index.contains("block.rate 0 ns (off), mutex.fraction 0 (off)"), index);
+      assertTrue(index.contains("synchronized and Object.wait: off."), index);
+      AttachTest.Result bad = AttachTest.attach(jdk, jvm.pid(), "mutex.fraction=-2");
+      assertEquals(1, bad.code, bad.text);
+      assertTrue(bad.text.contains("bad value \"-2\" for configuration key \"mutex.fraction\""), bad.text);
       assertEquals(0, jvm.stdout().length, "nothing on stdout");
     }
   }

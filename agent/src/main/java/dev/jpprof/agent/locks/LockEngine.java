@@ -9,16 +9,18 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * The block and mutex engines together: lockengine's j.u.c. hooks and recorder, and the JFR
+ * The block and mutex engines together: {@link LockProfiler}'s j.u.c. hooks and recorder, and the JFR
  * monitor stream for {@code synchronized} and {@code Object.wait}. Installed on the agent's start
- * thread after the server; {@link #apply} turns them on and off at run time (the attach command).
- * The JFR stream runs only while block.rate or mutex.fraction is above 0.
+ * thread after the server, only once block.rate or mutex.fraction is on (at start or through
+ * {@link #apply}, the attach command); the JFR stream runs only while one of them is above 0.
  */
 public final class LockEngine {
   private final AtomicReference<LockProfiler> profiler = new AtomicReference<>();
   private final int depth;
   private final int maxBuckets;
-  private volatile String hooks = "installing (after the server)";
+  private volatile String hooks = "";
+  private volatile boolean ready;
+  private Instrumentation inst;
   private volatile String monitors = "off";
   private MonitorEvents events;
 
@@ -38,11 +40,26 @@ public final class LockEngine {
   }
 
   /**
-   * Installs the j.u.c. hooks (the recorder alone when they fail) and, when either rate is on,
-   * the JFR monitor stream. Never throws.
+   * Called on the agent's start thread after the server. When block.rate or mutex.fraction is on,
+   * installs the j.u.c. hooks (the recorder alone when they fail) and the JFR monitor stream;
+   * when both are off, nothing: no class is retransformed and no JFR or JMX class is loaded until
+   * {@link #apply} turns one on. Never throws.
    */
   public synchronized void install(Instrumentation inst, long blockRate, int mutexFraction) {
-    LockProfiler p;
+    this.inst = inst;
+    hooks = "no j.u.c. hooks installed until block.rate or mutex.fraction is turned on";
+    ready = true;
+    if (blockRate > 0 || mutexFraction > 0) {
+      set(recorder(), blockRate, mutexFraction);
+    }
+  }
+
+  /** The recorder, installing the hooks the first time. */
+  private LockProfiler recorder() {
+    LockProfiler p = profiler.get();
+    if (p != null) {
+      return p;
+    }
     try {
       p = LockProfiler.install(inst, depth, maxBuckets);
       hooks = "j.u.c. hooks installed";
@@ -54,29 +71,33 @@ public final class LockEngine {
       p = LockProfiler.recorderOnly(depth, maxBuckets);
     }
     profiler.set(p);
-    set(p, blockRate, mutexFraction);
+    return p;
   }
 
   /**
-   * Sets the rates at run time; returns one line per key saying what changed. A null leaves that
-   * key as it is.
+   * Sets the rates at run time; returns one line per key saying what changed, or a line starting
+   * "error: ". A null leaves that key as it is.
    */
   public synchronized List<String> apply(Long blockRate, Integer mutexFraction) {
     List<String> changes = new ArrayList<>();
-    LockProfiler p = profiler.get();
-    if (p == null) {
-      changes.add("the lock engine is not installed yet; try again in a second");
+    if (!ready) {
+      changes.add("error: the lock engine is not installed yet; try again in a second");
       return changes;
     }
-    long rate = blockRate == null ? p.blockRate() : blockRate;
-    int fraction = mutexFraction == null ? p.mutexFraction() : mutexFraction;
+    LockProfiler now = profiler.get();
+    long oldRate = now == null ? 0 : now.blockRate();
+    int oldFraction = now == null ? 0 : now.mutexFraction();
+    long rate = blockRate == null ? oldRate : blockRate;
+    int fraction = mutexFraction == null ? oldFraction : mutexFraction;
     if (blockRate != null) {
-      changes.add("block.rate " + p.blockRate() + "ns -> " + rate + "ns");
+      changes.add("block.rate " + oldRate + "ns -> " + rate + "ns");
     }
     if (mutexFraction != null) {
-      changes.add("mutex.fraction " + p.mutexFraction() + " -> " + fraction);
+      changes.add("mutex.fraction " + oldFraction + " -> " + fraction);
     }
-    set(p, rate, fraction);
+    if (now != null || rate > 0 || fraction > 0) {
+      set(recorder(), rate, fraction);
+    }
     return changes;
   }
 
@@ -106,10 +127,11 @@ public final class LockEngine {
   /** The index page's lines on block and mutex. */
   public String status() {
     LockProfiler p = profiler.get();
-    String rates = p == null ? "not installed yet"
-        : "block.rate " + p.blockRate() + " ns" + (p.blockRate() == 0 ? " (off)" : "")
-            + ", mutex.fraction " + p.mutexFraction() + (p.mutexFraction() == 0 ? " (off)" : "")
-            + "; " + p.status();
+    long rate = p == null ? 0 : p.blockRate();
+    int fraction = p == null ? 0 : p.mutexFraction();
+    String rates = !ready ? "not installed yet"
+        : "block.rate " + rate + " ns" + (rate == 0 ? " (off)" : "") + ", mutex.fraction "
+            + fraction + (fraction == 0 ? " (off)" : "") + (p == null ? "" : "; " + p.status());
     return "block and mutex: " + rates + "; " + hooks + "\n"
         + "block and mutex of synchronized and Object.wait: " + monitors + ". Block: the waiting"
         + " thread's stack and its wait, for waits over the threshold only. Mutex of synchronized:"
