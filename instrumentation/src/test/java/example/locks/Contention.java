@@ -5,6 +5,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.StampedLock;
 
 /**
  * Scenarios with known method names: a holder keeps something for {@code holdMillis} while a
@@ -68,6 +69,30 @@ public final class Contention {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** {@link #waitForStamp} (read) until {@link #holdStamp} ends its write lock. */
+  public static void stampedOnce(long holdMillis, Times times) throws Exception {
+    StampedLock lock = new StampedLock();
+    long stamp = lock.writeLock();
+    long[] waited = new long[1];
+    Thread waiter = new Thread(() -> waited[0] = waitForStamp(lock), "waiter");
+    waiter.start();
+    untilParked(waiter);
+    times.hold(holdMillis);
+    holdStamp(lock, stamp);
+    waiter.join();
+    times.waited += waited[0];
+  }
+
+  static long waitForStamp(StampedLock lock) {
+    long t0 = System.nanoTime();
+    lock.unlockRead(lock.readLock());
+    return System.nanoTime() - t0;
+  }
+
+  static void holdStamp(StampedLock lock, long stamp) {
+    lock.unlockWrite(stamp);
   }
 
   /** A permit taken by {@link #waitForPermit} until {@link #releasePermit}. */

@@ -11,8 +11,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <ul>
  *   <li>hooks: {@code none} (no agent), {@code off} (hooks installed, both profiles off),
- *       {@code every} (block rate 1, mutex fraction 1), {@code sampled} (block rate 10 µs,
- *       mutex fraction 10).
+ *       {@code every} (block rate 1, mutex fraction 1), {@code sampled} (block rate 1 ms,
+ *       mutex fraction 100: few events kept, so mostly the hooks' own cost).
  *   <li>workload: {@code uncontended} (one thread, ReentrantLock lock/unlock around a counter),
  *       {@code queue} (one producer, one consumer, ArrayBlockingQueue of 16: they park often).
  * </ul>
@@ -30,9 +30,7 @@ public final class LockBench {
     String hooks = args[0];
     String workload = args[1];
     long seconds = Long.parseLong(args[2]);
-    if (!hooks.equals("none")) {
-      install(hooks);
-    }
+    Object profiler = hooks.equals("none") ? null : install(hooks);
     long[] ops = new long[1];
     Thread[] workers = workload.equals("queue") ? queue(ops) : uncontended(ops);
     Thread.sleep(2000);
@@ -47,20 +45,37 @@ public final class LockBench {
     for (Thread w : workers) {
       w.interrupt();
     }
-    System.out.printf("%s %s ops=%d wall_ns_per_op=%.2f cpu_ns_per_op=%.2f%n", hooks, workload,
-        n, (double) wall / n, (double) cpu / n);
+    System.out.printf("%s %s ops=%d wall_ns_per_op=%.2f cpu_ns_per_op=%.2f%s%n", hooks,
+        workload, n, (double) wall / n, (double) cpu / n, events(profiler));
   }
 
-  private static void install(String hooks) throws Exception {
+  /** The events recorded over the whole run (warm-up included): block and mutex counts. */
+  private static String events(Object profiler) throws Exception {
+    if (profiler == null) {
+      return "";
+    }
+    long[] counts = new long[2];
+    String[] snapshots = {"blockSnapshot", "mutexSnapshot"};
+    for (int i = 0; i < 2; i++) {
+      for (Object r : (java.util.List<?>) profiler.getClass().getMethod(snapshots[i])
+          .invoke(profiler)) {
+        counts[i] += (Long) r.getClass().getMethod("count").invoke(r);
+      }
+    }
+    return " block_events=" + counts[0] + " mutex_events=" + counts[1];
+  }
+
+  private static Object install(String hooks) throws Exception {
     Object inst = Class.forName("net.bytebuddy.agent.ByteBuddyAgent").getMethod("install")
         .invoke(null);
     Class<?> profiler = Class.forName("dev.jpprof.instrumentation.locks.LockProfiler");
     Object p = profiler.getMethod("install", java.lang.instrument.Instrumentation.class,
         int.class, int.class).invoke(null, inst, 64, 20_000);
-    long rate = hooks.equals("every") ? 1 : hooks.equals("sampled") ? 10_000 : 0;
-    int fraction = hooks.equals("every") ? 1 : hooks.equals("sampled") ? 10 : 0;
+    long rate = hooks.equals("every") ? 1 : hooks.equals("sampled") ? 1_000_000 : 0;
+    int fraction = hooks.equals("every") ? 1 : hooks.equals("sampled") ? 100 : 0;
     profiler.getMethod("setBlockRate", long.class).invoke(p, rate);
     profiler.getMethod("setMutexFraction", int.class).invoke(p, fraction);
+    return p;
   }
 
   private static Thread[] uncontended(long[] ops) {

@@ -12,6 +12,7 @@ public final class LockHook {
   public static final long OFF = Long.MIN_VALUE;
 
   private static volatile LockListener listener;
+  private static volatile boolean active;
 
   private LockHook() {}
 
@@ -20,10 +21,18 @@ public final class LockHook {
     listener = l;
   }
 
+  /**
+   * Whether either profile is on. Off (Go's default), a park or unpark costs one volatile read;
+   * parks already timed still end, and acquire ends are still seen so that no state is left.
+   */
+  public static void setActive(boolean on) {
+    active = on;
+  }
+
   /** Before a park; returns what to pass to {@link #parkExit}. */
   public static long parkEnter(Object blocker) {
     LockListener l = listener;
-    if (l == null) {
+    if (l == null || !active) {
       return OFF;
     }
     try {
@@ -64,7 +73,7 @@ public final class LockHook {
   /** Before {@code LockSupport.unpark(thread)}. */
   public static void unpark(Thread thread) {
     LockListener l = listener;
-    if (l == null || thread == null) {
+    if (l == null || !active || thread == null) {
       return;
     }
     try {

@@ -74,8 +74,17 @@ final class LockHooks {
             .include(ours)
             .advice(named("acquire").and(takesArguments(6)), LockAdvice.Acquire.class.getName()));
     LockHook.setListener(parks);
-    ResettableClassFileTransformer transformer = builder.installOn(inst);
+    refresh(recorder);
+    ResettableClassFileTransformer transformer;
+    try {
+      transformer = builder.installOn(inst);
+    } catch (RuntimeException | Error e) {
+      LockHook.setListener(null); // leave nothing behind a failed install
+      LockHook.setActive(false);
+      throw e;
+    }
     if (!outcome.hooked.contains(LockSupport.class.getName())) {
+      LockHook.setActive(false);
       LockHook.setListener(null);
       transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
       throw new IllegalStateException("cannot hook java.util.concurrent.locks.LockSupport"
@@ -102,6 +111,11 @@ final class LockHooks {
     parks.acquireExit(sync);
   }
 
+  /** Tells the hooks whether either profile is on (after a rate or fraction change). */
+  static void refresh(LockRecorder recorder) {
+    LockHook.setActive(recorder.blockRate() > 0 || recorder.mutexFraction() > 0);
+  }
+
   String status() {
     return "hooked " + hooked.size() + " JDK classes (LockSupport"
         + (hooked.size() > 1 ? ", AQS acquire" : "") + ")"
@@ -114,7 +128,9 @@ final class LockHooks {
 
   void close() {
     LockHook.setListener(null);
+    LockHook.setActive(false);
     transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+    parks.clear();
   }
 
   /** Which classes were transformed, and the failures. */

@@ -60,6 +60,9 @@ public final class LockProfiler {
   /** Go's runtime.SetBlockProfileRate in nanoseconds: <= 0 off, 1 = every event. */
   public void setBlockRate(long rateNanos) {
     recorder.setBlockRate(rateNanos);
+    if (hooks != null) {
+      LockHooks.refresh(recorder);
+    }
   }
 
   public long blockRate() {
@@ -69,6 +72,9 @@ public final class LockProfiler {
   /** Go's runtime.SetMutexProfileFraction: 0 off, n = 1 in n events kept (pre-scaled by n). */
   public void setMutexFraction(int fraction) {
     recorder.setMutexFraction(fraction);
+    if (hooks != null) {
+      LockHooks.refresh(recorder);
+    }
   }
 
   public int mutexFraction() {
@@ -80,7 +86,7 @@ public final class LockProfiler {
    * unbiased by the block rate exactly as hooked waits are.
    */
   public void recordBlock(StackTraceElement[] waiterFrames, long delayNanos) {
-    recorder.block(waiterFrames.clone(), delayNanos);
+    recorder.block(waiterFrames, delayNanos);
   }
 
   /**
@@ -88,7 +94,7 @@ public final class LockProfiler {
    * count += fraction, delay += fraction × delay, exactly as hooked releases.
    */
   public void recordMutex(StackTraceElement[] holderFrames, long delayNanos) {
-    recorder.mutex(holderFrames.clone(), delayNanos);
+    recorder.mutex(holderFrames, delayNanos);
   }
 
   /** The block records since install, the overflow record last if used. */

@@ -91,9 +91,9 @@ final class LockRecorder {
   }
 
   private void add(int kind, StackTraceElement[] frames, double count, long delay) {
-    if (frames != null) {
+    if (frames != null) { // measured outside bytecode: no hook frames to trim
       synchronized (lock) {
-        table(kind).bucket(StackTable.trim(frames, stackDepth), 0).add(count, delay);
+        table(kind).bucket(StackTable.cap(frames, stackDepth), 0).add(count, delay);
       }
       return;
     }

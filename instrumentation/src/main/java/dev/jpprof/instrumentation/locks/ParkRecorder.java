@@ -137,6 +137,13 @@ final class ParkRecorder implements LockListener {
     return sync instanceof AbstractQueuedSynchronizer ? aqsHooked : aqlsHooked;
   }
 
+  /** Forgets every wait (after the hooks are removed, no exit will come for them). */
+  void clear() {
+    waits.clear();
+    bySync.clear();
+    acquiring.clear();
+  }
+
   /** Threads parked on some synchronizer right now (for tests: no state left behind). */
   int parkedOnSyncs() {
     return waits.size() + bySync.size();

@@ -95,6 +95,11 @@ public final class StackTable<B> {
     return Arrays.copyOfRange(all, from, Math.min(all.length, from + depth));
   }
 
+  /** At most {@code depth} frames of a stack that has no hook frames (e.g. from JFR); a copy. */
+  public static StackTraceElement[] cap(StackTraceElement[] frames, int depth) {
+    return Arrays.copyOf(frames, Math.min(frames.length, depth));
+  }
+
   private static boolean isOwnFrame(String className) {
     // Only these two packages: the application may live under dev.jpprof too (our demos do).
     return className.startsWith("dev.jpprof.bootstrap.")

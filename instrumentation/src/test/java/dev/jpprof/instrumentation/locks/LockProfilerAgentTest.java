@@ -1,12 +1,17 @@
 package dev.jpprof.instrumentation.locks;
 
+import static dev.jpprof.instrumentation.locks.Records.callee;
+import static dev.jpprof.instrumentation.locks.Records.calleeClass;
+import static dev.jpprof.instrumentation.locks.Records.delayThrough;
+import static dev.jpprof.instrumentation.locks.Records.dump;
+import static dev.jpprof.instrumentation.locks.Records.has;
+import static dev.jpprof.instrumentation.locks.Records.only;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import example.locks.Contention;
 import example.locks.Contention.Times;
 import java.lang.instrument.Instrumentation;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -113,6 +118,18 @@ class LockProfilerAgentTest {
   }
 
   @Test
+  void stampedLockIsNoAqsSoItsWaitsAreBlockOnly() throws Exception {
+    Times times = new Times();
+    for (int i = 0; i < 3; i++) {
+      Contention.stampedOnce(10, times);
+    }
+    long delay = delayThrough(locks.blockSnapshot(), "waitForStamp");
+    assertTrue(times.held <= delay && delay <= times.waited,
+        delay + " not in [" + times.held + ", " + times.waited + "]");
+    assertEquals(0, delayThrough(locks.mutexSnapshot(), "holdStamp"));
+  }
+
+  @Test
   void agentThreadsAreNeitherWaitersNorReleasers() throws Exception {
     long blockBefore = delayThrough(locks.blockSnapshot(), "waitForLock");
     long mutexBefore = delayThrough(locks.mutexSnapshot(), "holdLock", "unlock");
@@ -122,17 +139,6 @@ class LockProfilerAgentTest {
     assertTrue(times.held > 5_000_000, "the agent thread did wait: " + times.held);
     assertEquals(blockBefore, delayThrough(locks.blockSnapshot(), "waitForLock"));
     assertEquals(mutexBefore, delayThrough(locks.mutexSnapshot(), "holdLock", "unlock"));
-  }
-
-  private static long delayThrough(List<ContentionRecord> records, String method) {
-    return records.stream().filter(r -> has(r, method))
-        .mapToLong(ContentionRecord::delayNanos).sum();
-  }
-
-  /** (The holder's latch countDown, for the test thread waiting on it, is contention too.) */
-  private static long delayThrough(List<ContentionRecord> records, String method, String callee) {
-    return records.stream().filter(r -> callee.equals(callee(r, method)))
-        .mapToLong(ContentionRecord::delayNanos).sum();
   }
 
   /**
@@ -154,65 +160,5 @@ class LockProfilerAgentTest {
     long d = r.delayNanos();
     assertTrue(times.held <= d && d <= times.waited,
         "mutex " + d + " not in [" + times.held + ", " + times.waited + "]");
-  }
-
-  /** The one record whose stack has Contention.method calling {@code callee}. */
-  static ContentionRecord only(List<ContentionRecord> records, String method, String callee) {
-    return only(records, method, callee, null);
-  }
-
-  /** The same, and the called frame's class is {@code calleeClass} (unless null). */
-  static ContentionRecord only(List<ContentionRecord> records, String method, String callee,
-      String calleeClass) {
-    ContentionRecord found = null;
-    for (ContentionRecord r : records) {
-      if (callee.equals(callee(r, method))
-          && (calleeClass == null || calleeClass.equals(calleeClass(r, method)))) {
-        assertTrue(found == null, "two records through " + method + ": " + dump(records));
-        found = r;
-      }
-    }
-    assertTrue(found != null, "no record with " + method + " calling " + callee + " in "
-        + dump(records));
-    return found;
-  }
-
-  static boolean has(ContentionRecord r, String method) {
-    return Arrays.stream(r.frames()).anyMatch(f -> isScenario(f, method));
-  }
-
-  private static boolean isScenario(StackTraceElement f, String method) {
-    return f.getClassName().equals(Contention.class.getName()) && f.getMethodName().equals(method);
-  }
-
-  /** The class of the frame the scenario method called. */
-  static String calleeClass(ContentionRecord r, String method) {
-    StackTraceElement[] f = r.frames();
-    for (int i = 1; i < f.length; i++) {
-      if (isScenario(f[i], method)) {
-        return f[i - 1].getClassName();
-      }
-    }
-    return null;
-  }
-
-  /** The method name of the frame the scenario method called. */
-  static String callee(ContentionRecord r, String method) {
-    StackTraceElement[] f = r.frames();
-    for (int i = 1; i < f.length; i++) {
-      if (isScenario(f[i], method)) {
-        return f[i - 1].getMethodName();
-      }
-    }
-    return null;
-  }
-
-  static String dump(List<ContentionRecord> records) {
-    StringBuilder b = new StringBuilder();
-    for (ContentionRecord r : records) {
-      b.append("\n").append(r.count()).append(" ").append(r.delayNanos()).append(" ")
-          .append(Arrays.toString(r.frames()));
-    }
-    return b.toString();
   }
 }

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static dev.jpprof.instrumentation.locks.Records.delayThrough;
+
 import example.locks.Contention;
+import example.locks.Contention.Times;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -31,12 +34,36 @@ class LockSemanticsAgentTest {
       locks.setMutexFraction(1);
       checkSemantics();
       assertEquals(0, locks.trackedWaits(), "wait state left behind");
+      switchedOffAtRunTimeNothingIsRecordedUntilSwitchedOn(locks);
       assertFalse(locks.blockSnapshot().isEmpty()); // the hooks did run
       ThrowingLockListener.install();
       checkSemantics();
     } finally {
       locks.close();
     }
+  }
+
+  private static void switchedOffAtRunTimeNothingIsRecordedUntilSwitchedOn(LockProfiler locks)
+      throws Exception {
+    long blockBefore = delayThrough(locks.blockSnapshot(), "waitForLock");
+    long mutexBefore = delayThrough(locks.mutexSnapshot(), "holdLock", "unlock");
+    locks.setBlockRate(0);
+    locks.setMutexFraction(0);
+    try {
+      ReentrantLock lock = new ReentrantLock();
+      Contention.lockOnce(lock, 10, new Times());
+      assertEquals(blockBefore, delayThrough(locks.blockSnapshot(), "waitForLock"));
+      assertEquals(mutexBefore, delayThrough(locks.mutexSnapshot(), "holdLock", "unlock"));
+      assertEquals(0, locks.trackedWaits());
+    } finally {
+      locks.setBlockRate(1);
+      locks.setMutexFraction(1);
+    }
+    Times times = new Times();
+    Contention.lockOnce(new ReentrantLock(), 10, times);
+    assertTrue(delayThrough(locks.blockSnapshot(), "waitForLock") - blockBefore >= times.held);
+    assertTrue(delayThrough(locks.mutexSnapshot(), "holdLock", "unlock") - mutexBefore
+        >= times.held);
   }
 
   private static void checkSemantics() throws Exception {
