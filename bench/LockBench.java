@@ -42,6 +42,9 @@ public final class LockBench {
       default:
         throw new IllegalArgumentException(workload);
     }
+    if (args.length > 3 && args[3].equals("agent")) {
+      awaitAgent();
+    }
     Thread.sleep(warmup * 1000);
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -53,6 +56,26 @@ public final class LockBench {
     stop.set(true);
     System.out.println("ops_per_cpu_second " + (long) (n / (cpu / 1e9)));
     System.exit(0);
+  }
+
+  /**
+   * Waits until the jpprof agent serves and its index no longer says an engine is installing, so
+   * the measured window sees its steady state, not its start (which takes seconds under load).
+   */
+  private static void awaitAgent() throws Exception {
+    String url;
+    while ((url = System.getProperty("dev.jpprof.url")) == null) {
+      Thread.sleep(100);
+    }
+    while (true) {
+      java.net.HttpURLConnection c = (java.net.HttpURLConnection) new java.net.URL(url).openConnection();
+      String index = new String(c.getInputStream().readAllBytes(), "UTF-8");
+      if (!index.contains("allocation sampling: installing")
+          && !index.contains("block and mutex: not installed yet")) {
+        return;
+      }
+      Thread.sleep(200);
+    }
   }
 
   private static void start(Runnable r) {

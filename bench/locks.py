@@ -5,6 +5,7 @@ Configurations: no agent; jpprof with block/mutex off (its other engines only); 
 block.rate/mutex.fraction at the candidate defaults; async-profiler `lock` at 10 us (jfr output
 to a temp file); JFR jdk.JavaMonitorEnter + jdk.ThreadPark at 10 ms (bench/locks.jfc).
 Prints the median ratio to "no agent" per workload and configuration.
+Runs with jpprof wait until its index page says every engine is installed, then warm up 4 s.
 Usage: bench/locks.py [rounds] [java] [block.rate] [mutex.fraction]
 (build first: mvn -B -q package -DskipTests; async-profiler's library is taken from its jar in ~/.m2)
 """
@@ -15,7 +16,7 @@ rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
 java = sys.argv[2] if len(sys.argv) > 2 else "java"
 rate = sys.argv[3] if len(sys.argv) > 3 else "1ms"
 fraction = sys.argv[4] if len(sys.argv) > 4 else "10"
-warmup, measure = "6", "4"
+warmup, measure = "4", "4"
 agent = os.path.join(root, "agent/target/profiler.jar")
 tmp = tempfile.mkdtemp()
 subprocess.run(["javac", "--release", "11", "-d", tmp, os.path.join(root, "bench/LockBench.java")],
@@ -39,8 +40,10 @@ configs = {
 workloads = ["sync", "lock", "queue", "syncpair"]
 
 def run(flags, workload):
+    # With jpprof, LockBench first waits until the agent's index says every engine is installed.
+    waits = ["agent"] if any("profiler.jar" in f for f in flags) else []
     out = subprocess.run([java, "-Xmx256m"] + flags + ["-cp", tmp, "LockBench", workload, warmup,
-                          measure], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                          measure] + waits, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                          check=True).stdout
     return float(out.split("ops_per_cpu_second")[1].split()[0])
 
