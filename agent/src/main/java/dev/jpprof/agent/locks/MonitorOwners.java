@@ -128,16 +128,21 @@ final class MonitorOwners implements Runnable {
       if (owner == null || owner.getThreadName().startsWith("jpprof-")) {
         continue;
       }
-      Deque<Sample> samples = byOwner.computeIfAbsent(owner.getThreadId(), k -> new ArrayDeque<>());
-      synchronized (samples) {
-        samples.addLast(new Sample(now, owners.get(owner.getThreadId()), owner.getStackTrace()));
-        while (samples.size() > MAX_PER_OWNER
-            || now.minusNanos(KEEP_NANOS).isAfter(samples.peekFirst().time)) {
-          samples.removeFirst();
-        }
-      }
+      add(owner.getThreadId(), now, owners.get(owner.getThreadId()), owner.getStackTrace());
     }
     prune(now);
+  }
+
+  /** Keeps one owner sample, dropping that owner's samples past the count or age limit. */
+  void add(long ownerId, Instant now, String monitorClass, StackTraceElement[] frames) {
+    Deque<Sample> samples = byOwner.computeIfAbsent(ownerId, k -> new ArrayDeque<>());
+    synchronized (samples) {
+      samples.addLast(new Sample(now, monitorClass, frames));
+      while (samples.size() > MAX_PER_OWNER
+          || now.minusNanos(KEEP_NANOS).isAfter(samples.peekFirst().time)) {
+        samples.removeFirst();
+      }
+    }
   }
 
   private void prune(Instant now) {
