@@ -17,10 +17,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * block and mutex on one child JVM per JDK running every contention scenario of
- * {@code dev.jpprof.demo.Contention} at once: the agent starts with both off, the attach command
- * turns them on, then each scenario's waiting method must carry the wait the demo measured itself
- * (within 20 %), the holders' methods must be in mutex, the uncontended loop in neither, and
- * {@code go tool pprof} must read both (URL, delta, debug=1, both sample indexes).
+ * {@code dev.jpprof.demo.Contention} at once: turned on at start (JDK 25) or by the attach
+ * command (JDK 17), then each scenario's waiting method must carry the wait the demo measured itself
+ * (within 20 %), the holders' methods must be in mutex, the uncontended loop in neither,
+ * {@code go tool pprof} must read both (URL, delta, debug=1, both sample indexes), and the attach
+ * command must turn them off again.
  */
 class ContentionTest {
   private static final String DEMO = "dev.jpprof.demo.Contention.";
@@ -36,16 +37,23 @@ class ContentionTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
   void everyScenarioWithItsWaitAndHolder(Jdk jdk, @TempDir Path dir) throws Exception {
-    try (AgentJvm jvm = AgentJvm.start(jdk, List.of("-XX:+EnableDynamicAgentLoading"), "port=0",
-        "dev.jpprof.demo.Contention", "300")) {
+    // Both ways of turning them on: at start (JDK 25) and at run time by attach (JDK 17).
+    boolean atStart = jdk.feature() >= 21;
+    String rates = "block.rate=100us,mutex.fraction=1";
+    try (AgentJvm jvm = AgentJvm.start(jdk, List.of("-XX:+EnableDynamicAgentLoading"),
+        atStart ? "port=0," + rates : "port=0", "dev.jpprof.demo.Contention", "300")) {
       String index = Http.get(jvm.port(), "/debug/pprof/").text();
-      assertTrue(index.contains("block.rate 0 ns (off), mutex.fraction 0 (off)"), index);
-
-      AttachTest.Result on = AttachTest.attach(jdk, jvm.pid(), "block.rate=100us,mutex.fraction=1,port=1");
-      assertEquals(0, on.code, on.text);
-      assertTrue(on.text.contains("block.rate 0ns -> 100000ns"), on.text);
-      assertTrue(on.text.contains("mutex.fraction 0 -> 1"), on.text);
-      assertTrue(on.text.contains("port cannot be changed at run time"), on.text);
+      if (atStart) {
+        assertTrue(index.contains("block.rate 100000 ns, mutex.fraction 1; "), index);
+        assertTrue(index.contains("synchronized and Object.wait: JFR jdk.JavaMonitorEnter"), index);
+      } else {
+        assertTrue(index.contains("block.rate 0 ns (off), mutex.fraction 0 (off)"), index);
+        AttachTest.Result on = AttachTest.attach(jdk, jvm.pid(), rates + ",port=1");
+        assertEquals(0, on.code, on.text);
+        assertTrue(on.text.contains("block.rate 0ns -> 100000ns"), on.text);
+        assertTrue(on.text.contains("mutex.fraction 0 -> 1"), on.text);
+        assertTrue(on.text.contains("port cannot be changed at run time"), on.text);
+      }
 
       jvm.send("run " + RUN_SECONDS);
       // A delta window inside the run, read by go tool pprof straight from the URL.

@@ -48,10 +48,10 @@ public final class LockEngine {
   public synchronized void install(Instrumentation inst, long blockRate, int mutexFraction) {
     this.inst = inst;
     hooks = "no j.u.c. hooks installed until block.rate or mutex.fraction is turned on";
-    ready = true;
     if (blockRate > 0 || mutexFraction > 0) {
       set(recorder(), blockRate, mutexFraction);
     }
+    ready = true; // last: the index says "not installed yet" until the hooks are in
   }
 
   /** The recorder, installing the hooks the first time. */
