@@ -3,6 +3,8 @@ package dev.jpprof.agent;
 import dev.jpprof.agent.cpu.CpuProfiler;
 import dev.jpprof.agent.cpu.SourceInfo;
 import dev.jpprof.agent.heap.HeapSource;
+import dev.jpprof.agent.locks.ContentionSource;
+import dev.jpprof.agent.locks.LockEngine;
 import dev.jpprof.agent.server.PprofServer;
 import dev.jpprof.agent.server.ProfileSource;
 import dev.jpprof.agent.threads.ThreadCreateSource;
@@ -25,6 +27,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class AgentStart {
   private static final AtomicBoolean started = new AtomicBoolean();
+  /** The running agent's lock engine, for block.rate and mutex.fraction set at run time. */
+  private static final AtomicReference<LockEngine> locks = new AtomicReference<>();
   /** Distinct thread-starting stacks kept; an application has few places that start threads. */
   private static final int MAX_THREAD_STACKS = 4096;
   private static final long RETRY_PAUSE_MILLIS = 1000;
@@ -43,12 +47,17 @@ final class AgentStart {
    */
   static void start(String args, Instrumentation inst, boolean atStartup) {
     try {
+      if (RunTimeSettings.isRequest(args)) {
+        RunTimeSettings.apply(args, started.get() ? locks.get() : null);
+        return;
+      }
       if (!started.compareAndSet(false, true)) {
         AgentLog.info("already running in this JVM; ignoring the second start");
         return;
       }
       Config config = Config.load(args);
-      Engines engines = new Engines();
+      Engines engines = new Engines(new LockEngine(config.stackDepth(), config.allocMaxBuckets()));
+      locks.set(engines.locks);
       if (atStartup) {
         engines.sampler.set(installAllocSampler(config, inst, false));
       }
@@ -69,20 +78,23 @@ final class AgentStart {
       ThreadCreateSource threadCreate =
           new ThreadCreateSource(engines.starts::get, sources, FrameAddresses.SHARED);
       Map<String, ProfileSource> profiles = Map.of(
+          "block", new ContentionSource(false, engines.locks.profiler(), sources, FrameAddresses.SHARED),
+          "mutex", new ContentionSource(true, engines.locks.profiler(), sources, FrameAddresses.SHARED),
           "goroutine", new GoroutineSource(sources, config.stackDepth(), threadCreate),
           "threadcreate", threadCreate,
           "heap", new HeapSource(false, sampler::get, sources, FrameAddresses.SHARED, config.allocRate()),
           "allocs", new HeapSource(true, sampler::get, sources, FrameAddresses.SHARED, config.allocRate()));
       InetSocketAddress bound = bind(config, () -> new PprofServer(config, cpu, profiles,
-          () -> allocStatus(config, sampler.get(), engines.installing.get())).start(), RETRY_PAUSE_MILLIS);
+          () -> allocStatus(config, sampler.get(), engines.installing.get()) + "\n"
+              + engines.locks.status()).start(), RETRY_PAUSE_MILLIS);
       if (bound == null) {
         return; // bind said why
       }
       String url = PprofServer.baseUrl(bound);
       System.setProperty(Attach.URL_PROPERTY, url);
       AgentLog.info("serving " + url);
-      // After the server, so that it answers at once; heap, allocs and threadcreate are
-      // valid profiles meanwhile.
+      // After the server, so that it answers at once; heap, allocs, threadcreate, block and
+      // mutex are valid profiles meanwhile.
       engines.finish(config, inst, attached);
     } catch (Throwable t) {
       AgentLog.info("not serving: " + AgentLog.describe(t));
@@ -147,6 +159,11 @@ final class AgentStart {
     final AtomicReference<AllocSampler> sampler = new AtomicReference<>();
     final AtomicReference<ThreadStarts> starts = new AtomicReference<>();
     final AtomicBoolean installing = new AtomicBoolean(true);
+    final LockEngine locks;
+
+    Engines(LockEngine locks) {
+      this.locks = locks;
+    }
 
     /** Installs what premain left: everything when attached, else the loaded JDK classes. */
     void finish(Config config, Instrumentation inst, boolean attached) {
@@ -160,6 +177,8 @@ final class AgentStart {
         }
       }
       starts.set(installThreadStarts(config, inst));
+      // JFR and JMX are loaded here, never in premain, and only when a rate is on.
+      locks.install(inst, config.blockRateNanos(), config.mutexFraction());
       installing.set(false);
     }
   }

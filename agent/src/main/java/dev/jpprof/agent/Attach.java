@@ -39,7 +39,7 @@ final class Attach {
       String running = vm.getSystemProperties().getProperty(URL_PROPERTY);
       if (running != null) {
         out.println("jpprof: already serving " + running + " in process " + pid);
-        return 0;
+        return options.trim().isEmpty() ? 0 : applyRunning(vm, options, out, err);
       }
       vm.loadAgent(agentJar().toString(), options);
       for (int i = 0; i < 100; i++) { // the server starts on a thread of its own: up to 10 s
@@ -62,6 +62,31 @@ final class Attach {
         // The target is gone or stopped listening; nothing left to release here.
       }
     }
+  }
+
+  /**
+   * Asks the running agent to apply the run-time keys (block.rate, mutex.fraction) and prints
+   * what changed, one line a key; 1 when a value was refused.
+   */
+  private static int applyRunning(VirtualMachine vm, String options, PrintStream out,
+      PrintStream err) throws Exception {
+    String nonce = Long.toHexString(new java.security.SecureRandom().nextLong());
+    vm.loadAgent(agentJar().toString(), RunTimeSettings.args(nonce, options));
+    String result = vm.getSystemProperties().getProperty(RunTimeSettings.RESULT_PROPERTY, "");
+    if (!result.startsWith(nonce + "\n")) {
+      err.println("jpprof: the running agent did not answer; it may be older than this jar");
+      return 1;
+    }
+    int status = 0;
+    for (String line : result.substring(nonce.length() + 1).split("\n")) {
+      if (line.startsWith("error: ")) {
+        err.println("jpprof: " + line);
+        status = 1;
+      } else if (!line.isEmpty()) {
+        out.println("jpprof: " + line);
+      }
+    }
+    return status;
   }
 
   private static Path agentJar() throws URISyntaxException {

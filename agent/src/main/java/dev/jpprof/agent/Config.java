@@ -51,6 +51,11 @@ public final class Config {
     d.put("stack.depth", "128"); // Go's stack depth since 1.23
     d.put("alloc.rate", "524288"); // Go's MemProfileRate: mean bytes between samples; 0 = off
     d.put("alloc.maxBuckets", "8192"); // distinct (stack, size) buckets kept; more are merged
+    // Go's SetBlockProfileRate: waits of this duration or longer are all recorded, shorter ones
+    // with probability wait/rate; 0 = off. Settable at run time (attach). See BENCHMARKS.md.
+    d.put("block.rate", "0");
+    // Go's SetMutexProfileFraction: 1 in this many contention events is recorded; 0 = off.
+    d.put("mutex.fraction", "0");
     return Collections.unmodifiableMap(d);
   }
 
@@ -99,7 +104,8 @@ public final class Config {
     return "JPPROF_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
   }
 
-  private static Map<String, String> argSettings(String agentArgs) {
+  /** {@code key=value,key=value}, every key known; the order is kept. */
+  static Map<String, String> argSettings(String agentArgs) {
     Map<String, String> out = new LinkedHashMap<>();
     if (agentArgs == null || agentArgs.trim().isEmpty()) {
       return out;
@@ -149,6 +155,12 @@ public final class Config {
     }
     if (allocMaxBuckets() < 1) {
       throw bad("alloc.maxBuckets", "must be at least 1");
+    }
+    if (blockRateNanos() < 0) {
+      throw bad("block.rate", "must be 0 (off) or more");
+    }
+    if (mutexFraction() < 0) {
+      throw bad("mutex.fraction", "must be 0 (off) or more");
     }
     if (maxRequests() < 1) {
       throw bad("maxRequests", "must be at least 1");
@@ -212,6 +224,26 @@ public final class Config {
     } catch (NumberFormatException e) {
       throw bad("alloc.rate", "must be an integer number of bytes");
     }
+  }
+
+  /** block.rate in nanoseconds: a duration ({@code 10us}, {@code 1ms}) or a bare number of ns. */
+  public long blockRateNanos() {
+    return blockRate(values.get("block.rate"));
+  }
+
+  static long blockRate(String text) {
+    if (text.trim().matches("\\d+")) {
+      try {
+        return Long.parseLong(text.trim());
+      } catch (NumberFormatException e) {
+        // too large: let Durations name the problem
+      }
+    }
+    return Durations.parseNanos("block.rate", text);
+  }
+
+  public int mutexFraction() {
+    return intValue("mutex.fraction");
   }
 
   public int allocMaxBuckets() {

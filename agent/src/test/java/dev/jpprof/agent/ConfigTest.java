@@ -31,6 +31,20 @@ class ConfigTest {
   }
 
   @Test
+  void blockRateIsADurationOrNanosecondsAndMutexFractionAnInteger() {
+    assertEquals(0, parse(null, Map.of(), Map.of()).mutexFraction());
+    assertEquals(10_000L, parse("block.rate=10us", Map.of(), Map.of()).blockRateNanos());
+    assertEquals(1_000_000L, parse("block.rate=1ms", Map.of(), Map.of()).blockRateNanos());
+    assertEquals(250L, parse("block.rate=250", Map.of(), Map.of()).blockRateNanos());
+    assertEquals(0L, parse("block.rate=0", Map.of(), Map.of()).blockRateNanos());
+    assertEquals(5, parse("mutex.fraction=5", Map.of(), Map.of()).mutexFraction());
+    assertMessage("\"fast\" for configuration key \"block.rate\"",
+        () -> parse("block.rate=fast", Map.of(), Map.of()));
+    assertMessage("\"-1\" for configuration key \"mutex.fraction\"",
+        () -> parse("mutex.fraction=-1", Map.of(), Map.of()));
+  }
+
+  @Test
   void argsBeatPropertiesBeatEnvironment() {
     Map<String, String> env = Map.of("JPPROF_PORT", "1", "JPPROF_STACK_DEPTH", "5", "JPPROF_HOST", "::1");
     Map<String, String> props = Map.of("jpprof.port", "2", "jpprof.stack.depth", "6", "other.key", "x");

@@ -223,7 +223,7 @@ public final class AgentJvm implements AutoCloseable {
    */
   private void awaitEnginesInstalled() {
     long deadline = System.nanoTime() + 30_000_000_000L;
-    while (Http.get(port, "/debug/pprof/").text().contains("allocation sampling: installing")) {
+    while (installing(Http.get(port, "/debug/pprof/").text())) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError(jdk + ": allocation sampling still installing after 30 s; " + describe());
       }
@@ -234,6 +234,12 @@ public final class AgentJvm implements AutoCloseable {
         throw new AssertionError("interrupted", e);
       }
     }
+  }
+
+  /** Whether the index page says an engine is still being installed on the start thread. */
+  private static boolean installing(String index) {
+    return index.contains("allocation sampling: installing")
+        || index.contains("block and mutex: not installed yet");
   }
 
   private void awaitServing() {

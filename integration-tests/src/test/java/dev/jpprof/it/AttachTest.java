@@ -67,6 +67,7 @@ class AttachTest {
     }
   }
 
+  /** The attach command's exit code and its output (stdout and stderr together). */
   static final class Result {
     final int code;
     final String text;
@@ -77,6 +78,7 @@ class AttachTest {
     }
   }
 
+  /** Runs {@code java -jar profiler.jar attach <pid> <options>} on {@code jdk}. */
   static Result attach(Jdk jdk, long pid, String options) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(jdk.java().toString(), "-jar", AgentJvm.agentJar().toString(),
         "attach", Long.toString(pid), options).redirectErrorStream(true).start();

@@ -125,10 +125,17 @@ final class BadRequests {
     // Named profiles (Go's handler.ServeHTTP): seconds ≠ "" is a delta, which wants a positive
     // integer, no debug, and (the agent's rule) at most maxSeconds.
     for (String q : Arrays.asList("heap?seconds=abc", "heap?seconds=-1", "goroutine?seconds=0",
-        "allocs?seconds=1.5", "goroutine?seconds=99999999999999999999", "heap?seconds=%201")) {
+        "allocs?seconds=1.5", "goroutine?seconds=99999999999999999999", "heap?seconds=%201",
+        "mutex?seconds=-1", "block?seconds=x")) {
       c.add(new Case(get("/debug/pprof/" + q), INVALID, 400));
     }
     c.add(new Case(get("/debug/pprof/heap?seconds=2"), OVER, 400));
+    c.add(new Case(get("/debug/pprof/mutex?seconds=1&debug=1"),
+        "seconds and debug params are incompatible\n", 400));
+    // block and mutex exist (empty at rate 0); odd parameters are ignored as in Go.
+    for (String q : Arrays.asList("block", "mutex?debug=abc", "block?debug=1&gc=1", "mutex?debug=-1")) {
+      c.add(new Case(get("/debug/pprof/" + q), null, 200));
+    }
     c.add(new Case(get("/debug/pprof/goroutine?seconds=1&debug=1"),
         "seconds and debug params are incompatible\n", 400));
     for (String q : Arrays.asList("heap?seconds=%zz", "heap?seconds=", "heap?seconds=1&gc=1",
@@ -146,7 +153,7 @@ final class BadRequests {
     c.add(new Case(get("/debug/vars?x=%zz"), null, 200));
     c.add(new Case(request("PUT", "/debug/vars"), null, 200));
     // Names that are no profile.
-    for (String t : Arrays.asList("mutex?seconds=-1", "block", "foo", "CMDLINE", "cmdline/", "profile/",
+    for (String t : Arrays.asList("mutexes", "block/", "foo", "CMDLINE", "cmdline/", "profile/",
         "%3Cscript%3Ealert(1)%3C/script%3E", "cmdline%00", "%c0%ae%c0%ae/", "..%5c..%5cetc",
         "..\\..\\etc", "%ff%fe")) {
       c.add(new Case(get("/debug/pprof/" + t), UNKNOWN, 404));

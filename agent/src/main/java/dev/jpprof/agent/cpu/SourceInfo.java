@@ -33,6 +33,15 @@ public final class SourceInfo {
     this.inst = inst;
   }
 
+  /**
+   * A class name as JFR or the JVM spells it, as a dotted binary name without the per-run suffix
+   * of hidden classes ({@code Foo$$Lambda$19+0x00007fc710003db0.258952499} → {@code
+   * Foo$$Lambda$19}), for frames that do not come from a CPU chunk.
+   */
+  public static String javaClassName(String name) {
+    return ChunkSamples.javaClassName(name);
+  }
+
   /** A lookup session for building one profile, on the calling thread. */
   public Batch batch() {
     return new Batch();

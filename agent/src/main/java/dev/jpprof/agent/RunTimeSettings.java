@@ -1,0 +1,85 @@
+package dev.jpprof.agent;
+
+import dev.jpprof.agent.locks.LockEngine;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The keys a running agent can change: {@code java -jar profiler.jar attach <pid>
+ * block.rate=1ms,mutex.fraction=5} on a JVM where the agent already serves loads the agent again
+ * with {@link #args}; its agentmain sees the agent running and calls {@link #apply}, which sets
+ * the keys and leaves what changed in {@link #RESULT_PROPERTY} for the attach command to print.
+ * The attach API is local to the machine and the user, so this is loopback-only by nature.
+ */
+final class RunTimeSettings {
+  static final String PREFIX = "jpprof.set:";
+  /** nonce, newline, then one line per key; the nonce tells this attach's answer from an old one. */
+  static final String RESULT_PROPERTY = "dev.jpprof.applied";
+
+  private RunTimeSettings() {}
+
+  /** The agent arguments that ask a running agent to apply {@code options}. */
+  static String args(String nonce, String options) {
+    return PREFIX + nonce + ":" + options;
+  }
+
+  static boolean isRequest(String args) {
+    return args != null && args.startsWith(PREFIX);
+  }
+
+  /** Applies a request made by {@link #args}; never throws. */
+  static void apply(String args, LockEngine locks) {
+    String rest = args.substring(PREFIX.length());
+    int colon = rest.indexOf(':');
+    String nonce = colon < 0 ? rest : rest.substring(0, colon);
+    List<String> lines = new ArrayList<>();
+    try {
+      lines.addAll(changes(colon < 0 ? "" : rest.substring(colon + 1), locks));
+    } catch (RuntimeException e) {
+      lines.add("error: " + e.getMessage());
+    }
+    System.setProperty(RESULT_PROPERTY, nonce + "\n" + String.join("\n", lines));
+    for (String line : lines) {
+      AgentLog.info("attach: " + line);
+    }
+  }
+
+  private static List<String> changes(String options, LockEngine locks) {
+    Long blockRate = null;
+    Integer mutexFraction = null;
+    List<String> lines = new ArrayList<>();
+    for (Map.Entry<String, String> e : Config.argSettings(options).entrySet()) {
+      String value = e.getValue();
+      switch (e.getKey()) {
+        case "block.rate":
+          blockRate = Config.blockRate(value);
+          if (blockRate < 0) {
+            throw new IllegalArgumentException("bad value \"" + value
+                + "\" for configuration key \"block.rate\": must be 0 (off) or more");
+          }
+          break;
+        case "mutex.fraction":
+          try {
+            mutexFraction = Integer.parseInt(value.trim());
+          } catch (NumberFormatException ex) {
+            mutexFraction = -1;
+          }
+          if (mutexFraction < 0) {
+            throw new IllegalArgumentException("bad value \"" + value
+                + "\" for configuration key \"mutex.fraction\": must be an integer, 0 (off) or more");
+          }
+          break;
+        default:
+          lines.add(e.getKey() + " cannot be changed at run time (only block.rate and"
+              + " mutex.fraction can); restart the JVM with it");
+      }
+    }
+    if (locks == null) {
+      lines.add("error: the running agent did not start its lock engine (see its stderr)");
+    } else if (blockRate != null || mutexFraction != null) {
+      lines.addAll(0, locks.apply(blockRate, mutexFraction));
+    }
+    return lines;
+  }
+}
