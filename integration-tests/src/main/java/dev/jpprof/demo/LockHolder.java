@@ -46,11 +46,18 @@ public final class LockHolder {
     monitors.put("busy-class", Busy.class);
     monitors.put("thread-group", Thread.currentThread().getThreadGroup());
     monitors.put("runtime", Runtime.getRuntime());
+    CountDownLatch go = new CountDownLatch(1);
     CountDownLatch taken = new CountDownLatch(monitors.size());
     List<Thread> holders = new ArrayList<>();
-    // Started before any monitor is taken: starting a thread takes the group's monitor (JDK 17).
+    // No monitor is taken until every holder has started: starting a thread takes its group's
+    // monitor (JDK 17), so a holder of the group's monitor would block the next start for good.
     monitors.forEach((what, monitor) -> {
       Thread t = new Thread(() -> {
+        try {
+          go.await();
+        } catch (InterruptedException e) {
+          return;
+        }
         synchronized (monitor) {
           taken.countDown();
           try {
@@ -66,6 +73,7 @@ public final class LockHolder {
     for (Thread t : holders) {
       t.start();
     }
+    go.countDown();
     taken.await();
     FileOutputStream fd1 = new FileOutputStream(FileDescriptor.out);
     fd1.write(("held " + monitors.size() + "\n").getBytes(UTF_8));
