@@ -56,13 +56,18 @@ class ContentionTest {
       }
 
       jvm.send("run " + RUN_SECONDS);
-      // A delta window inside the run, read by go tool pprof straight from the URL.
+      // Delta windows inside the run, read by go tool pprof straight from the URL.
       CompletableFuture<GoPprof.Result> delta = CompletableFuture.supplyAsync(() -> GoPprof.run(
           Duration.ofSeconds(60), "-raw", jvm.url("/debug/pprof/block?seconds=2")));
+      CompletableFuture<GoPprof.Result> mutexDelta = CompletableFuture.supplyAsync(() ->
+          GoPprof.run(Duration.ofSeconds(60), "-raw", jvm.url("/debug/pprof/mutex?seconds=2")));
       Map<String, Long> measured = awaitDone(jvm);
       GoPprof.Result raw = delta.get();
       assertEquals(0, raw.exitCode, raw::toString);
       assertTrue(raw.stdout.contains(DEMO + "reentrantLoop"), raw::toString);
+      GoPprof.Result mutexRaw = mutexDelta.get();
+      assertEquals(0, mutexRaw.exitCode, mutexRaw::toString);
+      assertTrue(mutexRaw.stdout.contains(DEMO + "reentrantRelease"), mutexRaw::toString);
 
       ProfileView block = awaitMonitorEvents(jvm, measured.get("monitorLoop"));
       ProfileView mutex = profile(jvm, "mutex");
