@@ -46,32 +46,21 @@ final class RunTimeSettings {
   }
 
   private static List<String> changes(String options, LockEngine locks) {
+    // Config's own rules validate every value (a bad one throws with the key and value named).
+    Config parsed = Config.parse(options, Map.of(), Map.of());
     Long blockRate = null;
     Integer mutexFraction = null;
     List<String> lines = new ArrayList<>();
-    for (Map.Entry<String, String> e : Config.argSettings(options).entrySet()) {
-      String value = e.getValue();
-      switch (e.getKey()) {
+    for (String key : Config.argSettings(options).keySet()) {
+      switch (key) {
         case "block.rate":
-          blockRate = Config.blockRate(value);
-          if (blockRate < 0) {
-            throw new IllegalArgumentException("bad value \"" + value
-                + "\" for configuration key \"block.rate\": must be 0 (off) or more");
-          }
+          blockRate = parsed.blockRateNanos();
           break;
         case "mutex.fraction":
-          try {
-            mutexFraction = Integer.parseInt(value.trim());
-          } catch (NumberFormatException ex) {
-            mutexFraction = -1;
-          }
-          if (mutexFraction < 0) {
-            throw new IllegalArgumentException("bad value \"" + value
-                + "\" for configuration key \"mutex.fraction\": must be an integer, 0 (off) or more");
-          }
+          mutexFraction = parsed.mutexFraction();
           break;
         default:
-          lines.add(e.getKey() + " cannot be changed at run time (only block.rate and"
+          lines.add(key + " cannot be changed at run time (only block.rate and"
               + " mutex.fraction can); restart the JVM with it");
       }
     }

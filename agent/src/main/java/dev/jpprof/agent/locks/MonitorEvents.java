@@ -1,6 +1,7 @@
 package dev.jpprof.agent.locks;
 
 import dev.jpprof.agent.AgentLog;
+import dev.jpprof.agent.AgentThreadGroup;
 import dev.jpprof.agent.cpu.SourceInfo;
 import dev.jpprof.instrumentation.locks.LockProfiler;
 import java.lang.reflect.InvocationTargetException;
@@ -66,7 +67,7 @@ final class MonitorEvents {
       onEvent.invoke(stream, ENTER, (Consumer<RecordedEvent>) events::onEnter);
       onEvent.invoke(stream, WAIT, (Consumer<RecordedEvent>) events::onWait);
       Method run = streamClass.getMethod("start");
-      Thread thread = new Thread(() -> {
+      Thread thread = AgentThreadGroup.daemon(() -> {
         try {
           run.invoke(stream);
         } catch (InvocationTargetException e) {
@@ -77,7 +78,6 @@ final class MonitorEvents {
           AgentLog.failure("JFR monitor events", e);
         }
       }, "jpprof-monitor-events");
-      thread.setDaemon(true);
       thread.start();
       return events;
     } catch (Exception | LinkageError e) {

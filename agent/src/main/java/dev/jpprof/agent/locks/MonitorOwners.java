@@ -1,6 +1,7 @@
 package dev.jpprof.agent.locks;
 
 import dev.jpprof.agent.AgentLog;
+import dev.jpprof.agent.AgentThreadGroup;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -69,8 +70,7 @@ final class MonitorOwners implements Runnable {
       return;
     }
     if (thread == null) {
-      thread = new Thread(this, "jpprof-monitor-owners");
-      thread.setDaemon(true);
+      thread = AgentThreadGroup.daemon(this, "jpprof-monitor-owners");
       thread.start();
     } else {
       LockSupport.unpark(thread);
