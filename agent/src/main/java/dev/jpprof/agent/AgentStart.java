@@ -2,6 +2,7 @@ package dev.jpprof.agent;
 
 import dev.jpprof.agent.cpu.CpuProfiler;
 import dev.jpprof.agent.cpu.SourceInfo;
+import dev.jpprof.agent.heap.HeapEngines;
 import dev.jpprof.agent.heap.HeapSource;
 import dev.jpprof.agent.locks.ContentionSource;
 import dev.jpprof.agent.locks.LockEngine;
@@ -10,7 +11,6 @@ import dev.jpprof.agent.server.ProfileSource;
 import dev.jpprof.agent.threads.ThreadCreateSource;
 import dev.jpprof.agent.threads.FrameAddresses;
 import dev.jpprof.agent.threads.GoroutineSource;
-import dev.jpprof.instrumentation.alloc.AllocSampler;
 import dev.jpprof.instrumentation.alloc.BootstrapHooks;
 import dev.jpprof.instrumentation.threads.ThreadStarts;
 import java.lang.instrument.Instrumentation;
@@ -36,14 +36,10 @@ final class AgentStart {
   private AgentStart() {}
 
   /**
-   * The server always starts on a daemon thread, so it never holds up main(). When the agent is
-   * loaded at startup, premain registers the allocation rewriting before main(), so that every
-   * application class is rewritten as it loads; the JDK classes already loaded (HashMap,
-   * String, ...) and Thread.start are rewritten on the start thread, after the server. Rewriting
-   * application classes later instead would hit methods already running: a loop that never
-   * returns (main's, a server's event loop) keeps running obsolete code, which async-profiler
-   * cannot walk, so its CPU stacks would end in "break_interpreted". Attached to a running JVM
-   * there is no such choice: everything is installed after the server.
+   * The server always starts on a daemon thread, so it never holds up main(). The heap engine
+   * starts first, in premain (libjpprof loads in milliseconds and rewrites nothing), so that
+   * sampling covers the whole run; see {@link HeapEngines} for the fallbacks and the opt-in
+   * bytecode engine. Everything else is installed on the start thread, after the server.
    */
   static void start(String args, Instrumentation inst, boolean atStartup) {
     try {
@@ -56,11 +52,10 @@ final class AgentStart {
         return;
       }
       Config config = Config.load(args);
-      Engines engines = new Engines(new LockEngine(config.stackDepth(), config.allocMaxBuckets()));
+      Engines engines = new Engines(new LockEngine(config.stackDepth(), config.allocMaxBuckets()),
+          new HeapEngines(config));
       locks.set(engines.locks);
-      if (atStartup) {
-        engines.sampler.set(installAllocSampler(config, inst, false));
-      }
+      engines.heap.early(inst, atStartup);
       AgentThreadGroup.daemon(() -> serve(config, inst, engines, !atStartup), "jpprof-start").start();
     } catch (Throwable t) {
       AgentLog.info("not started: " + AgentLog.describe(t));
@@ -74,7 +69,7 @@ final class AgentStart {
           new CpuProfiler(config.cpuEngine(), config.cpuEvent(), config.cpuIntervalNanos(),
               config.stackDepth(), inst);
       SourceInfo sources = new SourceInfo(inst);
-      AtomicReference<AllocSampler> sampler = engines.sampler;
+      HeapEngines heap = engines.heap;
       ThreadCreateSource threadCreate =
           new ThreadCreateSource(engines.starts::get, sources, FrameAddresses.SHARED);
       Map<String, ProfileSource> profiles = Map.of(
@@ -82,11 +77,10 @@ final class AgentStart {
           "mutex", new ContentionSource(true, engines.locks.profiler(), sources, FrameAddresses.SHARED),
           "goroutine", new GoroutineSource(sources, config.stackDepth(), threadCreate),
           "threadcreate", threadCreate,
-          "heap", new HeapSource(false, sampler::get, sources, FrameAddresses.SHARED, config.allocRate()),
-          "allocs", new HeapSource(true, sampler::get, sources, FrameAddresses.SHARED, config.allocRate()));
+          "heap", new HeapSource(false, heap::get, sources, FrameAddresses.SHARED, config.allocRate()),
+          "allocs", new HeapSource(true, heap::get, sources, FrameAddresses.SHARED, config.allocRate()));
       InetSocketAddress bound = bind(config, () -> new PprofServer(config, cpu, profiles,
-          () -> allocStatus(config, sampler.get(), engines.installing.get()) + "\n"
-              + engines.locks.status()).start(), RETRY_PAUSE_MILLIS);
+          () -> heap.status() + "\n" + engines.locks.status()).start(), RETRY_PAUSE_MILLIS);
       if (bound == null) {
         return; // bind said why
       }
@@ -137,74 +131,35 @@ final class AgentStart {
     }
   }
 
-  /** The index page's line on the allocation engine: what runs and what it could not cover. */
-  private static String allocStatus(Config config, AllocSampler s, boolean installing) {
-    if (config.allocRate() != 0 && installing) {
-      // Also when premain already set the sampler up: until the loaded JDK classes are
-      // rewritten, their allocation is not seen and running methods are being deoptimized.
-      return "allocation sampling: installing (rewriting the loaded classes)";
-    }
-    if (s == null) {
-      return config.allocRate() == 0 ? "allocation sampling: off (alloc.rate=0)"
-          : "allocation sampling: not installed (see stderr)";
-    }
-    return "allocation sampling: Byte Buddy, rate " + s.rate() + " bytes, "
-        + s.transformedClasses() + " classes rewritten, " + s.failedTransforms()
-        + " could not be rewritten (run unsampled), " + s.bucketCount() + " buckets, "
-        + s.overflowCount() + " samples merged into the overflow bucket (alloc.maxBuckets)";
-  }
-
-  /** The bytecode engines, filled in once installed (null when off or failed). */
+  /** The engines, filled in once installed (null when off or failed). */
   private static final class Engines {
-    final AtomicReference<AllocSampler> sampler = new AtomicReference<>();
     final AtomicReference<ThreadStarts> starts = new AtomicReference<>();
-    final AtomicBoolean installing = new AtomicBoolean(true);
     final LockEngine locks;
+    final HeapEngines heap;
 
-    Engines(LockEngine locks) {
+    Engines(LockEngine locks, HeapEngines heap) {
       this.locks = locks;
+      this.heap = heap;
     }
 
-    /** Installs what premain left: everything when attached, else the loaded JDK classes. */
+    /** Installs what premain left, after the server. */
     void finish(Config config, Instrumentation inst, boolean attached) {
-      if (attached) {
-        sampler.set(installAllocSampler(config, inst, true));
-      } else if (sampler.get() != null) {
-        try {
-          sampler.get().retransformLoaded();
-        } catch (Throwable t) {
-          AgentLog.info("allocation sampling: loaded JDK classes not rewritten: " + AgentLog.describe(t));
-        }
-      }
+      heap.late(inst, attached);
       starts.set(installThreadStarts(config, inst));
       // JFR and JMX are loaded here, never in premain, and only when a rate is on.
       locks.install(inst, config.blockRateNanos(), config.mutexFraction());
-      installing.set(false);
     }
   }
 
   private static ThreadStarts installThreadStarts(Config config, Instrumentation inst) {
     try {
       // Linking ThreadStarts loads ThreadListener through the agent's loader, which must find
-      // the bootstrap copy: the allocation engine defines the hooks first, unless alloc.rate=0.
+      // the bootstrap copy: the hooks are defined first (once; the bytecode heap engine may
+      // have done it already).
       BootstrapHooks.install(inst);
       return ThreadStarts.install(inst, config.stackDepth(), MAX_THREAD_STACKS);
     } catch (Throwable t) {
       AgentLog.info("thread-start hook off (threadcreate stays empty): " + AgentLog.describe(t));
-      return null;
-    }
-  }
-
-  private static AllocSampler installAllocSampler(Config config, Instrumentation inst,
-      boolean retransformLoaded) {
-    if (config.allocRate() == 0) {
-      return null; // Go's MemProfileRate = 0: heap and allocs stay empty, nothing is rewritten
-    }
-    try {
-      return AllocSampler.install(inst, config.allocRate(), config.stackDepth(),
-          config.allocMaxBuckets(), retransformLoaded);
-    } catch (Throwable t) {
-      AgentLog.info("allocation sampling off (heap and allocs stay empty): " + AgentLog.describe(t));
       return null;
     }
   }

@@ -20,6 +20,9 @@ public final class Config {
   /** CpuProfiler.ENGINES, spelled out so that premain need not load the CPU engine's classes. */
   static final List<String> CPU_ENGINES = List.of("auto", "async-profiler", "jfr");
 
+  /** The heap engines: auto = jvmti where libjpprof loads, else jfr; bytebuddy only if asked. */
+  public static final List<String> ALLOC_ENGINES = List.of("auto", "jvmti", "jfr", "bytebuddy");
+
   private final Map<String, String> values;
 
   private Config(Map<String, String> values) {
@@ -51,6 +54,12 @@ public final class Config {
     d.put("stack.depth", "128"); // Go's stack depth since 1.23
     d.put("alloc.rate", "524288"); // Go's MemProfileRate: mean bytes between samples; 0 = off
     d.put("alloc.maxBuckets", "8192"); // distinct (stack, size) buckets kept; more are merged
+    // auto: the JVM's own sampler (JVMTI) where libjpprof loads, else JFR (allocs only);
+    // jvmti; jfr; bytebuddy: rewrite allocation sites (opt-in, costly: see BENCHMARKS.md)
+    d.put("alloc.engine", "auto");
+    // Sampled objects whose frees are watched (for inuse_*); over it, samples count as
+    // allocated and at once freed. 65536 at the default rate is ~32 GiB of live heap.
+    d.put("alloc.maxLive", "65536");
     // Go's SetBlockProfileRate: waits of this duration or longer are all recorded, shorter ones
     // with probability wait/rate; 0 = off. Settable at run time (attach). See BENCHMARKS.md.
     d.put("block.rate", "0");
@@ -156,6 +165,12 @@ public final class Config {
     if (allocMaxBuckets() < 1) {
       throw bad("alloc.maxBuckets", "must be at least 1");
     }
+    if (!ALLOC_ENGINES.contains(allocEngine())) {
+      throw bad("alloc.engine", "must be one of " + String.join(", ", ALLOC_ENGINES));
+    }
+    if (allocMaxLive() < 1 || allocMaxLive() > 16_000_000) {
+      throw bad("alloc.maxLive", "must be 1..16000000");
+    }
     if (blockRateNanos() < 0) {
       throw bad("block.rate", "must be 0 (off) or more");
     }
@@ -248,6 +263,14 @@ public final class Config {
 
   public int allocMaxBuckets() {
     return intValue("alloc.maxBuckets");
+  }
+
+  public String allocEngine() {
+    return values.get("alloc.engine");
+  }
+
+  public int allocMaxLive() {
+    return intValue("alloc.maxLive");
   }
 
   public boolean allowRemote() {

@@ -45,6 +45,10 @@ public final class ChildJvm implements AutoCloseable {
     stdout = dir.resolve("child.out");
     List<String> command = new ArrayList<>(List.of(jdk.resolve("bin").resolve("java").toString(),
         "-Xss256k", "-cp", System.getProperty("java.class.path")));
+    if (jdk.equals(JDK25)) {
+      // The heap engine loads libjpprof at start; the README's flag keeps JDK 22+ quiet.
+      command.add("--enable-native-access=ALL-UNNAMED");
+    }
     command.addAll(jvmArgs);
     command.add(main.getName());
     command.addAll(List.of(args));

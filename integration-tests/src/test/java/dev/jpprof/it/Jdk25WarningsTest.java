@@ -21,7 +21,7 @@ class Jdk25WarningsTest {
   /** The README's lines; {@code <jar>} stands for the agent jar's URL path. */
   static final List<String> NATIVE_ACCESS = List.of(
       "WARNING: A restricted method in java.lang.System has been called",
-      "WARNING: java.lang.System::load has been called by one.profiler.AsyncProfiler in an unnamed module (file:<jar>)",
+      "WARNING: java.lang.System::load has been called by dev.jpprof.agent.heap.NativeHeap in an unnamed module (file:<jar>)",
       "WARNING: Use --enable-native-access=ALL-UNNAMED to avoid a warning for callers in this module",
       "WARNING: Restricted methods will be blocked in a future release unless native access is enabled");
   static final List<String> DYNAMIC_AGENT = List.of(

@@ -1,16 +1,11 @@
 package dev.jpprof.agent.locks;
 
 import dev.jpprof.agent.AgentLog;
-import dev.jpprof.agent.AgentThreadGroup;
-import dev.jpprof.agent.cpu.SourceInfo;
+import dev.jpprof.agent.jfr.JfrStream;
 import dev.jpprof.instrumentation.locks.LockProfiler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.time.Duration;
-import java.util.List;
-import java.util.function.Consumer;
+import java.util.Map;
 import jdk.jfr.consumer.RecordedEvent;
-import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordedThread;
 
@@ -33,15 +28,12 @@ final class MonitorEvents {
   private final LockProfiler profiler;
   private final int depth;
   private final MonitorOwners owners;
-  private final Object stream;
-  private final Class<?> streamClass;
+  private JfrStream stream;
 
-  private MonitorEvents(LockProfiler profiler, int depth, Object stream, Class<?> streamClass) {
+  private MonitorEvents(LockProfiler profiler, int depth) {
     this.profiler = profiler;
     this.depth = depth;
     this.owners = new MonitorOwners(depth);
-    this.stream = stream;
-    this.streamClass = streamClass;
   }
 
   /**
@@ -50,35 +42,16 @@ final class MonitorEvents {
    * @throws ClassNotFoundException on a JDK without RecordingStream (before 14)
    */
   static MonitorEvents start(LockProfiler profiler, int depth) throws Exception {
-    Class<?> streamClass = Class.forName("jdk.jfr.consumer.RecordingStream");
-    Class<?> settings = Class.forName("jdk.jfr.EventSettings");
-    Object stream = streamClass.getConstructor().newInstance();
-    MonitorEvents events = new MonitorEvents(profiler, depth, stream, streamClass);
+    MonitorEvents events = new MonitorEvents(profiler, depth);
     try {
-      Method enable = streamClass.getMethod("enable", String.class);
-      Method threshold = settings.getMethod("withThreshold", Duration.class);
-      Method stack = settings.getMethod("withStackTrace");
-      Method onEvent = streamClass.getMethod("onEvent", String.class, Consumer.class);
-      for (String name : List.of(ENTER, WAIT)) {
-        Object s = enable.invoke(stream, name);
-        threshold.invoke(s, THRESHOLD);
-        stack.invoke(s);
-      }
-      onEvent.invoke(stream, ENTER, (Consumer<RecordedEvent>) events::onEnter);
-      onEvent.invoke(stream, WAIT, (Consumer<RecordedEvent>) events::onWait);
-      Method run = streamClass.getMethod("start");
-      Thread thread = AgentThreadGroup.daemon(() -> {
-        try {
-          run.invoke(stream);
-        } catch (InvocationTargetException e) {
-          if (!(e.getCause() instanceof IllegalStateException)) { // closed: a normal end
-            AgentLog.failure("JFR monitor events", e.getCause());
-          }
-        } catch (ReflectiveOperationException | RuntimeException e) {
-          AgentLog.failure("JFR monitor events", e);
-        }
-      }, "jpprof-monitor-events");
-      thread.start();
+      Map<String, String> settings =
+          Map.of("threshold", THRESHOLD.toMillis() + " ms", "stackTrace", "true");
+      events.stream = JfrStream.open()
+          .enable(ENTER, settings)
+          .enable(WAIT, settings)
+          .onEvent(ENTER, events::onEnter)
+          .onEvent(WAIT, events::onWait);
+      events.stream.start("jpprof-monitor-events", "JFR monitor events");
       return events;
     } catch (Exception | LinkageError e) {
       events.close();
@@ -89,16 +62,14 @@ final class MonitorEvents {
   /** Stops the stream and the owner sampling. */
   void close() {
     owners.close();
-    try {
-      streamClass.getMethod("close").invoke(stream);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      AgentLog.failure("closing the JFR monitor stream", e);
+    if (stream != null) {
+      stream.close();
     }
   }
 
   private void onEnter(RecordedEvent e) {
     try {
-      if (byAgent(e)) {
+      if (JfrStream.byAgent(e)) {
         return;
       }
       owners.contentionSeen();
@@ -120,7 +91,7 @@ final class MonitorEvents {
 
   private void onWait(RecordedEvent e) {
     try {
-      if (!byAgent(e) && profiler.blockRate() > 0) {
+      if (!JfrStream.byAgent(e) && profiler.blockRate() > 0) {
         profiler.recordBlock(frames(e.getStackTrace()), e.getDuration().toNanos());
       }
     } catch (RuntimeException ex) {
@@ -128,26 +99,7 @@ final class MonitorEvents {
     }
   }
 
-  /** The agent's own waits are not the application's. */
-  private static boolean byAgent(RecordedEvent e) {
-    RecordedThread t = e.getThread();
-    return t != null && t.getJavaName() != null && t.getJavaName().startsWith("jpprof-");
-  }
-
-  /** JFR's Java frames as stack trace elements, leaf first; JFR records no file names. */
   private StackTraceElement[] frames(RecordedStackTrace stack) {
-    if (stack == null) {
-      return new StackTraceElement[0];
-    }
-    List<RecordedFrame> frames = stack.getFrames();
-    int n = Math.min(frames.size(), depth);
-    StackTraceElement[] out = new StackTraceElement[n];
-    for (int i = 0; i < n; i++) {
-      RecordedFrame f = frames.get(i);
-      out[i] = new StackTraceElement(SourceInfo.javaClassName(f.getMethod().getType().getName()),
-          f.getMethod().getName(),
-          null, f.getLineNumber());
-    }
-    return out;
+    return JfrStream.frames(stack, depth);
   }
 }

@@ -9,7 +9,6 @@ import java.lang.instrument.Instrumentation;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,14 +40,14 @@ final class AllocRecorder implements AllocListener {
 
   // Guarded by lock.
   private final Object lock = new Object();
-  private final StackTable<Bucket> buckets;
+  private final StackTable<HeapCounts> buckets;
   private final Thread drainer;
   private volatile boolean closed;
 
   AllocRecorder(Instrumentation inst, int stackDepth, int maxBuckets) {
     this.inst = inst;
     this.stackDepth = stackDepth;
-    this.buckets = new StackTable<>(maxBuckets, Bucket::new);
+    this.buckets = new StackTable<>(maxBuckets, HeapCounts::new);
     drainer = new Thread(this::drainLoop, "jpprof-heap");
     drainer.setDaemon(true);
   }
@@ -117,7 +116,7 @@ final class AllocRecorder implements AllocListener {
   }
 
   private void resolveLocked(Tracked t) {
-    Bucket b = buckets.bucket(StackTable.trim(t.stack.getStackTrace(), stackDepth), t.size);
+    HeapCounts b = buckets.bucket(StackTable.trim(t.stack.getStackTrace(), stackDepth), t.size);
     t.stack = null;
     b.allocObjects++;
     b.allocBytes += t.size;
@@ -129,14 +128,7 @@ final class AllocRecorder implements AllocListener {
     synchronized (lock) {
       resolvePendingLocked();
       drainLocked(queue.poll());
-      List<HeapBucket> out = new ArrayList<>(buckets.size());
-      for (Bucket b : buckets.buckets()) {
-        out.add(b.toHeapBucket(false));
-      }
-      if (buckets.overflowSamples() > 0) {
-        out.add(buckets.overflow().toHeapBucket(true));
-      }
-      return out;
+      return HeapCounts.snapshot(buckets);
     }
   }
 
@@ -197,7 +189,7 @@ final class AllocRecorder implements AllocListener {
   private static final class Tracked extends WeakReference<Object> {
     final long size;
     Throwable stack;
-    Bucket bucket;
+    HeapCounts bucket;
 
     Tracked(Object referent, ReferenceQueue<Object> q, long size, Throwable stack) {
       super(referent, q);
@@ -215,22 +207,4 @@ final class AllocRecorder implements AllocListener {
     }
   }
 
-  private static final class Bucket {
-    final StackTraceElement[] frames;
-    final long size;
-    long allocObjects;
-    long allocBytes;
-    long freeObjects;
-    long freeBytes;
-
-    Bucket(StackTraceElement[] frames, long size) {
-      this.frames = frames;
-      this.size = size;
-    }
-
-    HeapBucket toHeapBucket(boolean isOverflow) {
-      return new HeapBucket(frames, size, allocObjects, allocBytes, freeObjects, freeBytes,
-          isOverflow);
-    }
-  }
 }

@@ -14,7 +14,7 @@ public final class HeapBucket {
   private final long freeBytes;
   private final boolean overflow;
 
-  HeapBucket(StackTraceElement[] frames, long objectSize, long allocObjects, long allocBytes,
+  public HeapBucket(StackTraceElement[] frames, long objectSize, long allocObjects, long allocBytes,
       long freeObjects, long freeBytes, boolean overflow) {
     this.frames = frames;
     this.objectSize = objectSize;

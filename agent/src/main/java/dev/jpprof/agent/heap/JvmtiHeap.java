@@ -1,0 +1,252 @@
+package dev.jpprof.agent.heap;
+
+import dev.jpprof.agent.AgentLog;
+import dev.jpprof.agent.AgentThreadGroup;
+import dev.jpprof.agent.cpu.SourceInfo;
+import dev.jpprof.instrumentation.alloc.HeapBucket;
+import dev.jpprof.instrumentation.alloc.HeapCounts;
+import dev.jpprof.instrumentation.stacks.StackTable;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The default heap engine: JVMTI's SampledObjectAlloc through libjpprof. The JVM samples on its
+ * allocation slow path at Go's exponential byte gaps, so compiled code and escape analysis stay
+ * as they are. The library keeps each sample's stack and weak reference; this class, on its
+ * {@code jpprof-heap} daemon, turns them into Go's (stack, size) records and counts a record's
+ * frees when the weak references clear.
+ *
+ * <p>Bounded: at most {@code maxBuckets} records (then the overflow bucket), {@code maxLive}
+ * samples tracked for in-use (a sample over it counts as allocated and at once freed, and is
+ * counted), {@link #MAX_PENDING} samples waiting for the daemon and {@link #MAX_METHODS}
+ * methods in the native cache (further samples are dropped, and counted, until it catches up).
+ */
+final class JvmtiHeap implements HeapEngine {
+  static final int MAX_PENDING = 16_384;
+  static final int MAX_METHODS = 65_536;
+  /** How often the daemon takes new samples. */
+  private static final long POLL_MILLIS = 20;
+  /**
+   * Weak references are checked after every GC the JVM reports, and at least this often: the
+   * concurrent collectors (ZGC, Shenandoah) report no GarbageCollectionFinish for their cycles.
+   */
+  private static final long SCAN_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final StackTraceElement UNKNOWN_METHOD =
+      new StackTraceElement("jpprof", "unresolvedMethod", null, 0);
+
+  private final long rate;
+  private final int maxLive;
+  private final Object lock = new Object();
+  // Guarded by lock.
+  private final StackTable<HeapCounts> buckets;
+  private final HeapCounts[] bySlot;
+  private final long[] sizeBySlot;
+  private final Map<Integer, String[]> methods = new HashMap<>();
+  private final Map<Long, StackTraceElement> frames = new HashMap<>();
+  private long untracked;
+  private long spilledObjects;
+  private long spilledBytes;
+  private long lastGc = -1;
+  private long lastScan = System.nanoTime();
+  private volatile long[] stats = new long[10];
+
+  private JvmtiHeap(long rate, int maxBuckets, int maxLive) {
+    this.rate = rate;
+    this.maxLive = maxLive;
+    this.buckets = new StackTable<>(maxBuckets, HeapCounts::new);
+    this.bySlot = new HeapCounts[maxLive];
+    this.sizeBySlot = new long[maxLive];
+  }
+
+  /**
+   * Loads libjpprof, takes the JVM's sampling capability and starts the daemon.
+   *
+   * @throws IllegalStateException saying why the engine cannot run here (no library, the
+   *     capability held by another agent, ...)
+   */
+  static JvmtiHeap start(long rate, int depth, int maxBuckets, int maxLive) {
+    String why = NativeHeap.load();
+    if (why != null) {
+      throw new IllegalStateException(why);
+    }
+    int interval = (int) Math.min(rate, Integer.MAX_VALUE);
+    int code = NativeHeap.start(interval, depth, MAX_PENDING, maxLive, MAX_METHODS);
+    if (code != 0) {
+      throw new IllegalStateException(NativeHeap.describe(code));
+    }
+    JvmtiHeap heap = new JvmtiHeap(rate, maxBuckets, maxLive);
+    AgentThreadGroup.daemon(heap::drainLoop, "jpprof-heap").start();
+    return heap;
+  }
+
+  private void drainLoop() {
+    while (true) {
+      try {
+        Thread.sleep(POLL_MILLIS);
+        synchronized (lock) {
+          collectLocked(false);
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException | OutOfMemoryError e) {
+        AgentLog.failure("heap sample collection", e); // once; the next round tries again
+      }
+    }
+  }
+
+  /** Takes the new samples; checks the weak references if asked, after a GC, or once a second. */
+  private void collectLocked(boolean scan) {
+    long[] s = NativeHeap.stats();
+    if (s == null) {
+      return;
+    }
+    stats = s;
+    long now = System.nanoTime();
+    if (s[3] != lastGc || now - lastScan > SCAN_NANOS) {
+      scan = true;
+    }
+    long[] a = NativeHeap.collect(scan);
+    if (a == null || a.length < 2) {
+      return; // no memory for the answer: the library kept everything for the next round
+    }
+    if (scan) {
+      lastGc = s[3];
+      lastScan = now;
+    }
+    int used = (int) a[0];
+    int frees = (int) a[1];
+    int w = 2;
+    for (int k = 0; k < frees; k++) {
+      int slot = (int) a[w++];
+      HeapCounts b = bySlot[slot];
+      if (b != null) {
+        b.freeObjects++;
+        b.freeBytes += sizeBySlot[slot];
+        bySlot[slot] = null;
+      }
+    }
+    while (w < used) {
+      int slot = (int) a[w++];
+      long size = a[w++];
+      int depth = (int) a[w++];
+      StackTraceElement[] stack = new StackTraceElement[depth];
+      for (int i = 0; i < depth; i++) {
+        stack[i] = frame(a[w++]);
+      }
+      HeapCounts b = buckets.bucket(stack, size);
+      b.allocObjects++;
+      b.allocBytes += size;
+      if (slot >= 0) {
+        bySlot[slot] = b;
+        sizeBySlot[slot] = size;
+      } else { // over alloc.maxLive: allocated, but its free cannot be seen
+        b.freeObjects++;
+        b.freeBytes += size;
+        untracked++;
+      }
+    }
+    spillDroppedLocked(s[1], s[2]);
+  }
+
+  /** Samples the library could not keep: into the overflow bucket, so totals stay right. */
+  private void spillDroppedLocked(long droppedObjects, long droppedBytes) {
+    long objects = droppedObjects - spilledObjects;
+    long bytes = droppedBytes - spilledBytes;
+    if (objects <= 0) {
+      return;
+    }
+    HeapCounts o = buckets.spill(0);
+    o.allocObjects += objects;
+    o.allocBytes += bytes;
+    o.freeObjects += objects;
+    o.freeBytes += bytes;
+    spilledObjects = droppedObjects;
+    spilledBytes = droppedBytes;
+  }
+
+  /** A (method index, line) pair from the library as a stack trace element; cached. */
+  private StackTraceElement frame(long packed) {
+    StackTraceElement e = frames.get(packed);
+    if (e != null) {
+      return e;
+    }
+    int index = (int) (packed >>> 32);
+    int line = (int) packed;
+    String[] names = index == 0 ? null : methods.computeIfAbsent(index, NativeHeap::method);
+    e = names == null ? UNKNOWN_METHOD
+        : new StackTraceElement(className(names[0]), names[1], names[2], line);
+    if (frames.size() > 4 * MAX_METHODS) {
+      frames.clear(); // bounded: distinct (method, line) pairs seen are rebuilt on demand
+    }
+    frames.put(packed, e);
+    return e;
+  }
+
+  /** {@code Ljava/util/HashMap;} → {@code java.util.HashMap}, hidden-class suffixes dropped. */
+  static String className(String signature) {
+    String s = signature;
+    if (s.startsWith("L") && s.endsWith(";")) {
+      s = s.substring(1, s.length() - 1);
+    }
+    return SourceInfo.javaClassName(s);
+  }
+
+  @Override
+  public List<HeapBucket> snapshot() {
+    synchronized (lock) {
+      collectLocked(true);
+      return HeapCounts.snapshot(buckets);
+    }
+  }
+
+  @Override
+  public int bucketCount() {
+    synchronized (lock) {
+      return buckets.size();
+    }
+  }
+
+  @Override
+  public long rate() {
+    return rate;
+  }
+
+  /**
+   * A full GC clears the weak references of the objects it frees as part of the collection
+   * (JNI weak references need no reference handler), so the scan after it sees them all; a
+   * second scan catches a collector that finishes its cycle after System.gc() returns.
+   */
+  @Override
+  public void gcAndDrain(long timeoutMillis) throws InterruptedException {
+    System.gc();
+    synchronized (lock) {
+      collectLocked(true);
+    }
+    Thread.sleep(Math.min(timeoutMillis, POLL_MILLIS));
+    synchronized (lock) {
+      collectLocked(true);
+    }
+  }
+
+  @Override
+  public String status() {
+    long[] s = stats;
+    long untrackedNow;
+    int bucketCount;
+    long overflow;
+    synchronized (lock) {
+      untrackedNow = untracked;
+      bucketCount = buckets.size();
+      overflow = buckets.overflowSamples();
+    }
+    return "allocation sampling: JVMTI (the JVM's own sampler, nothing rewritten), rate " + rate
+        + " bytes; " + s[0] + " samples, " + s[5] + " live tracked (alloc.maxLive " + maxLive
+        + "), " + untrackedNow + " not tracked for in-use (over alloc.maxLive), " + bucketCount
+        + " buckets, " + overflow + " samples merged into the overflow bucket (alloc.maxBuckets), "
+        + s[1] + " dropped while the collector was behind, " + s[7] + " methods cached, "
+        + (s[4] / 1024) + " KiB native memory" + (s[8] > 0 ? ", " + s[8]
+            + " JVMTI failures (last code " + s[9] + ")" : "");
+  }
+}
