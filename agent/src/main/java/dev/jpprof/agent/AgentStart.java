@@ -36,10 +36,12 @@ final class AgentStart {
   private AgentStart() {}
 
   /**
-   * The server always starts on a daemon thread, so it never holds up main(). The heap engine
-   * starts first, in premain (libjpprof loads in milliseconds and rewrites nothing), so that
-   * sampling covers the whole run; see {@link HeapEngines} for the fallbacks and the opt-in
-   * bytecode engine. Everything else is installed on the start thread, after the server.
+   * The server always starts on a daemon thread, so it never holds up main(). Two things happen
+   * in premain: the heap engine starts (libjpprof loads in milliseconds and rewrites nothing), so
+   * that sampling covers the whole run, see {@link HeapEngines}; and Thread.start gets its hook
+   * (plain ASM, one method), because rewriting Thread once threads run would leave their
+   * Thread.run frames on a class version async-profiler cannot walk. Everything else is
+   * installed on the start thread, after the server.
    */
   static void start(String args, Instrumentation inst, boolean atStartup) {
     try {
@@ -56,7 +58,15 @@ final class AgentStart {
           new HeapEngines(config));
       locks.set(engines.locks);
       engines.heap.early(inst, atStartup);
-      AgentThreadGroup.daemon(() -> serve(config, inst, engines, !atStartup), "jpprof-start").start();
+      if (atStartup) {
+        engines.starts.set(installThreadStarts(config, inst));
+      }
+      AgentThreadGroup.daemon(new Runnable() { // not a lambda: the first one costs premain time
+        @Override
+        public void run() {
+          serve(config, inst, engines, !atStartup);
+        }
+      }, "jpprof-start").start();
     } catch (Throwable t) {
       AgentLog.info("not started: " + AgentLog.describe(t));
     }
@@ -145,7 +155,11 @@ final class AgentStart {
     /** Installs what premain left, after the server. */
     void finish(Config config, Instrumentation inst, boolean attached) {
       heap.late(inst, attached);
-      starts.set(installThreadStarts(config, inst));
+      if (attached) {
+        // Threads already run Thread.run; after this their CPU stacks end in break_interpreted
+        // (async-profiler cannot walk the old class version). Only attach has no earlier moment.
+        starts.set(installThreadStarts(config, inst));
+      }
       // JFR and JMX are loaded here, never in premain, and only when a rate is on.
       locks.install(inst, config.blockRateNanos(), config.mutexFraction());
     }

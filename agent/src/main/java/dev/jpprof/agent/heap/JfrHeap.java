@@ -30,7 +30,7 @@ final class JfrHeap implements HeapEngine {
   private JfrHeap(String why, int depth, int maxBuckets) {
     this.why = why;
     this.depth = depth;
-    this.buckets = new StackTable<>(maxBuckets, HeapCounts::new);
+    this.buckets = HeapCounts.table(maxBuckets);
   }
 
   /**

@@ -20,11 +20,14 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Bounded: at most {@code maxBuckets} records (then the overflow bucket), {@code maxLive}
  * samples tracked for in-use (a sample over it counts as allocated and at once freed, and is
- * counted), {@link #MAX_PENDING} samples waiting for the daemon and {@link #MAX_METHODS}
- * methods in the native cache (further samples are dropped, and counted, until it catches up).
+ * counted), {@link #MAX_PENDING} samples (and {@link #MAX_PENDING_BYTES}) waiting for the daemon
+ * (further samples are dropped, and counted, until it catches up) and {@link #MAX_METHODS}
+ * methods in the native cache (frames of further methods are named jpprof.unresolvedMethod).
  */
 final class JvmtiHeap implements HeapEngine {
   static final int MAX_PENDING = 16_384;
+  /** Pending samples also stay under this many bytes of stacks, whatever stack.depth is. */
+  static final long MAX_PENDING_BYTES = 8L << 20;
   static final int MAX_METHODS = 65_536;
   /** How often the daemon takes new samples. */
   private static final long POLL_MILLIS = 20;
@@ -55,7 +58,7 @@ final class JvmtiHeap implements HeapEngine {
   private JvmtiHeap(long rate, int maxBuckets, int maxLive) {
     this.rate = rate;
     this.maxLive = maxLive;
-    this.buckets = new StackTable<>(maxBuckets, HeapCounts::new);
+    this.buckets = HeapCounts.table(maxBuckets);
     this.bySlot = new HeapCounts[maxLive];
     this.sizeBySlot = new long[maxLive];
   }
@@ -72,12 +75,18 @@ final class JvmtiHeap implements HeapEngine {
       throw new IllegalStateException(why);
     }
     int interval = (int) Math.min(rate, Integer.MAX_VALUE);
-    int code = NativeHeap.start(interval, depth, MAX_PENDING, maxLive, MAX_METHODS);
+    int pending = (int) Math.max(64, Math.min(MAX_PENDING, MAX_PENDING_BYTES / (8L * depth + 32)));
+    int code = NativeHeap.start(interval, depth, pending, maxLive, MAX_METHODS);
     if (code != 0) {
       throw new IllegalStateException(NativeHeap.describe(code));
     }
     JvmtiHeap heap = new JvmtiHeap(rate, maxBuckets, maxLive);
-    AgentThreadGroup.daemon(heap::drainLoop, "jpprof-heap").start();
+    AgentThreadGroup.daemon(new Runnable() { // not a lambda: premain runs this
+      @Override
+      public void run() {
+        heap.drainLoop();
+      }
+    }, "jpprof-heap").start();
     return heap;
   }
 

@@ -1,11 +1,10 @@
 package dev.jpprof.agent.heap;
 
+import java.io.File;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
+import java.io.OutputStream;
 import java.util.Locale;
 
 /**
@@ -33,7 +32,7 @@ final class NativeHeap {
     try {
       String override = System.getProperty(LIBRARY_PROPERTY);
       if (override != null) {
-        System.load(Paths.get(override).toAbsolutePath().toString());
+        System.load(new File(override).getAbsolutePath());
       } else {
         String platform = platform();
         if (platform == null) {
@@ -55,13 +54,23 @@ final class NativeHeap {
       if (in == null) {
         throw new IOException(resource + " is not in the agent jar (built without it)");
       }
-      Path tmp = Files.createTempFile(Paths.get(System.getProperty("java.io.tmpdir")),
-          "libjpprof-", ".so");
+      // java.io and a name of our own: this runs in premain, where NIO's channels,
+      // createTempFile's SecureRandom or ProcessHandle's lambdas would each cost start time.
+      File dir = new File(System.getProperty("java.io.tmpdir"));
+      File tmp = new File(dir, "libjpprof-" + System.nanoTime() + ".so");
+      for (int i = 0; !tmp.createNewFile(); i++) {
+        if (i > 100) {
+          throw new IOException("cannot create a file in " + dir);
+        }
+        tmp = new File(dir, "libjpprof-" + System.nanoTime() + "-" + i + ".so");
+      }
       try {
-        Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-        System.load(tmp.toAbsolutePath().toString());
+        try (OutputStream out = new FileOutputStream(tmp)) {
+          in.transferTo(out);
+        }
+        System.load(tmp.getAbsolutePath());
       } finally {
-        Files.deleteIfExists(tmp); // the mapping stays; nothing is left in the temp directory
+        tmp.delete(); // the mapping stays; nothing is left in the temp directory
       }
     }
   }

@@ -47,7 +47,7 @@ final class AllocRecorder implements AllocListener {
   AllocRecorder(Instrumentation inst, int stackDepth, int maxBuckets) {
     this.inst = inst;
     this.stackDepth = stackDepth;
-    this.buckets = new StackTable<>(maxBuckets, HeapCounts::new);
+    this.buckets = HeapCounts.table(maxBuckets);
     drainer = new Thread(this::drainLoop, "jpprof-heap");
     drainer.setDaemon(true);
   }

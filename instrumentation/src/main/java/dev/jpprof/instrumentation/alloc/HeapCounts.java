@@ -3,6 +3,7 @@ package dev.jpprof.instrumentation.alloc;
 import dev.jpprof.instrumentation.stacks.StackTable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * The mutable counts behind one {@link HeapBucket}, kept by whichever heap engine records them
@@ -38,6 +39,19 @@ public final class HeapCounts {
   public HeapBucket toHeapBucket(boolean overflow) {
     return new HeapBucket(frames, size, allocObjects, allocBytes, freeObjects, freeBytes,
         overflow);
+  }
+
+  /**
+   * A capped table of these (see {@link StackTable}). The factory is a class, not a lambda: the
+   * JVMTI engine makes its table in premain, where the first lambda costs start time.
+   */
+  public static StackTable<HeapCounts> table(int maxBuckets) {
+    return new StackTable<>(maxBuckets, new BiFunction<StackTraceElement[], Long, HeapCounts>() {
+      @Override
+      public HeapCounts apply(StackTraceElement[] frames, Long size) {
+        return new HeapCounts(frames, size);
+      }
+    });
   }
 
   /** Every bucket of a table as of now, the overflow bucket last if anything went there. */

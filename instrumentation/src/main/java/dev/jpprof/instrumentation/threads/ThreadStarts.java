@@ -1,13 +1,9 @@
 package dev.jpprof.instrumentation.threads;
 
 import dev.jpprof.bootstrap.ThreadHook;
-import dev.jpprof.instrumentation.QuietByteBuddy;
 import dev.jpprof.instrumentation.alloc.BootstrapHooks;
 import java.lang.instrument.Instrumentation;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.matcher.ElementMatchers;
+import java.lang.instrument.UnmodifiableClassException;
 
 /**
  * The engine behind threadcreate and goroutine's "created by": rewrites {@code Thread.start()} so
@@ -22,10 +18,10 @@ import net.bytebuddy.matcher.ElementMatchers;
 public final class ThreadStarts implements AutoCloseable {
   private final Instrumentation inst;
   private final ThreadRecorder recorder;
-  private final ResettableClassFileTransformer transformer;
+  private final ThreadStartRewriter transformer;
 
   private ThreadStarts(Instrumentation inst, ThreadRecorder recorder,
-      ResettableClassFileTransformer transformer) {
+      ThreadStartRewriter transformer) {
     this.inst = inst;
     this.recorder = recorder;
     this.transformer = transformer;
@@ -43,19 +39,16 @@ public final class ThreadStarts implements AutoCloseable {
     BootstrapHooks.install(inst); // before anything names ThreadHook
     ThreadRecorder recorder = new ThreadRecorder(stackDepth, maxStacks);
     ThreadHook.setListener(recorder);
-    QuietByteBuddy.disableNexus();
-    AgentBuilder builder = new AgentBuilder.Default()
-        .disableClassFormatChanges()
-        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-        .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-        .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
-        .ignore(ElementMatchers.none())
-        .type(ElementMatchers.is(Thread.class))
-        .transform(new AgentBuilder.Transformer.ForAdvice()
-            .advice(ElementMatchers.named("start").and(ElementMatchers.takesNoArguments()),
-                ThreadStartAdvice.class.getName())
-            .include(ThreadStartAdvice.class.getClassLoader()));
-    return new ThreadStarts(inst, recorder, builder.installOn(inst));
+    ThreadStartRewriter rewriter = new ThreadStartRewriter();
+    inst.addTransformer(rewriter, true);
+    try {
+      inst.retransformClasses(Thread.class);
+    } catch (UnmodifiableClassException | RuntimeException | LinkageError e) {
+      inst.removeTransformer(rewriter);
+      ThreadHook.setListener(null);
+      throw new IllegalStateException("cannot rewrite Thread.start: " + e, e);
+    }
+    return new ThreadStarts(inst, recorder, rewriter);
   }
 
   /** The stacks that started threads since install, with counts; the overflow record last. */
@@ -77,6 +70,13 @@ public final class ThreadStarts implements AutoCloseable {
   @Override
   public void close() {
     ThreadHook.setListener(null);
-    transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+    transformer.deactivate();
+    try {
+      inst.retransformClasses(Thread.class); // the original bytes, now that we return none
+    } catch (UnmodifiableClassException | RuntimeException e) {
+      // The hook stays in Thread.start, idle: it does nothing without a listener.
+    } finally {
+      inst.removeTransformer(transformer);
+    }
   }
 }
