@@ -78,6 +78,7 @@ final class AgentStart {
       CpuProfiler cpu =
           new CpuProfiler(config.cpuEngine(), config.cpuEvent(), config.cpuIntervalNanos(),
               config.stackDepth(), inst);
+      cpu.idleTimeout(config.cpuIdleTimeoutNanos());
       SourceInfo sources = new SourceInfo(inst);
       HeapEngines heap = engines.heap;
       ThreadCreateSource threadCreate =

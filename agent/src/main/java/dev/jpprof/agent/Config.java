@@ -51,6 +51,9 @@ public final class Config {
     d.put("cpu.engine", "auto");
     d.put("cpu.event", "cpu"); // async-profiler event; falls back to itimer, then ctimer
     d.put("cpu.interval", "10ms"); // Go's fixed 100 Hz
+    // The native CPU session keeps running this long after its last window closed, so that
+    // scrapers' back-to-back windows do not restart it each time; 0 = stop with the last window.
+    d.put("cpu.idleTimeout", "3s");
     d.put("stack.depth", "128"); // Go's stack depth since 1.23
     d.put("alloc.rate", "524288"); // Go's MemProfileRate: mean bytes between samples; 0 = off
     d.put("alloc.maxBuckets", "8192"); // distinct (stack, size) buckets kept; more are merged
@@ -156,6 +159,9 @@ public final class Config {
     if (cpuIntervalNanos() <= 0) {
       throw bad("cpu.interval", "must be positive");
     }
+    if (cpuIdleTimeoutNanos() < 0) {
+      throw bad("cpu.idleTimeout", "must be 0 (stop with the last window) or more");
+    }
     if (stackDepth() < 1 || stackDepth() > 2048) {
       throw bad("stack.depth", "must be 1..2048");
     }
@@ -227,6 +233,10 @@ public final class Config {
 
   public long cpuIntervalNanos() {
     return Durations.parseNanos("cpu.interval", values.get("cpu.interval"));
+  }
+
+  public long cpuIdleTimeoutNanos() {
+    return Durations.parseNanos("cpu.idleTimeout", values.get("cpu.idleTimeout"));
   }
 
   public int stackDepth() {

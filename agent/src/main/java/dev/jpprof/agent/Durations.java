@@ -7,6 +7,9 @@ final class Durations {
   /** Returns the duration in nanoseconds; the error names {@code key} and the bad value. */
   static long parseNanos(String key, String text) {
     String s = text.trim();
+    if (s.equals("0")) {
+      return 0; // as Go's time.ParseDuration: the one duration that needs no unit
+    }
     int unitAt = 0;
     while (unitAt < s.length() && (Character.isDigit(s.charAt(unitAt)) || s.charAt(unitAt) == '.')) {
       unitAt++;

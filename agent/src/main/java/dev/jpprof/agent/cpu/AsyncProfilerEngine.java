@@ -1,13 +1,19 @@
 package dev.jpprof.agent.cpu;
 
+import dev.jpprof.agent.AgentLog;
+import dev.jpprof.agent.AgentThreadGroup;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * CPU samples from one async-profiler session shared by all windows. The session runs only while
- * at least one window is open and writes JFR to a temp file. Each window boundary ({@link #open},
+ * CPU samples from one async-profiler session shared by all windows. The session starts with the
+ * first window and runs while windows keep arriving: it stops once no window has been open for
+ * the idle timeout ({@code cpu.idleTimeout}; 0 stops it as the last window closes), so an agent
+ * nobody asks costs nothing, while a scraper's back-to-back windows do not restart the native
+ * profiler every time (see BENCHMARKS.md, "Continuous CPU profiling"). It writes JFR to a temp
+ * file. Each window boundary ({@link #open},
  * {@link EngineWindow#finish}) ends the current JFR chunk with a {@code dump}, so chunk boundaries
  * are window boundaries and a window's samples are exactly the chunks written while it was open.
  * Overlapping windows therefore each get their own samples (Parca asks {@code seconds=10} every
@@ -28,6 +34,9 @@ final class AsyncProfilerEngine {
   private Recording recording; // null while no window is open
   private final Set<NativeWindow> windows = new HashSet<>();
   private String version = "";
+  private long idleTimeoutNanos;
+  private long idleSince; // System.nanoTime() when the last window closed
+  private Recording watched; // the session a jpprof-cpu-idle thread watches, if any
   private volatile String description = "not started yet";
 
   AsyncProfilerEngine(String event, long intervalNanos, int stackDepth, long rotateBytes) {
@@ -52,6 +61,7 @@ final class AsyncProfilerEngine {
           version = NativeSession.version();
           recording = Recording.start(event, intervalNanos, stackDepth, rotateBytes);
           description = running();
+          startIdleWatch(recording);
         } catch (CpuProfilerException | RuntimeException e) {
           throw AsyncProfilerUnavailableException.of(fail(e));
         }
@@ -64,7 +74,22 @@ final class AsyncProfilerEngine {
       }
       NativeWindow window = new NativeWindow(first);
       windows.add(window);
+      description = running();
       return window;
+    }
+  }
+
+  /**
+   * How long the session may run with no window open before it stops; 0 stops it as the last
+   * window closes. Applies to a session idle now too.
+   */
+  void idleTimeout(long nanos) {
+    synchronized (lock) {
+      idleTimeoutNanos = nanos;
+      if (recording != null && windows.isEmpty() && nanos == 0) {
+        stopRecording();
+      }
+      lock.notifyAll();
     }
   }
 
@@ -138,7 +163,13 @@ final class AsyncProfilerEngine {
     windows.remove(window);
     if (windows.isEmpty()) {
       description = running() + ", idle";
-      stopRecording();
+      recording.forgetBefore(Long.MAX_VALUE);
+      if (idleTimeoutNanos == 0 || watched != recording) {
+        stopRecording();
+      } else {
+        idleSince = System.nanoTime();
+        lock.notifyAll();
+      }
     } else {
       recording.forgetBefore(firstNeeded());
     }
@@ -171,6 +202,43 @@ final class AsyncProfilerEngine {
     if (recording != null) {
       recording.stop();
       recording = null;
+    }
+  }
+
+  /**
+   * One daemon thread per native session: it stops the session once no window has been open for
+   * the idle timeout, and ends with the session.
+   */
+  private void startIdleWatch(Recording session) {
+    try {
+      AgentThreadGroup.daemon(() -> watchIdle(session), "jpprof-cpu-idle").start();
+      watched = session;
+    } catch (RuntimeException | OutOfMemoryError e) {
+      // No thread: this session stops with its last window instead (see close).
+      AgentLog.failure("CPU session idle watch", e);
+    }
+  }
+
+  private void watchIdle(Recording session) {
+    synchronized (lock) {
+      try {
+        while (recording == session) {
+          long left = idleSince + idleTimeoutNanos - System.nanoTime();
+          if (!windows.isEmpty()) {
+            lock.wait();
+          } else if (left <= 0) {
+            stopRecording();
+          } else {
+            lock.wait(Math.max(1, left / 1_000_000));
+          }
+        }
+      } catch (InterruptedException e) {
+        // Only the JVM's end interrupts agent threads; the exit hook removes the file.
+      } finally {
+        if (watched == session) {
+          watched = null;
+        }
+      }
     }
   }
 

@@ -170,6 +170,18 @@ public final class CpuProfiler {
     return m.startsWith(PREFIX) ? m.substring(PREFIX.length()) : m;
   }
 
+  /**
+   * How long the native session runs on after its last window closed ({@code cpu.idleTimeout}):
+   * scrapers ask for windows back to back, and each restart of async-profiler costs the
+   * application (BENCHMARKS.md). 0, the default here, stops it with the last window.
+   */
+  public void idleTimeout(long nanos) {
+    if (nanos < 0) {
+      throw new IllegalArgumentException("negative idle timeout: " + nanos);
+    }
+    async.idleTimeout(nanos);
+  }
+
   /** Whether the native session is running (for tests and diagnosis). */
   boolean isRunning() {
     return async.isRunning();
