@@ -23,6 +23,13 @@ public final class Config {
   /** The heap engines: auto = jvmti where libjpprof loads, else jfr; bytebuddy only if asked. */
   public static final List<String> ALLOC_ENGINES = List.of("auto", "jvmti", "jfr", "bytebuddy");
 
+  /**
+   * jpprof.* system properties that are not configuration: NativeHeap's test seam
+   * (jpprof.heap.library, a file to load instead of the jar's libjpprof). Read as a key, it made
+   * the agent refuse to start, so the fallback it exists to force could not be reached.
+   */
+  static final List<String> NOT_CONFIGURATION = List.of("jpprof.heap.library");
+
   private final Map<String, String> values;
 
   private Config(Map<String, String> values) {
@@ -84,7 +91,7 @@ public final class Config {
     }
     for (Map.Entry<?, ?> e : properties.entrySet()) {
       String name = String.valueOf(e.getKey());
-      if (name.startsWith("jpprof.")) {
+      if (name.startsWith("jpprof.") && !NOT_CONFIGURATION.contains(name)) {
         values.put(known(name.substring("jpprof.".length()), name), String.valueOf(e.getValue()));
       }
     }

@@ -55,6 +55,12 @@ class ConfigTest {
   }
 
   @Test
+  void theHeapLibrarySeamIsNotAKey() {
+    Config c = parse(null, Map.of("jpprof.heap.library", "/nonexistent"), Map.of());
+    assertEquals(Config.DEFAULTS.keySet(), c.effective().keySet());
+  }
+
+  @Test
   void camelCaseKeysFromTheEnvironment() throws Exception {
     Config c = parse(null, Map.of(), Map.of("JPPROF_ALLOWREMOTE", "true", "JPPROF_MAXSECONDS", "60"));
     assertTrue(c.allowRemote());

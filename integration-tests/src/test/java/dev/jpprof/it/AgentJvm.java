@@ -139,6 +139,15 @@ public final class AgentJvm implements AutoCloseable {
     return jvm;
   }
 
+  /**
+   * Starts {@code main} on {@code jdk} with the same defaults but without the agent, for a test
+   * to attach it; returns at once. The agent's serving line, once attached, sets {@link #port}.
+   */
+  public static AgentJvm withoutAgent(Jdk jdk, List<String> jvmOptions, List<String> main) {
+    return launch(List.of(), jdk, jdk.agentFlags(), jvmOptions, null, main);
+  }
+
+  /** {@code agentArgs} null: no -javaagent. */
   private static AgentJvm launch(List<String> prefix, Jdk jdk, List<String> flags,
       List<String> jvmOptions, String agentArgs, List<String> main) {
     List<String> cmd = new ArrayList<>(prefix);
@@ -151,7 +160,9 @@ public final class AgentJvm implements AutoCloseable {
     // Not under jpprof.*: the agent reads those properties as its configuration.
     cmd.add("-Dit.note=two words");
     cmd.addAll(jvmOptions);
-    cmd.add("-javaagent:" + agentJar() + (agentArgs.isEmpty() ? "" : "=" + agentArgs));
+    if (agentArgs != null) {
+      cmd.add("-javaagent:" + agentJar() + (agentArgs.isEmpty() ? "" : "=" + agentArgs));
+    }
     cmd.addAll(main);
     try {
       return new AgentJvm(jdk, cmd);
@@ -386,17 +397,28 @@ public final class AgentJvm implements AutoCloseable {
   public String ask(String command, String answerPrefix) throws InterruptedException {
     int seen = stderrLines().size();
     send(command);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
+    return awaitLine(seen, answerPrefix, Duration.ofSeconds(10));
+  }
+
+  /**
+   * The first stderr line from index {@code from} on that starts with {@code prefix}, waiting at
+   * most {@code timeout}; fails sooner once the child's stderr has ended.
+   */
+  public String awaitLine(int from, String prefix, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      boolean ended = !stderrReader.isAlive(); // before reading: its last lines are in then
       List<String> lines = stderrLines();
-      for (String line : lines.subList(seen, lines.size())) {
-        if (line.startsWith(answerPrefix)) {
+      for (String line : lines.subList(Math.min(from, lines.size()), lines.size())) {
+        if (line.startsWith(prefix)) {
           return line;
         }
       }
+      if (ended || System.nanoTime() > deadline) {
+        throw new AssertionError("no \"" + prefix + "\" line within " + timeout + "; " + describe());
+      }
       Thread.sleep(20);
     }
-    throw new AssertionError("no \"" + answerPrefix + "\" answer to \"" + command + "\"; " + describe());
   }
 
   /**
@@ -431,6 +453,11 @@ public final class AgentJvm implements AutoCloseable {
 
   public boolean isAlive() {
     return process.isAlive();
+  }
+
+  /** The exit code, once the child has exited. */
+  public int exitCode() {
+    return process.exitValue();
   }
 
   /** Everything the child wrote on stdout so far. */

@@ -61,8 +61,7 @@ class HeapProfileTest {
         assertTrue(top.stdout.contains(A), index + ": " + top);
       }
 
-      jvm.send("retain 200");
-      awaitLine(jvm, "retained");
+      jvm.ask("retain 200", "retained");
       ProfileView held = heap(jvm, dir.resolve("held.pb.gz"));
       long inuse = held.sumWhereStackContains(RETAIN, 3);
       System.out.printf("%s: retained 200 MiB, inuse_space under retain() %d (%.1f%%)%n",
@@ -72,8 +71,7 @@ class HeapProfileTest {
           dir.resolve("held.pb.gz").toString());
       assertTrue(top.stdout.contains(RETAIN), top::toString);
 
-      jvm.send("release");
-      awaitLine(jvm, "released");
+      jvm.ask("release", "released");
       long after = heap(jvm, dir.resolve("released.pb.gz")).sumWhereStackContains(RETAIN, 3);
       assertTrue(after < RETAINED / 20, "inuse after release " + after);
 
@@ -104,19 +102,6 @@ class HeapProfileTest {
   }
 
   private static ProfileView heap(AgentJvm jvm, Path file) throws Exception {
-    Http.Response r = Http.get(jvm.port(), "/debug/pprof/heap?gc=1");
-    assertEquals(200, r.status(), r::text);
-    Files.write(file, r.body());
-    ProfileView v = ProfileView.parse(r.body());
-    v.assertGoConventions();
-    return v;
-  }
-
-  private static void awaitLine(AgentJvm jvm, String line) throws InterruptedException {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (!jvm.stderrLines().contains(line)) {
-      assertTrue(System.nanoTime() < deadline, "no '" + line + "' from the workload: " + jvm.describe());
-      Thread.sleep(50);
-    }
+    return HeapChecks.fetch(jvm, "/debug/pprof/heap?gc=1", file);
   }
 }

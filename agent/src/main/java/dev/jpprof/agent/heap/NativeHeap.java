@@ -13,7 +13,10 @@ import java.util.Locale;
  * async-profiler's is; {@link #load()} says why when it cannot be.
  */
 final class NativeHeap {
-  /** Test seam: load this file instead of the jar's library (e.g. a missing or broken one). */
+  /**
+   * Test seam: load this file instead of the jar's library (e.g. a missing or broken one).
+   * Config.NOT_CONFIGURATION keeps it from being read as a configuration key.
+   */
   static final String LIBRARY_PROPERTY = "jpprof.heap.library";
 
   private static volatile String loadFailure = "not loaded yet";
