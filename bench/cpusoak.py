@@ -10,7 +10,8 @@ seconds it records, from /proc and the agent's own pages:
   fds        open file descriptors
   agent cpu  CPU seconds of the agent's threads (jpprof-*) and of async-profiler's own
              (Async-profiler*), and their share of one core over the last period
-Prints one line per sample and a summary (first vs last sample after warm-up).
+Prints one line per sample and a summary (first vs last sample after warm-up), with the
+classes whose live instances grew most between those two samples (jcmd GC.class_histogram).
 
 Usage: bench/cpusoak.py [--minutes 30] [--every 60] [--window 10] [--java java]
                         [--agent-args k=v,...] [--main CLASS] [--cp PATH]
@@ -85,6 +86,17 @@ def thread_cpu():
             cpu["async-profiler"] += used
     return cpu
 
+def histogram():
+    """{class: (instances, bytes)} of live objects (the histogram runs a full GC first)."""
+    text = subprocess.run(["jcmd", str(proc.pid), "GC.class_histogram"], capture_output=True,
+                          text=True, timeout=120).stdout
+    live = {}
+    for line in text.splitlines():
+        m = re.match(r"\s*\d+:\s+(\d+)\s+(\d+)\s+(\S+)", line)
+        if m:
+            live[m.group(3)] = (int(m.group(1)), int(m.group(2)))
+    return live
+
 def sample():
     with open("/proc/%d/status" % proc.pid) as f:
         rss = int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
@@ -113,8 +125,11 @@ try:
             (s["t"] - start) / 60, s["rss"], s["heap"], s["files"], s["fileKiB"], s["fds"],
             share("agent"), share("async-profiler")), flush=True)
         samples.append(s)
+        if len(samples) == 2:
+            first_histogram = histogram()
         prev = s
         stop.wait(opts.every)
+    last_histogram = histogram() if len(samples) >= 3 else None
 finally:
     stop.set()
     proc.terminate()
@@ -130,3 +145,9 @@ if len(samples) >= 3:
     print("agent threads %.2f %% of one core, async-profiler's %.2f %%" % (
         100 * (b["agent"] - a["agent"]) / (b["t"] - a["t"]),
         100 * (b["async-profiler"] - a["async-profiler"]) / (b["t"] - a["t"])))
+    grew = sorted(((last_histogram.get(k, (0, 0))[1] - first_histogram.get(k, (0, 0))[1],
+                    last_histogram.get(k, (0, 0))[0] - first_histogram.get(k, (0, 0))[0], k)
+                   for k in set(first_histogram) | set(last_histogram)), reverse=True)
+    print("live classes that grew most (bytes, instances):")
+    for grown, count, name in grew[:8]:
+        print("  %+9d B %+7d  %s" % (grown, count, name))
