@@ -36,6 +36,7 @@ public final class AllocMain {
     for (Map.Entry<String, Long> e : threadCpu.entrySet()) {
       System.out.println("threadCpuNs." + e.getKey() + "=" + e.getValue());
     }
+    System.out.println("windowStartMs=" + windowStartMs);
     if (samples >= 0) {
       System.out.println("samples=" + samples);
     }
@@ -49,6 +50,8 @@ public final class AllocMain {
   /** CPU time in the window per thread group (from /proc/self/task), and jpprof's samples. */
   static final Map<String, Long> threadCpu = new java.util.TreeMap<>();
   static long samples = -1;
+  /** JVM uptime at the window's start (to match -XX:+PrintCompilation's time stamps). */
+  static long windowStartMs;
 
   /**
    * Waits until jpprof's index page says an allocation engine runs and is not installing (the
@@ -122,6 +125,8 @@ public final class AllocMain {
       throw new IllegalArgumentException("workload is ea or mixed: " + workload);
     }
     long sum = 0;
+    pprofSamples(); // first use (class loading, linkage) in the warm-up, not in the window
+    taskCpu();
     long warmEnd = System.nanoTime() + warmupNs;
     while (System.nanoTime() < warmEnd) {
       sum += ea ? eaBatch() : mixedBatch();
@@ -132,6 +137,7 @@ public final class AllocMain {
     long bytes0 = threads.getThreadAllocatedBytes(id);
     long cpu0 = os.getProcessCpuTime();
     long t0 = System.nanoTime();
+    windowStartMs = ManagementFactory.getRuntimeMXBean().getUptime();
     long end = t0 + measureNs;
     long now;
     do {
@@ -156,7 +162,12 @@ public final class AllocMain {
     sink = sum;
   }
 
-  /** "tid name" → utime + stime in ns, from /proc/self/task/{tid}/stat; empty off Linux. */
+  private static String read(java.io.File f) throws java.io.IOException {
+    return new String(java.nio.file.Files.readAllBytes(f.toPath()),
+        java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** "tid name" → ns on a CPU, from /proc/self/task/{tid}/schedstat; empty off Linux. */
   static Map<String, Long> taskCpu() {
     Map<String, Long> cpu = new HashMap<>();
     java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
@@ -165,12 +176,10 @@ public final class AllocMain {
     }
     for (java.io.File t : tasks) {
       try {
-        String stat = new String(java.nio.file.Files.readAllBytes(
-            new java.io.File(t, "stat").toPath()), java.nio.charset.StandardCharsets.UTF_8);
-        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
-        cpu.put(t.getName() + " " + name, ticks * 10_000_000L); // USER_HZ = 100
+        String name = read(new java.io.File(t, "comm")).trim();
+        // schedstat's first field: ns on a CPU (stat's utime + stime tick at 10 ms only)
+        cpu.put(t.getName() + " " + name, Long.parseLong(read(new java.io.File(t, "schedstat"))
+            .split(" ")[0]));
       } catch (java.io.IOException | RuntimeException e) {
         // the thread ended
       }

@@ -23,7 +23,7 @@ rewriting the JDK classes already loaded deoptimizes running code, under load se
 start), a start-up cost this benchmark must not count as steady state.
 For jpprof runs it also prints the coverage: the allocs profile's alloc_space, unsampled,
 over the worker's allocated bytes.
-A second table splits the window's CPU by thread (/proc/self/task: worker, jpprof-heap, other
+A second table splits the window's CPU by thread (/proc/self/task/*/schedstat: worker, jpprof-heap, other
 jpprof threads, JIT, GC + VM thread) in ms per second of window, gives jpprof's JVMTI samples per
 second (index page) and the extra process CPU per sample against the round's no-agent run
 ((cpu/op - none's cpu/op) x ops / samples; for configurations without a sample count, samples
