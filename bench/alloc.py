@@ -193,7 +193,7 @@ for w in WORKLOADS:
             n = v["samples"] if "samples" in v else v["allocatedBytes"] / 524288.0
             rates.append(n / (v["wallNs"] / 1e9))
             extra = (v["cpuNs"] / v["ops"] - bv["cpuNs"] / bv["ops"]) * v["ops"]
-            if n > 0:
+            if n >= 100:  # a workload that allocates ~nothing has no cost per sample to speak of
                 costs.append(extra / n / 1e3)
         est = "" if all("samples" in x[2] for x in xs) else " (est.)"
         row.append("%.0f%s" % (statistics.median(rates), est) if c != "none" else "")
