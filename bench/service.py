@@ -128,6 +128,8 @@ def puller(port, path, period, stop, log):
                 n = len(r.read())
             log.append((path, time.time() - t0, n))
         except Exception as e:  # counted, reported: a failing pull is a finding
+            if stop.is_set():
+                return  # the window cut short by the end of the run
             log.append((path, time.time() - t0, "error: %s" % e))
             if not period:
                 stop.wait(1)  # not a busy loop against an agent that refuses
