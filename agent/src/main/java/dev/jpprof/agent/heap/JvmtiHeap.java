@@ -198,7 +198,11 @@ final class JvmtiHeap implements HeapEngine {
     }
     int index = (int) (packed >>> 32);
     int line = (int) packed;
-    String[] names = index == 0 ? null : methods.computeIfAbsent(index, NativeHeap::method);
+    String[] names = index == 0 ? null : methods.get(index);
+    if (names == null && index != 0) { // not computeIfAbsent: no lambda spun at the JVM's start
+      names = NativeHeap.method(index);
+      methods.put(index, names);
+    }
     e = names == null ? UNKNOWN_METHOD
         : new StackTraceElement(className(names[0]), names[1], names[2], line);
     if (frames.size() > 4 * MAX_METHODS) {

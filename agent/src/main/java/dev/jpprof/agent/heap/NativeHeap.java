@@ -1,9 +1,9 @@
 package dev.jpprof.agent.heap;
 
+import dev.jpprof.instrumentation.AgentJar;
 import java.io.File;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Locale;
 
@@ -42,7 +42,7 @@ final class NativeHeap {
           return loadFailure = "no native library for " + System.getProperty("os.name") + "/"
               + System.getProperty("os.arch");
         }
-        loadFromJar("/dev/jpprof/native/" + platform + "/libjpprof.so");
+        loadFromJar("dev/jpprof/native/" + platform + "/libjpprof.so");
       }
       loaded = true;
       loadFailure = null;
@@ -53,28 +53,27 @@ final class NativeHeap {
   }
 
   private static void loadFromJar(String resource) throws IOException {
-    try (InputStream in = NativeHeap.class.getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IOException(resource + " is not in the agent jar (built without it)");
+    byte[] library = AgentJar.read(NativeHeap.class, resource);
+    if (library == null) {
+      throw new IOException(resource + " is not in the agent jar (built without it)");
+    }
+    // java.io and a name of our own: this runs in premain, where NIO's channels,
+    // createTempFile's SecureRandom or ProcessHandle's lambdas would each cost start time.
+    File dir = new File(System.getProperty("java.io.tmpdir"));
+    File tmp = new File(dir, "libjpprof-" + System.nanoTime() + ".so");
+    for (int i = 0; !tmp.createNewFile(); i++) {
+      if (i > 100) {
+        throw new IOException("cannot create a file in " + dir);
       }
-      // java.io and a name of our own: this runs in premain, where NIO's channels,
-      // createTempFile's SecureRandom or ProcessHandle's lambdas would each cost start time.
-      File dir = new File(System.getProperty("java.io.tmpdir"));
-      File tmp = new File(dir, "libjpprof-" + System.nanoTime() + ".so");
-      for (int i = 0; !tmp.createNewFile(); i++) {
-        if (i > 100) {
-          throw new IOException("cannot create a file in " + dir);
-        }
-        tmp = new File(dir, "libjpprof-" + System.nanoTime() + "-" + i + ".so");
+      tmp = new File(dir, "libjpprof-" + System.nanoTime() + "-" + i + ".so");
+    }
+    try {
+      try (OutputStream out = new FileOutputStream(tmp)) {
+        out.write(library);
       }
-      try {
-        try (OutputStream out = new FileOutputStream(tmp)) {
-          in.transferTo(out);
-        }
-        System.load(tmp.getAbsolutePath());
-      } finally {
-        tmp.delete(); // the mapping stays; nothing is left in the temp directory
-      }
+      System.load(tmp.getAbsolutePath());
+    } finally {
+      tmp.delete(); // the mapping stays; nothing is left in the temp directory
     }
   }
 

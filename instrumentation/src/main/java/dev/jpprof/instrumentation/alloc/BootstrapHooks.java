@@ -1,7 +1,7 @@
 package dev.jpprof.instrumentation.alloc;
 
+import dev.jpprof.instrumentation.AgentJar;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.util.Map;
 import java.util.Set;
@@ -95,14 +95,14 @@ public final class BootstrapHooks {
     }
   }
 
+  /** A class file of the agent jar, read from the jar itself ({@link AgentJar} says why). */
   static byte[] bytes(ClassLoader loader, String name) throws IOException {
     String resource = name.replace('.', '/') + ".class";
-    try (InputStream in = loader.getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IOException("no " + resource + " in " + loader);
-      }
-      return in.readAllBytes();
+    byte[] bytes = AgentJar.read(BootstrapHooks.class, resource);
+    if (bytes == null) {
+      throw new IOException("no " + resource + " in " + loader);
     }
+    return bytes;
   }
 
   /** A throwaway loader whose unnamed module alone is granted {@code jdk.internal.misc}. */
