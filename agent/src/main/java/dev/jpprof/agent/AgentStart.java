@@ -84,12 +84,12 @@ final class AgentStart {
       ThreadCreateSource threadCreate =
           new ThreadCreateSource(engines.starts::get, sources, FrameAddresses.SHARED);
       Map<String, ProfileSource> profiles = Map.of(
-          "block", new ContentionSource(false, engines.locks.profiler(), sources, FrameAddresses.SHARED),
-          "mutex", new ContentionSource(true, engines.locks.profiler(), sources, FrameAddresses.SHARED),
+          "block", ContentionSource.block(engines.locks.profiler(), sources, FrameAddresses.SHARED),
+          "mutex", ContentionSource.mutex(engines.locks.profiler(), sources, FrameAddresses.SHARED),
           "goroutine", new GoroutineSource(sources, config.stackDepth(), threadCreate),
           "threadcreate", threadCreate,
-          "heap", new HeapSource(false, heap::get, sources, FrameAddresses.SHARED, config.allocRate()),
-          "allocs", new HeapSource(true, heap::get, sources, FrameAddresses.SHARED, config.allocRate()));
+          "heap", HeapSource.heap(heap::get, sources, FrameAddresses.SHARED, config.allocRate()),
+          "allocs", HeapSource.allocs(heap::get, sources, FrameAddresses.SHARED, config.allocRate()));
       InetSocketAddress bound = bind(config, () -> new PprofServer(config, cpu, profiles,
           () -> heap.status() + "\n" + engines.locks.status()).start(), RETRY_PAUSE_MILLIS);
       if (bound == null) {

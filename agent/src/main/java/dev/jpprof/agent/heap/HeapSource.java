@@ -24,11 +24,23 @@ public final class HeapSource implements ProfileSource {
   private final long rate;
 
   /**
-   * @param allocs true for /allocs (default sample type alloc_space), false for /heap
+   * /heap: default sample type inuse_space.
+   *
    * @param engine the running heap engine, or null while there is none
    * @param rate the configured mean bytes between samples (the period while there is no engine)
    */
-  public HeapSource(boolean allocs, Supplier<HeapEngine> engine, SourceInfo sources,
+  public static HeapSource heap(Supplier<HeapEngine> engine, SourceInfo sources,
+      FrameAddresses addresses, long rate) {
+    return new HeapSource(false, engine, sources, addresses, rate);
+  }
+
+  /** /allocs: the same buckets, default sample type alloc_space; as {@link #heap}. */
+  public static HeapSource allocs(Supplier<HeapEngine> engine, SourceInfo sources,
+      FrameAddresses addresses, long rate) {
+    return new HeapSource(true, engine, sources, addresses, rate);
+  }
+
+  private HeapSource(boolean allocs, Supplier<HeapEngine> engine, SourceInfo sources,
       FrameAddresses addresses, long rate) {
     this.allocs = allocs;
     this.engine = engine;

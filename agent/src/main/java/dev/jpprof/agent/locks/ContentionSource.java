@@ -29,10 +29,22 @@ public final class ContentionSource implements ProfileSource {
   private final FrameAddresses addresses;
 
   /**
-   * @param mutex true for /mutex (the holders' stacks), false for /block (the waiters')
+   * /block: the waiters' stacks.
+   *
    * @param profiler the installed engine, or null while there is none
    */
-  public ContentionSource(boolean mutex, Supplier<LockProfiler> profiler, SourceInfo sources,
+  public static ContentionSource block(Supplier<LockProfiler> profiler, SourceInfo sources,
+      FrameAddresses addresses) {
+    return new ContentionSource(false, profiler, sources, addresses);
+  }
+
+  /** /mutex: the holders' stacks; as {@link #block}. */
+  public static ContentionSource mutex(Supplier<LockProfiler> profiler, SourceInfo sources,
+      FrameAddresses addresses) {
+    return new ContentionSource(true, profiler, sources, addresses);
+  }
+
+  private ContentionSource(boolean mutex, Supplier<LockProfiler> profiler, SourceInfo sources,
       FrameAddresses addresses) {
     this.mutex = mutex;
     this.profiler = profiler;

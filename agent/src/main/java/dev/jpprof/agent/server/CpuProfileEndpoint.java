@@ -6,8 +6,8 @@ import dev.jpprof.agent.cpu.CpuProfiler;
 import dev.jpprof.agent.cpu.CpuProfilerException;
 import dev.jpprof.pprof.proto.ProfileProto.Profile;
 import dev.jpprof.pprof.proto.ProfileProto.Sample;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,12 +20,12 @@ final class CpuProfileEndpoint implements Endpoint {
   private static final long DEFAULT_SECONDS = 30;
 
   private final CpuProfiler cpu;
-  private final Executor workers;
+  private final OffLoop offLoop;
   private final long maxSeconds;
 
-  CpuProfileEndpoint(CpuProfiler cpu, Executor workers, long maxSeconds) {
+  CpuProfileEndpoint(CpuProfiler cpu, OffLoop offLoop, long maxSeconds) {
     this.cpu = cpu;
-    this.workers = workers;
+    this.offLoop = offLoop;
     this.maxSeconds = maxSeconds;
   }
 
@@ -38,7 +38,8 @@ final class CpuProfileEndpoint implements Endpoint {
     }
     // Go's default of 30 s, shortened when the limit is lower: nobody asked for 30 explicitly.
     long seconds = asked > 0 ? asked : Math.min(DEFAULT_SECONDS, maxSeconds);
-    workers.execute(() -> open(exchange, seconds));
+    offLoop.answer(exchange, "CPU profile", OffLoop.saysWhy("Could not collect CPU profile: "),
+        () -> open(exchange, seconds));
   }
 
   /** Go's error text: the engine's messages may already carry Go's prefix; never twice. */
@@ -59,39 +60,36 @@ final class CpuProfileEndpoint implements Endpoint {
     }
   }
 
-  private void open(Exchange exchange, long seconds) {
+  /** Opens the window; a refusal (another profiler, no engine) is Go's answer, not a failure. */
+  private FullHttpResponse open(Exchange exchange, long seconds) {
     if (!exchange.isOpen()) {
-      return;
+      return null;
     }
     CpuProfiler.Window window;
     try {
       window = cpu.open();
     } catch (CpuProfilerException | RuntimeException e) {
-      exchange.respond(Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR,
-          goText("Could not enable CPU profiling: ", AgentLog.describe(e))));
-      return;
+      return Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+          goText("Could not enable CPU profiling: ", AgentLog.describe(e)));
     }
-    exchange.afterWindow(TimeUnit.SECONDS.toNanos(seconds), workers,
-        () -> finish(exchange, window), window::cancel);
+    offLoop.afterWindow(exchange, TimeUnit.SECONDS.toNanos(seconds), window::cancel,
+        "CPU profile", OffLoop.saysWhy("Could not collect CPU profile: "),
+        () -> finish(exchange, window));
+    return null;
   }
 
-  private void finish(Exchange exchange, CpuProfiler.Window window) {
+  private FullHttpResponse finish(Exchange exchange, CpuProfiler.Window window)
+      throws CpuProfilerException {
     if (!exchange.isOpen()) {
       window.cancel();
-      return;
+      return null;
     }
-    try {
-      Profile profile = window.finish();
-      long samples = 0;
-      for (Sample s : profile.getSampleList()) {
-        samples += s.getValue(0);
-      }
-      Counters.add("cpu.samples", samples);
-      exchange.respond(Responses.profile("profile", profile));
-    } catch (CpuProfilerException | RuntimeException e) {
-      AgentLog.failure("CPU profile", e);
-      exchange.respond(Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR,
-          "Could not collect CPU profile: " + AgentLog.describe(e)));
+    Profile profile = window.finish();
+    long samples = 0;
+    for (Sample s : profile.getSampleList()) {
+      samples += s.getValue(0);
     }
+    Counters.add("cpu.samples", samples);
+    return Responses.profile("profile", profile);
   }
 }

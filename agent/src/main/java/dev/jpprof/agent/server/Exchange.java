@@ -9,9 +9,6 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -101,21 +98,6 @@ final class Exchange {
     for (Runnable hook : hooks) {
       hook.run();
     }
-  }
-
-  /**
-   * A profiling window: runs {@code finish} on {@code workers} after {@code nanos}, or
-   * {@code cancel} there if the client disconnects first. The wait is a task scheduled on the
-   * event loop, never a sleeping thread.
-   */
-  void afterWindow(long nanos, Executor workers, Runnable finish, Runnable cancel) {
-    ScheduledFuture<?> end =
-        ctx.executor().schedule(() -> workers.execute(finish), nanos, TimeUnit.NANOSECONDS);
-    onClose(() -> {
-      if (end.cancel(false)) {
-        workers.execute(cancel);
-      }
-    });
   }
 
   /** Sends the response; safe from any thread, only the first call counts. */

@@ -18,13 +18,13 @@ import java.util.ArrayDeque;
 import java.util.Date;
 
 /**
- * Routes one connection's requests as Go's ServeMux and net/http/pprof do. Requests on a
- * connection are answered in order: one that arrives while a profile is still being taken
- * waits (HTTP/1.1 pipelining), while reading continues so that a disconnect is seen at once.
+ * One connection's requests: the guards Go's server applies before any handler (unreadable
+ * requests, protocol version, Host and token, path cleaning; docs/protocol.md §2), then the
+ * endpoint table ({@link Routes}). Requests on a connection are answered in order: one that
+ * arrives while a profile is still being taken waits (HTTP/1.1 pipelining), while reading
+ * continues so that a disconnect is seen at once.
  */
 final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-  private static final String ROOT = "/debug/pprof/";
-  private static final String VARS = "/debug/vars";
   /** Waiting requests at which reading pauses. */
   private static final int MAX_WAITING = 16;
   /** Requests one read may still decode after the pause; beyond that the connection closes. */
@@ -105,7 +105,7 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 + " (maxRequests); try again later"));
         return;
       }
-      route(exchange, target);
+      guard(exchange, target);
     } catch (Throwable t) {
       AgentLog.failure("request", t);
       exchange.respond(Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR,
@@ -113,7 +113,7 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
   }
 
-  private void route(Exchange ex, RequestTarget target) {
+  private void guard(Exchange ex, RequestTarget target) {
     if (!ex.request.decoderResult().isSuccess()) {
       ex.respond(decoderError(ex.request.decoderResult().cause()));
       return;
@@ -139,30 +139,7 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       ex.respond(Responses.movedPermanently(withQuery(clean, ex.uri.rawQuery())));
       return;
     }
-    if (path.equals(VARS) && routes.vars() != null) {
-      routes.vars().serve(ex); // Go registers expvar's handler for every method
-      return;
-    }
-    if (!path.startsWith(ROOT) && !path.equals("/debug/pprof")) {
-      ex.respond(Responses.plainError(HttpResponseStatus.NOT_FOUND, "404 page not found"));
-      return;
-    }
-    String name = path.length() > ROOT.length() ? path.substring(ROOT.length()) : "";
-    boolean read = ex.isMethod(HttpMethod.GET) || ex.isMethod(HttpMethod.HEAD);
-    if (!read && !(name.equals("symbol") && ex.isMethod(HttpMethod.POST))) {
-      ex.respond(Responses.methodNotAllowed());
-      return;
-    }
-    if (path.equals("/debug/pprof")) {
-      ex.respond(Responses.movedPermanently(withQuery(ROOT, ex.uri.rawQuery())));
-      return;
-    }
-    Endpoint endpoint = name.isEmpty() ? routes.index() : routes.get(name);
-    if (endpoint == null) {
-      ex.respond(Responses.error(HttpResponseStatus.NOT_FOUND, "Unknown profile"));
-      return;
-    }
-    endpoint.serve(ex);
+    routes.route(ex, path);
   }
 
   /** Go's server-level answers to requests it cannot read: a line or headers over the limits. */

@@ -16,7 +16,6 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.net.InetSocketAddress;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
@@ -130,18 +129,13 @@ public final class PprofServer {
   }
 
   private Routes routes() {
-    Map<String, Endpoint> endpoints = new LinkedHashMap<>();
-    endpoints.put("cmdline", new Cmdline());
-    endpoints.put("profile", new CpuProfileEndpoint(cpu, workers, config.maxSeconds()));
-    endpoints.put("symbol", new Symbol());
-    endpoints.put("trace", new TraceEndpoint(workers, config.maxSeconds()));
-    profiles.forEach((name, source) ->
-        endpoints.put(name, new NamedProfileEndpoint(name, source, workers, config.maxSeconds())));
     Supplier<String> engines = () -> {
       String more = status.get();
       return more.isEmpty() ? cpu.describe() : cpu.describe() + "\n" + more;
     };
-    return new Routes(endpoints, engines, config.effective(), new VarsEndpoint(workers));
+    return new Routes(
+        EndpointTable.rows(cpu, profiles, new OffLoop(workers), config.maxSeconds()),
+        engines, config.effective());
   }
 
   /** The index URL of a bound address, e.g. http://127.0.0.1:6060/debug/pprof/. */

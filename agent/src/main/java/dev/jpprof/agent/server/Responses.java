@@ -100,10 +100,10 @@ final class Responses {
         "\"seconds\" must not exceed " + maxSeconds + " (the agent's maxSeconds)");
   }
 
-  /** Go's 405 under its GET-only routes (Go 1.23+). */
-  static FullHttpResponse methodNotAllowed() {
+  /** Go's 405 from its mux (Go 1.23+), naming the methods the route has. */
+  static FullHttpResponse methodNotAllowed(String allow) {
     FullHttpResponse r = plainError(HttpResponseStatus.METHOD_NOT_ALLOWED, "Method Not Allowed");
-    r.headers().set("Allow", "GET, HEAD");
+    r.headers().set("Allow", allow);
     return r;
   }
 

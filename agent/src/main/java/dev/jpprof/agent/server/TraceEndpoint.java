@@ -1,9 +1,7 @@
 package dev.jpprof.agent.server;
 
-import dev.jpprof.agent.AgentLog;
 import dev.jpprof.agent.trace.JfrTrace;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import java.util.concurrent.Executor;
+import io.netty.handler.codec.http.FullHttpResponse;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -19,11 +17,11 @@ final class TraceEndpoint implements Endpoint {
   private static final Pattern GO_FLOAT =
       Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?|[+-]?(?i:inf|infinity|nan)");
 
-  private final Executor workers;
+  private final OffLoop offLoop;
   private final long maxSeconds;
 
-  TraceEndpoint(Executor workers, long maxSeconds) {
-    this.workers = workers;
+  TraceEndpoint(OffLoop offLoop, long maxSeconds) {
+    this.offLoop = offLoop;
     this.maxSeconds = maxSeconds;
   }
 
@@ -35,7 +33,15 @@ final class TraceEndpoint implements Endpoint {
       exchange.respond(Responses.secondsOverLimit(maxSeconds));
       return;
     }
-    workers.execute(() -> open(exchange, nanos));
+    offLoop.answer(exchange, "trace start", OffLoop.saysWhy("Could not enable tracing: "), () -> {
+      if (!exchange.isOpen()) {
+        return null;
+      }
+      JfrTrace trace = JfrTrace.start();
+      offLoop.afterWindow(exchange, nanos, trace::cancel, "trace",
+          OffLoop.saysWhy("Could not collect trace: "), () -> finish(exchange, trace));
+      return null;
+    });
   }
 
   /**
@@ -59,33 +65,11 @@ final class TraceEndpoint implements Endpoint {
     return Double.isNaN(nanos) || nanos >= 0x1p63 ? 0 : (long) nanos;
   }
 
-  private void open(Exchange exchange, long nanos) {
-    if (!exchange.isOpen()) {
-      return;
-    }
-    JfrTrace trace;
-    try {
-      trace = JfrTrace.start();
-    } catch (Exception | LinkageError e) {
-      AgentLog.failure("trace start", e);
-      exchange.respond(Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR,
-          "Could not enable tracing: " + AgentLog.describe(e)));
-      return;
-    }
-    exchange.afterWindow(nanos, workers, () -> finish(exchange, trace), trace::cancel);
-  }
-
-  private void finish(Exchange exchange, JfrTrace trace) {
+  private static FullHttpResponse finish(Exchange exchange, JfrTrace trace) throws Exception {
     if (!exchange.isOpen()) {
       trace.cancel();
-      return;
+      return null;
     }
-    try {
-      exchange.respond(Responses.attachment("trace.jfr", trace.finish()));
-    } catch (Exception | LinkageError e) {
-      AgentLog.failure("trace", e);
-      exchange.respond(Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR,
-          "Could not collect trace: " + AgentLog.describe(e)));
-    }
+    return Responses.attachment("trace.jfr", trace.finish());
   }
 }

@@ -31,7 +31,7 @@ class ContentionSourceTest {
   void blockTextIsGosContentionFormatSortedByDelay() {
     LockProfiler p = recorded();
     ContentionSource block =
-        new ContentionSource(false, () -> p, new SourceInfo(null), new FrameAddresses());
+        ContentionSource.block(() -> p, new SourceInfo(null), new FrameAddresses());
     assertEquals("--- contention:\ncycles/second=1000000000\n"
         + "5000000 1 @ 0x10000001 0x10010001\n"
         + "#\t0x10000000\tcom.example.App.lock+0x0\tApp.java:20\n"
@@ -46,7 +46,7 @@ class ContentionSourceTest {
     LockProfiler p = recorded();
     p.setMutexFraction(5);
     ContentionSource mutex =
-        new ContentionSource(true, () -> p, new SourceInfo(null), new FrameAddresses());
+        ContentionSource.mutex(() -> p, new SourceInfo(null), new FrameAddresses());
     String text = mutex.text(1);
     assertEquals("--- mutex:\ncycles/second=1000000000\nsampling period=5\n",
         text.substring(0, text.indexOf("7000 1 @")));
@@ -56,7 +56,7 @@ class ContentionSourceTest {
   void protobufHasGosTypesPeriodAndOrder() throws Exception {
     LockProfiler p = recorded();
     Profile profile =
-        new ContentionSource(false, () -> p, new SourceInfo(null), new FrameAddresses()).snapshot();
+        ContentionSource.block(() -> p, new SourceInfo(null), new FrameAddresses()).snapshot();
     ProfileValidator.checkGoConventions(profile);
     assertEquals("contentions", profile.getStringTable((int) profile.getSampleType(0).getType()));
     assertEquals("count", profile.getStringTable((int) profile.getSampleType(0).getUnit()));
@@ -71,7 +71,7 @@ class ContentionSourceTest {
   @Test
   void withoutAnEngineBothAreValidAndEmpty() throws Exception {
     ContentionSource none =
-        new ContentionSource(true, () -> null, new SourceInfo(null), new FrameAddresses());
+        ContentionSource.mutex(() -> null, new SourceInfo(null), new FrameAddresses());
     assertEquals(0, none.count());
     assertEquals("--- mutex:\ncycles/second=1000000000\nsampling period=0\n", none.text(1));
     assertEquals(0, none.snapshot().getSampleCount());

@@ -28,7 +28,8 @@ class CpuProfileEndpointTest {
   @Test
   void anExplicitThirtyOverTheLimitIs400() {
     List<Runnable> started = new ArrayList<>();
-    Routes routes = new Routes(Map.of("profile", new CpuProfileEndpoint(null, started::add, 10)),
+    Routes routes = new Routes(
+        List.of(EndpointTable.cpuProfile(new CpuProfileEndpoint(null, new OffLoop(started::add), 10))),
         () -> "e", Map.of());
     for (String s : new String[] {"30", "31"}) {
       EmbeddedChannel ch = new EmbeddedChannel(new PprofInitializer(routes, Access.loopbackOnly(),

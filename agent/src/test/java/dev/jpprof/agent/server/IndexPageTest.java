@@ -3,16 +3,33 @@ package dev.jpprof.agent.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jpprof.pprof.proto.ProfileProto.Profile;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class IndexPageTest {
+  /** A source whose only use here is its count. */
+  private static ProfileSource counting(long count) {
+    return new ProfileSource() {
+      @Override
+      public long count() {
+        return count;
+      }
+
+      @Override
+      public Profile snapshot() {
+        throw new UnsupportedOperationException();
+      }
+    };
+  }
+
   /** Go's page for these entries, written out from go-pprof-spec.md §1.2, plus our paragraph. */
   @Test
   void matchesGoByteForByte() {
-    Map<String, Long> counts = new TreeMap<>(Map.of("symbol", 0L, "cmdline", 0L, "heap", 7L));
+    List<Route> rows = List.of(EndpointTable.cmdline(),
+        EndpointTable.heap(counting(7), new OffLoop(Runnable::run), 600), EndpointTable.symbol());
     Map<String, String> config = new LinkedHashMap<>();
     config.put("host", "127.0.0.1");
     config.put("port", "6060");
@@ -34,13 +51,13 @@ class IndexPageTest {
         + "</ul>\n</p>\n"
         + "<p>jpprof CPU engine: a &lt;b&gt; engine<br>\nconfiguration: host=127.0.0.1 port=6060</p>\n"
         + "</body>\n</html>";
-    assertEquals(expected, IndexPage.render(counts, () -> "a <b> engine", config));
+    assertEquals(expected, IndexPage.render(rows, () -> "a <b> engine", config));
   }
 
   @Test
   void traceIsSaidToBeAJfrFile() {
-    Map<String, Long> counts = new TreeMap<>(Map.of("trace", 0L));
-    String page = IndexPage.render(counts, () -> "e", Map.of());
+    List<Route> rows = List.of(EndpointTable.trace(new OffLoop(Runnable::run), 600));
+    String page = IndexPage.render(rows, () -> "e", Map.of());
     assertTrue(page.contains("<tr><td>0</td><td><a href='trace?debug=1'>trace</a></td></tr>\n"), page);
     assertTrue(page.contains("<li><div class=profile-name>trace: </div> A trace of execution of the"
         + " current program."), page);

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -60,11 +61,11 @@ class NamedProfileEndpointTest {
   private final Growing source = new Growing();
 
   private EmbeddedChannel channel() {
-    Map<String, Endpoint> endpoints = new TreeMap<>();
-    for (String name : new String[] {"heap", "allocs", "custom"}) {
-      endpoints.put(name, new NamedProfileEndpoint(name, source, Runnable::run, 600));
-    }
-    return new EmbeddedChannel(new PprofHandler(new Routes(endpoints, () -> "e", Map.of()), Access.loopbackOnly(), new InFlight(16)));
+    OffLoop now = new OffLoop(Runnable::run);
+    List<Route> rows = List.of(EndpointTable.heap(source, now, 600),
+        EndpointTable.allocs(source, now, 600),
+        Route.profile("custom", "", Route.Seconds.NO_DELTA, source, now, 600));
+    return new EmbeddedChannel(new PprofHandler(new Routes(rows, () -> "e", Map.of()), Access.loopbackOnly(), new InFlight(16)));
   }
 
   private static FullHttpResponse get(EmbeddedChannel ch, String uri) {
@@ -176,7 +177,7 @@ class NamedProfileEndpointTest {
       }
     };
     EmbeddedChannel ch = new EmbeddedChannel(new PprofHandler(new Routes(
-        Map.of("goroutine", new NamedProfileEndpoint("goroutine", still, Runnable::run, 600)), () -> "e", Map.of()),
+        List.of(EndpointTable.goroutine(still, new OffLoop(Runnable::run), 600)), () -> "e", Map.of()),
         Access.loopbackOnly(), new InFlight(16)));
     ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_0, HttpMethod.GET,
         "/debug/pprof/goroutine?seconds=1"));

@@ -25,12 +25,11 @@ class PprofHandlerTest {
   private InFlight inFlight = new InFlight(16);
 
   private EmbeddedChannel channel() {
-    Map<String, Endpoint> endpoints = new TreeMap<>();
-    endpoints.put("cmdline", new Cmdline());
-    endpoints.put("symbol", new Symbol());
-    endpoints.put("slow", slow::add); // answers only when the test says so
-    return new EmbeddedChannel(new PprofHandler(new Routes(endpoints, () -> "test engine",
-        Map.of("port", "0"), new VarsEndpoint(Runnable::run)), access, inFlight));
+    List<Route> rows = List.of(EndpointTable.cmdline(), EndpointTable.symbol(),
+        EndpointTable.custom("slow", slow::add), // answers only when the test says so
+        EndpointTable.vars(new OffLoop(Runnable::run)));
+    return new EmbeddedChannel(new PprofHandler(new Routes(rows, () -> "test engine",
+        Map.of("port", "0")), access, inFlight));
   }
 
   private static FullHttpRequest request(HttpMethod method, String uri, String body) {

@@ -24,11 +24,9 @@ class WireLimitsTest {
   private final InFlight inFlight = new InFlight(2);
 
   private EmbeddedChannel channel(Access access) {
-    Map<String, Endpoint> endpoints = new TreeMap<>();
-    endpoints.put("symbol", new Symbol());
-    endpoints.put("slow", slow::add);
-    endpoints.put("echo", ex -> ex.respond(Responses.ok(Responses.TEXT, Responses.utf8("[" + ex.param("seconds") + "]"))));
-    Routes routes = new Routes(endpoints, () -> "e", Map.of());
+    List<Route> rows = List.of(EndpointTable.symbol(), EndpointTable.custom("slow", slow::add),
+        EndpointTable.custom("echo", ex -> ex.respond(Responses.ok(Responses.TEXT, Responses.utf8("[" + ex.param("seconds") + "]")))));
+    Routes routes = new Routes(rows, () -> "e", Map.of());
     return new EmbeddedChannel(new PprofInitializer(routes, access, inFlight, TimeUnit.SECONDS.toNanos(60)));
   }
 
@@ -120,10 +118,10 @@ class WireLimitsTest {
   @Test
   void idleConnectionsCloseButNotDuringAProfile() throws Exception {
     EmbeddedChannel idle = new EmbeddedChannel(new PprofInitializer(
-        new Routes(Map.of("slow", slow::add), () -> "e", Map.of()), Access.loopbackOnly(), inFlight,
+        new Routes(List.of(EndpointTable.custom("slow", slow::add)), () -> "e", Map.of()), Access.loopbackOnly(), inFlight,
         TimeUnit.MILLISECONDS.toNanos(50)));
     EmbeddedChannel waiting = new EmbeddedChannel(new PprofInitializer(
-        new Routes(Map.of("slow", slow::add), () -> "e", Map.of()), Access.loopbackOnly(), inFlight,
+        new Routes(List.of(EndpointTable.custom("slow", slow::add)), () -> "e", Map.of()), Access.loopbackOnly(), inFlight,
         TimeUnit.MILLISECONDS.toNanos(50)));
     exchange(waiting, get("/debug/pprof/slow", "Host: localhost\r\n"));
     Thread.sleep(120); // IdleStateHandler reads the real clock
@@ -217,7 +215,7 @@ class WireLimitsTest {
   @Test
   void aTrickledRequestIsClosedByTheIdleTimeout() throws Exception {
     EmbeddedChannel ch = new EmbeddedChannel(new PprofInitializer(
-        new Routes(Map.of(), () -> "e", Map.of()), Access.loopbackOnly(), inFlight,
+        new Routes(List.of(), () -> "e", Map.of()), Access.loopbackOnly(), inFlight,
         TimeUnit.MILLISECONDS.toNanos(100)));
     String request = get("/debug/pprof/symbol", "Host: localhost\r\n");
     long start = System.nanoTime();
@@ -234,7 +232,7 @@ class WireLimitsTest {
   @Test
   void traceOverMaxSecondsIs400() {
     List<Runnable> started = new ArrayList<>();
-    Routes routes = new Routes(Map.of("trace", new TraceEndpoint(started::add, 10)), () -> "e", Map.of());
+    Routes routes = new Routes(List.of(EndpointTable.trace(new OffLoop(started::add), 10)), () -> "e", Map.of());
     for (String s : new String[] {"10.5", "1e9", "11"}) {
       EmbeddedChannel ch = new EmbeddedChannel(new PprofInitializer(routes, Access.loopbackOnly(),
           inFlight, TimeUnit.SECONDS.toNanos(60)));
