@@ -1,5 +1,6 @@
 package dev.jpprof.agent.cpu;
 
+import dev.jpprof.agent.Config;
 import dev.jpprof.pprof.proto.ProfileProto.Profile;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ public final class CpuProfiler {
   private static final String PREFIX = "Could not enable CPU profiling: ";
 
   // async-profiler takes comma-separated options: an event must not smuggle in more of them.
-  private static final Pattern EVENT = Pattern.compile("[A-Za-z0-9_.:$-]+");
+  private static final Pattern EVENT = Pattern.compile(Config.CPU_EVENT_PATTERN);
 
   private final String engine;
   private final long intervalNanos;
