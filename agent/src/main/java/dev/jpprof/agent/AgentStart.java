@@ -1,17 +1,17 @@
 package dev.jpprof.agent;
 
 import dev.jpprof.agent.cpu.CpuProfiler;
-import dev.jpprof.agent.cpu.SourceInfo;
+import dev.jpprof.agent.frames.SourceInfo;
 import dev.jpprof.agent.heap.HeapEngines;
 import dev.jpprof.agent.heap.HeapSource;
 import dev.jpprof.agent.locks.ContentionSource;
 import dev.jpprof.agent.locks.LockEngine;
 import dev.jpprof.agent.server.PprofServer;
-import dev.jpprof.agent.server.ProfileSource;
+import dev.jpprof.agent.profiles.ProfileSource;
 import dev.jpprof.agent.threads.ThreadCreateSource;
-import dev.jpprof.agent.threads.FrameAddresses;
+import dev.jpprof.agent.frames.FrameAddresses;
 import dev.jpprof.agent.threads.GoroutineSource;
-import dev.jpprof.instrumentation.alloc.BootstrapHooks;
+import dev.jpprof.instrumentation.boot.BootstrapHooks;
 import dev.jpprof.instrumentation.threads.ThreadStarts;
 import java.lang.instrument.Instrumentation;
 import java.net.BindException;
@@ -57,6 +57,7 @@ final class AgentStart {
       Engines engines = new Engines(new LockEngine(config.stackDepth(), config.allocMaxBuckets()),
           new HeapEngines(config));
       locks.set(engines.locks);
+      defineBootstrapHooks(inst);
       engines.heap.early(inst, atStartup);
       if (atStartup) {
         engines.starts.set(installThreadStarts(config, inst));
@@ -75,11 +76,12 @@ final class AgentStart {
   private static void serve(Config config, Instrumentation inst, Engines engines,
       boolean attached) {
     try {
-      CpuProfiler cpu =
-          new CpuProfiler(config.cpuEngine(), config.cpuEvent(), config.cpuIntervalNanos(),
-              config.stackDepth(), inst);
-      cpu.idleTimeout(config.cpuIdleTimeoutNanos());
+      // One SourceInfo names the frames of every profile (CPU, threads, heap, locks, symbol).
       SourceInfo sources = new SourceInfo(inst);
+      CpuProfiler cpu =
+          CpuProfiler.naming(sources, config.cpuEngine(), config.cpuEvent(),
+              config.cpuIntervalNanos(), config.stackDepth());
+      cpu.idleTimeout(config.cpuIdleTimeoutNanos());
       HeapEngines heap = engines.heap;
       ThreadCreateSource threadCreate =
           new ThreadCreateSource(engines.starts::get, sources, FrameAddresses.SHARED);
@@ -166,12 +168,23 @@ final class AgentStart {
     }
   }
 
+  /**
+   * The one install step before any engine: the dev.jpprof.bootstrap hook classes go into the
+   * bootstrap loader before any agent class names them (linking ThreadStarts, LockProfiler or
+   * AllocSampler loads their listeners through the agent's loader, which must find the bootstrap
+   * copy). A failure is not reported here: each engine that needs the hooks checks them again
+   * when it installs and says it is off.
+   */
+  private static void defineBootstrapHooks(Instrumentation inst) {
+    try {
+      BootstrapHooks.install(inst);
+    } catch (Throwable t) {
+      // reported by the engines that need the hooks
+    }
+  }
+
   private static ThreadStarts installThreadStarts(Config config, Instrumentation inst) {
     try {
-      // Linking ThreadStarts loads ThreadListener through the agent's loader, which must find
-      // the bootstrap copy: the hooks are defined first (once; the bytecode heap engine may
-      // have done it already).
-      BootstrapHooks.install(inst);
       return ThreadStarts.install(inst, config.stackDepth(), MAX_THREAD_STACKS);
     } catch (Throwable t) {
       AgentLog.info("thread-start hook off (threadcreate stays empty): " + AgentLog.describe(t));

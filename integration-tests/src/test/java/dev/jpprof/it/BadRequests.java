@@ -12,7 +12,7 @@ import java.util.TreeSet;
 
 /**
  * The table of {@link BadInputTest}: raw requests with the statuses Go's net/http/pprof gives
- * them (shared/docs/go-pprof-spec.md §1), and Go's exact body where it defines one. Where Go's
+ * them (docs/protocol.md §1–§3), and Go's exact body where it defines one. Where Go's
  * answer depends on its version or is not pinned down, a case allows each clear 4xx it may be.
  * Written for a server with {@code maxSeconds=1}: a profile Go would take for 30 s takes 1 s.
  */

@@ -28,14 +28,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every non-profile response of the agent, against Go's net/http/pprof byte for byte where the
- * spec (shared/docs/go-pprof-spec.md §1) fixes the bytes: one child JVM per JDK.
+ * spec (docs/protocol.md §1–§3) fixes the bytes: one child JVM per JDK.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HttpSurfaceTest {
   private static final String TEXT = "text/plain; charset=utf-8";
 
-  /** Go's descriptions (spec §1.2), before HTML escaping. */
+  /** Go's descriptions (docs/protocol.md §1, §9), before HTML escaping. */
   private static final Map<String, String> GO_DESCRIPTIONS = new LinkedHashMap<>();
 
   static {

@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * Merge, scale and delta of profiles with pprof's semantics (google/pprof {@code merge.go};
- * spec §1.7 and §5.4). A delta is how {@code /debug/pprof/heap?seconds=N} answers: the profile
+ * docs/protocol.md §4). A delta is how {@code /debug/pprof/heap?seconds=N} answers: the profile
  * at the end minus the profile at the start.
  *
  * <p>Results have ids 1, 2, 3… and pass {@link ProfileValidator#checkGoConventions} whenever the

@@ -50,7 +50,7 @@ public final class ProfileValidator {
   }
 
   /**
-   * Runs {@link #check}, then the conventions of Go's runtime/pprof (spec §2.1): each string once
+   * Runs {@link #check}, then the conventions of Go's runtime/pprof (docs/protocol.md §10): each string once
    * in the table, mapping/function/location ids 1, 2, 3… in table order, every location pointing
    * at a mapping, one label per key and no reserved {@code pprof::} keys, and a default sample
    * type that names a sample type.

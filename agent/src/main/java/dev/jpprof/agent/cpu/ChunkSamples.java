@@ -1,5 +1,6 @@
 package dev.jpprof.agent.cpu;
 
+import dev.jpprof.agent.frames.SourceInfo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -113,7 +114,7 @@ final class ChunkSamples {
         return new String[] {"", "[unknown]", ""};
       }
       ClassRef cls = jfr.classes.get(method.cls);
-      String className = cls == null ? "" : javaClassName(symbol(cls.name));
+      String className = cls == null ? "" : SourceInfo.javaClassName(symbol(cls.name));
       return new String[] {className, symbol(method.name), symbol(method.sig)};
     }
 
@@ -131,10 +132,4 @@ final class ChunkSamples {
    * profiles from different runs or windows merge, and so the file name falls back to the host
    * class's ({@code Foo.java}), never one made of the address.
    */
-  static String javaClassName(String internal) {
-    return HIDDEN_SUFFIX.matcher(internal).replaceFirst("").replace('/', '.');
-  }
-
-  private static final java.util.regex.Pattern HIDDEN_SUFFIX =
-      java.util.regex.Pattern.compile("([./]0x[0-9a-fA-F]+|\\+0x[0-9a-fA-F]+[./][0-9]+)$");
 }

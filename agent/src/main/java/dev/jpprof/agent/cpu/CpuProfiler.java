@@ -1,5 +1,7 @@
 package dev.jpprof.agent.cpu;
 
+import dev.jpprof.agent.frames.SourceInfo;
+
 import dev.jpprof.agent.Config;
 import dev.jpprof.pprof.proto.ProfileProto.Profile;
 import java.lang.instrument.Instrumentation;
@@ -71,7 +73,13 @@ public final class CpuProfiler {
    */
   public CpuProfiler(
       String engine, String event, long intervalNanos, int stackDepth, Instrumentation inst) {
-    this(engine, event, intervalNanos, stackDepth, inst, ROTATE_BYTES);
+    this(engine, event, intervalNanos, stackDepth, new SourceInfo(inst), ROTATE_BYTES);
+  }
+
+  /** As above, naming frames with the agent's one shared {@code sources}. */
+  public static CpuProfiler naming(
+      SourceInfo sources, String engine, String event, long intervalNanos, int stackDepth) {
+    return new CpuProfiler(engine, event, intervalNanos, stackDepth, sources, ROTATE_BYTES);
   }
 
   CpuProfiler(
@@ -80,6 +88,16 @@ public final class CpuProfiler {
       long intervalNanos,
       int stackDepth,
       Instrumentation inst,
+      long rotateBytes) {
+    this(engine, event, intervalNanos, stackDepth, new SourceInfo(inst), rotateBytes);
+  }
+
+  private CpuProfiler(
+      String engine,
+      String event,
+      long intervalNanos,
+      int stackDepth,
+      SourceInfo sources,
       long rotateBytes) {
     if (!ENGINES.contains(engine)) {
       throw new IllegalArgumentException(
@@ -95,7 +113,7 @@ public final class CpuProfiler {
     }
     this.engine = engine;
     this.intervalNanos = intervalNanos;
-    this.sources = new SourceInfo(inst);
+    this.sources = sources;
     this.async = new AsyncProfilerEngine(ev, intervalNanos, stackDepth, rotateBytes);
     this.jfr = new JfrEngine(intervalNanos);
     this.jfrNote = engine.equals(JFR) ? "" : null;

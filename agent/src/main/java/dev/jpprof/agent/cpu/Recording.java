@@ -13,7 +13,7 @@ import java.util.TreeMap;
  * is the chunks from there to the one its finish completes. Chunks are parsed at most once and
  * dropped once no open window needs them.
  *
- * <p>Not thread-safe: {@link CpuProfiler} calls it under its lock.
+ * <p>Not thread-safe: {@link AsyncProfilerEngine} calls it under its lock.
  */
 final class Recording {
   private final long rotateBytes;

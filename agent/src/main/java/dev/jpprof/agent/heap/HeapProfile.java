@@ -1,6 +1,6 @@
 package dev.jpprof.agent.heap;
 
-import dev.jpprof.agent.cpu.SourceInfo;
+import dev.jpprof.agent.frames.SourceInfo;
 import dev.jpprof.instrumentation.alloc.HeapBucket;
 import dev.jpprof.pprof.Labels;
 import dev.jpprof.pprof.ProfileBuilder;

@@ -1,8 +1,8 @@
 package dev.jpprof.agent.heap;
 
-import dev.jpprof.agent.cpu.SourceInfo;
-import dev.jpprof.agent.server.ProfileSource;
-import dev.jpprof.agent.threads.FrameAddresses;
+import dev.jpprof.agent.frames.SourceInfo;
+import dev.jpprof.agent.profiles.ProfileSource;
+import dev.jpprof.agent.frames.FrameAddresses;
 import dev.jpprof.agent.vars.MemStats;
 import dev.jpprof.instrumentation.alloc.HeapBucket;
 import dev.jpprof.pprof.proto.ProfileProto.Profile;

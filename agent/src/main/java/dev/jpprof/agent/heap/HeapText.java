@@ -1,7 +1,7 @@
 package dev.jpprof.agent.heap;
 
-import dev.jpprof.agent.threads.FrameAddresses;
-import dev.jpprof.agent.threads.FrameLines;
+import dev.jpprof.agent.frames.FrameAddresses;
+import dev.jpprof.agent.frames.FrameLines;
 import dev.jpprof.instrumentation.alloc.HeapBucket;
 import java.util.ArrayList;
 import java.util.Comparator;

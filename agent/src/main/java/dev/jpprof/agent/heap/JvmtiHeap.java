@@ -2,7 +2,7 @@ package dev.jpprof.agent.heap;
 
 import dev.jpprof.agent.AgentLog;
 import dev.jpprof.agent.AgentThreadGroup;
-import dev.jpprof.agent.cpu.SourceInfo;
+import dev.jpprof.agent.frames.SourceInfo;
 import dev.jpprof.instrumentation.alloc.HeapBucket;
 import dev.jpprof.instrumentation.alloc.HeapCounts;
 import dev.jpprof.instrumentation.stacks.StackTable;

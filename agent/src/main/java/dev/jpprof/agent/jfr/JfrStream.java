@@ -2,7 +2,7 @@ package dev.jpprof.agent.jfr;
 
 import dev.jpprof.agent.AgentLog;
 import dev.jpprof.agent.AgentThreadGroup;
-import dev.jpprof.agent.cpu.SourceInfo;
+import dev.jpprof.agent.frames.SourceInfo;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.List;

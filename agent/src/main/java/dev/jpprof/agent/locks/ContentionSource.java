@@ -1,9 +1,9 @@
 package dev.jpprof.agent.locks;
 
-import dev.jpprof.agent.cpu.SourceInfo;
-import dev.jpprof.agent.server.ProfileSource;
-import dev.jpprof.agent.threads.FrameAddresses;
-import dev.jpprof.agent.threads.FrameLines;
+import dev.jpprof.agent.frames.SourceInfo;
+import dev.jpprof.agent.profiles.ProfileSource;
+import dev.jpprof.agent.frames.FrameAddresses;
+import dev.jpprof.agent.frames.FrameLines;
 import dev.jpprof.instrumentation.locks.ContentionRecord;
 import dev.jpprof.instrumentation.locks.LockProfiler;
 import dev.jpprof.pprof.Labels;

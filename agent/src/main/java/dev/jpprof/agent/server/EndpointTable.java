@@ -1,5 +1,7 @@
 package dev.jpprof.agent.server;
 
+import dev.jpprof.agent.profiles.ProfileSource;
+
 import dev.jpprof.agent.cpu.CpuProfiler;
 import dev.jpprof.agent.server.Route.Methods;
 import dev.jpprof.agent.server.Route.Seconds;

@@ -1,5 +1,7 @@
 package dev.jpprof.agent.server;
 
+import dev.jpprof.agent.profiles.ProfileSource;
+
 import dev.jpprof.agent.AgentLog;
 import dev.jpprof.pprof.ProfileMerge;
 import dev.jpprof.pprof.proto.ProfileProto.Profile;

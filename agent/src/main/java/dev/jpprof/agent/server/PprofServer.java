@@ -1,5 +1,7 @@
 package dev.jpprof.agent.server;
 
+import dev.jpprof.agent.profiles.ProfileSource;
+
 import dev.jpprof.agent.AgentThreadGroup;
 import dev.jpprof.agent.Config;
 import dev.jpprof.agent.cpu.CpuProfiler;

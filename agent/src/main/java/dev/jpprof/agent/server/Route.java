@@ -1,5 +1,7 @@
 package dev.jpprof.agent.server;
 
+import dev.jpprof.agent.profiles.ProfileSource;
+
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.function.LongSupplier;
 

@@ -1,5 +1,7 @@
 package dev.jpprof.agent.threads;
 
+import dev.jpprof.agent.frames.FrameLines;
+
 import dev.jpprof.pprof.Labels;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,8 @@
 package dev.jpprof.agent.threads;
 
+import dev.jpprof.agent.frames.FrameAddresses;
+import dev.jpprof.agent.frames.FrameLines;
+
 import dev.jpprof.pprof.Labels;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,8 +1,10 @@
 package dev.jpprof.agent.threads;
 
-import dev.jpprof.agent.cpu.ClassSource;
-import dev.jpprof.agent.cpu.SourceInfo;
-import dev.jpprof.agent.server.ProfileSource;
+import dev.jpprof.agent.frames.FrameAddresses;
+
+import dev.jpprof.agent.frames.ClassSource;
+import dev.jpprof.agent.frames.SourceInfo;
+import dev.jpprof.agent.profiles.ProfileSource;
 import dev.jpprof.agent.threads.GoroutineGroups.Group;
 import dev.jpprof.pprof.ProfileBuilder;
 import dev.jpprof.pprof.ProfileBuilder.Frame;

@@ -1,5 +1,7 @@
 package dev.jpprof.agent.threads;
 
+import dev.jpprof.agent.frames.StackLines;
+
 import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.jpprof.agent.json.JsonReader;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package dev.jpprof.agent.cpu;
 
+import dev.jpprof.agent.frames.SourceInfo;
+
 import static dev.jpprof.agent.cpu.ProfileChecks.assertValidCpuProfile;
 import static dev.jpprof.agent.cpu.ProfileChecks.functions;
 import static dev.jpprof.agent.cpu.ProfileChecks.str;

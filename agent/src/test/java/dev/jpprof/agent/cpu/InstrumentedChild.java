@@ -1,5 +1,8 @@
 package dev.jpprof.agent.cpu;
 
+import dev.jpprof.agent.frames.SourceInfo;
+import dev.jpprof.agent.frames.ClassSource;
+
 import dev.jpprof.pprof.proto.ProfileProto.Function;
 import dev.jpprof.pprof.proto.ProfileProto.Profile;
 import java.lang.instrument.Instrumentation;

@@ -2,8 +2,8 @@ package dev.jpprof.agent.locks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.jpprof.agent.cpu.SourceInfo;
-import dev.jpprof.agent.threads.FrameAddresses;
+import dev.jpprof.agent.frames.SourceInfo;
+import dev.jpprof.agent.frames.FrameAddresses;
 import dev.jpprof.instrumentation.locks.LockProfiler;
 import dev.jpprof.pprof.ProfileValidator;
 import dev.jpprof.pprof.proto.ProfileProto.Profile;

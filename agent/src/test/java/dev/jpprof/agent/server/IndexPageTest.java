@@ -1,5 +1,7 @@
 package dev.jpprof.agent.server;
 
+import dev.jpprof.agent.profiles.ProfileSource;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,7 +27,7 @@ class IndexPageTest {
     };
   }
 
-  /** Go's page for these entries, written out from go-pprof-spec.md §1.2, plus our paragraph. */
+  /** Go's page for these entries, written out from docs/protocol.md §9, plus our paragraph. */
   @Test
   void matchesGoByteForByte() {
     List<Route> rows = List.of(EndpointTable.cmdline(),

@@ -1,5 +1,7 @@
 package dev.jpprof.agent.server;
 
+import dev.jpprof.agent.profiles.ProfileSource;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -2,7 +2,7 @@ package dev.jpprof.agent.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.jpprof.agent.threads.FrameAddresses;
+import dev.jpprof.agent.frames.FrameAddresses;
 import org.junit.jupiter.api.Test;
 
 /**

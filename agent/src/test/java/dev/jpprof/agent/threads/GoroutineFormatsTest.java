@@ -1,9 +1,11 @@
 package dev.jpprof.agent.threads;
 
+import dev.jpprof.agent.frames.FrameAddresses;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.jpprof.agent.cpu.SourceInfo;
+import dev.jpprof.agent.frames.SourceInfo;
 import dev.jpprof.pprof.ProfileValidator;
 import dev.jpprof.pprof.proto.ProfileProto.Profile;
 import java.util.HashMap;

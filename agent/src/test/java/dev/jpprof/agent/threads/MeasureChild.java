@@ -1,6 +1,6 @@
 package dev.jpprof.agent.threads;
 
-import dev.jpprof.agent.cpu.SourceInfo;
+import dev.jpprof.agent.frames.SourceInfo;
 import dev.jpprof.pprof.Profiles;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.Method;

@@ -1,5 +1,7 @@
 package dev.jpprof.instrumentation.alloc;
 
+import dev.jpprof.instrumentation.boot.BootstrapHooks;
+
 import java.lang.instrument.Instrumentation;
 import java.util.List;
 

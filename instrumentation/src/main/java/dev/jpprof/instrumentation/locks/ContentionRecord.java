@@ -2,7 +2,7 @@ package dev.jpprof.instrumentation.locks;
 
 /**
  * One block or mutex profile record, as of a snapshot: a stack with its contention count and
- * total delay, already unbiased/pre-scaled as Go stores them (spec §3.3, §3.4). Immutable.
+ * total delay, already unbiased/pre-scaled as Go stores them (docs/protocol.md §11). Immutable.
  */
 public final class ContentionRecord {
   private final StackTraceElement[] frames;

@@ -1,14 +1,14 @@
 package dev.jpprof.instrumentation.locks;
 
 import dev.jpprof.instrumentation.QuietByteBuddy;
-import dev.jpprof.instrumentation.alloc.BootstrapHooks;
+import dev.jpprof.instrumentation.boot.BootstrapHooks;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
 
 /**
  * The engine behind the {@code block} and {@code mutex} profiles for java.util.concurrent:
  * hooks {@code LockSupport.park*}/{@code unpark} and the end of AQS {@code acquire(Node, ...)},
- * and records Go's way (spec §3.3, §3.4). Waits measured elsewhere (the agent's JFR monitor
+ * and records Go's way (docs/protocol.md §11). Waits measured elsewhere (the agent's JFR monitor
  * events for {@code synchronized} and {@code Object.wait}) come in through {@link #recordBlock}
  * and {@link #recordMutex}.
  *

@@ -1,7 +1,7 @@
 package dev.jpprof.instrumentation.threads;
 
 import dev.jpprof.bootstrap.ThreadHook;
-import dev.jpprof.instrumentation.alloc.BootstrapHooks;
+import dev.jpprof.instrumentation.boot.BootstrapHooks;
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
 
@@ -28,7 +28,7 @@ public final class ThreadStarts implements AutoCloseable {
   }
 
   /**
-   * Defines the bootstrap hooks (if the allocation engine has not), rewrites {@code
+   * Defines the bootstrap hooks (unless the agent's start already has), rewrites {@code
    * java.lang.Thread}, and starts recording.
    *
    * @param stackDepth the most frames kept per stack

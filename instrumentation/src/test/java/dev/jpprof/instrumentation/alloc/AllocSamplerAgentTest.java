@@ -1,5 +1,7 @@
 package dev.jpprof.instrumentation.alloc;
 
+import dev.jpprof.instrumentation.boot.BootstrapHooks;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.jpprof.agent.threads;
+package dev.jpprof.agent.frames;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.jpprof.agent.threads;
+package dev.jpprof.agent.frames;
 
 /**
  * The stack part of Go's legacy text profiles (debug=1 of goroutine, threadcreate, heap, allocs,
@@ -73,7 +73,7 @@ public final class FrameLines {
   }
 
   /** {@code File.java:12}; Go's {@code ?} for an unknown file and 0 for an unknown line. */
-  static String fileLine(StackTraceElement e) {
+  public static String fileLine(StackTraceElement e) {
     String file = e.getFileName() == null ? "?" : e.getFileName();
     return file + ":" + Math.max(0, e.getLineNumber());
   }

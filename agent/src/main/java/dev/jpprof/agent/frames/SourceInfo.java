@@ -1,4 +1,4 @@
-package dev.jpprof.agent.cpu;
+package dev.jpprof.agent.frames;
 
 import dev.jpprof.pprof.ProfileBuilder;
 import java.io.IOException;
@@ -39,8 +39,11 @@ public final class SourceInfo {
    * Foo$$Lambda$19}), for frames that do not come from a CPU chunk.
    */
   public static String javaClassName(String name) {
-    return ChunkSamples.javaClassName(name);
+    return HIDDEN_SUFFIX.matcher(name).replaceFirst("").replace('/', '.');
   }
+
+  private static final java.util.regex.Pattern HIDDEN_SUFFIX =
+      java.util.regex.Pattern.compile("([./]0x[0-9a-fA-F]+|\\+0x[0-9a-fA-F]+[./][0-9]+)$");
 
   /** A lookup session for building one profile, on the calling thread. */
   public Batch batch() {

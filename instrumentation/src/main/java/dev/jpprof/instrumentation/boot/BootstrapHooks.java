@@ -1,8 +1,9 @@
-package dev.jpprof.instrumentation.alloc;
+package dev.jpprof.instrumentation.boot;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -21,7 +22,7 @@ import java.util.Set;
  */
 public final class BootstrapHooks {
   /** The hook classes, in definition order (interfaces and nested classes before users). */
-  static final String[] CLASSES = {
+  public static final List<String> CLASSES = List.of(
     "dev.jpprof.bootstrap.AgentThreads",
     "dev.jpprof.bootstrap.HookGuard$Depth",
     "dev.jpprof.bootstrap.HookGuard",
@@ -30,17 +31,14 @@ public final class BootstrapHooks {
     "dev.jpprof.bootstrap.LockListener",
     "dev.jpprof.bootstrap.LockHook",
     "dev.jpprof.bootstrap.AllocListener",
-    "dev.jpprof.bootstrap.AllocHook",
-  };
+    "dev.jpprof.bootstrap.AllocHook");
 
   private BootstrapHooks() {}
 
   /**
    * Defines the hook classes in the bootstrap loader (once per JVM) and lets {@code java.base}
-   * read them.
-   *
-   * Every hook class (allocation, thread start, park/unpark) is defined at the first call, whichever
-   * engine makes it.
+   * read them. The agent calls it once, before any engine (AgentStart); the engines' own calls
+   * (and tests that install one engine alone) find the classes defined and only check them.
    *
    * @return the bootstrap {@code AllocHook} class
    * @throws IllegalStateException if the hooks could not be defined, or if a second copy is
@@ -49,7 +47,7 @@ public final class BootstrapHooks {
   public static Class<?> install(Instrumentation inst) {
     ClassLoader agentLoader = BootstrapHooks.class.getClassLoader();
     try {
-      if (!definedInBoot(CLASSES[CLASSES.length - 1])) {
+      if (!definedInBoot(CLASSES.get(CLASSES.size() - 1))) {
         defineAll(inst, agentLoader);
       }
       Class<?> hook = null;
@@ -69,7 +67,7 @@ public final class BootstrapHooks {
       }
       return hook;
     } catch (ReflectiveOperationException | IOException e) {
-      throw new IllegalStateException("cannot define the allocation hooks: " + e, e);
+      throw new IllegalStateException("cannot define the bootstrap hooks: " + e, e);
     }
   }
 
@@ -85,7 +83,7 @@ public final class BootstrapHooks {
   private static void defineAll(Instrumentation inst, ClassLoader agentLoader)
       throws ReflectiveOperationException, IOException {
     Isolated isolated = new Isolated(agentLoader);
-    Class<?> definer = isolated.defineFrom("dev.jpprof.instrumentation.alloc.BootDefiner");
+    Class<?> definer = isolated.defineFrom("dev.jpprof.instrumentation.boot.BootDefiner");
     inst.redefineModule(Object.class.getModule(), Set.of(),
         Map.of("jdk.internal.misc", Set.of(isolated.getUnnamedModule())), Map.of(), Set.of(),
         Map.of());

@@ -1,4 +1,4 @@
-package dev.jpprof.agent.threads;
+package dev.jpprof.agent.frames;
 
 /**
  * Parses {@link StackTraceElement#toString()} text back into an element, for thread dumps that
@@ -6,10 +6,10 @@ package dev.jpprof.agent.threads;
  * Source is {@code File.java:12}, {@code File.java}, {@code Native Method} or
  * {@code Unknown Source}; a hidden class's name itself contains a slash ({@code A$$Lambda/0x1}).
  */
-final class StackLines {
+public final class StackLines {
   private StackLines() {}
 
-  static StackTraceElement parse(String line) {
+  public static StackTraceElement parse(String line) {
     int open = line.lastIndexOf('(');
     int close = line.endsWith(")") ? line.length() - 1 : line.length();
     String where = open < 0 ? line : line.substring(0, open);

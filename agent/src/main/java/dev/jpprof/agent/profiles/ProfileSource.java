@@ -1,4 +1,4 @@
-package dev.jpprof.agent.server;
+package dev.jpprof.agent.profiles;
 
 import dev.jpprof.pprof.proto.ProfileProto.Profile;
 

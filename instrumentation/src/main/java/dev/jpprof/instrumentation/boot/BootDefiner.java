@@ -1,4 +1,4 @@
-package dev.jpprof.instrumentation.alloc;
+package dev.jpprof.instrumentation.boot;
 
 import java.lang.reflect.Method;
 

@@ -1,4 +1,4 @@
-package dev.jpprof.agent.cpu;
+package dev.jpprof.agent.frames;
 
 import java.util.HashMap;
 import java.util.Map;
