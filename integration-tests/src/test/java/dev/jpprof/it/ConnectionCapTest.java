@@ -24,8 +24,7 @@ class ConnectionCapTest {
   @Test
   void connectionsOverTheCapAreClosedAtOnce() throws Exception {
     Jdk jdk = Jdk.all().get(0);
-    try (AgentJvm jvm = AgentJvm.start(jdk, "port=0,maxConnections=" + CAP, AgentJvm.DEMO,
-        AgentJvm.DEMO_SECONDS, "--stdin")) {
+    try (AgentJvm jvm = AgentJvm.on(jdk).agent("port=0,maxConnections=" + CAP).main(AgentJvm.DEMO, AgentJvm.DEMO_SECONDS, "--stdin").start()) {
       String index = Http.get(jvm.port(), "/debug/pprof/").text();
       assertTrue(index.contains(" maxConnections=" + CAP + " "), "the index page shows the cap: " + index);
       int fdsBefore = jvm.openFds();

@@ -1,5 +1,6 @@
 package dev.jpprof.it;
 
+import dev.jpprof.testing.GoPprof;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,8 +41,7 @@ class ContentionTest {
     // Both ways of turning them on: at start (JDK 25) and at run time by attach (JDK 17).
     boolean atStart = jdk.feature() >= 21;
     String rates = "block.rate=100us,mutex.fraction=1";
-    try (AgentJvm jvm = AgentJvm.start(jdk, List.of("-XX:+EnableDynamicAgentLoading"),
-        atStart ? "port=0," + rates : "port=0", "dev.jpprof.demo.Contention", "300")) {
+    try (AgentJvm jvm = AgentJvm.on(jdk).options(List.of("-XX:+EnableDynamicAgentLoading")).agent(atStart ? "port=0," + rates : "port=0").main("dev.jpprof.demo.Contention", "300").start()) {
       String index = Http.get(jvm.port(), "/debug/pprof/").text();
       if (atStart) {
         assertTrue(index.contains("block.rate 100000 ns, mutex.fraction 1; "), index);

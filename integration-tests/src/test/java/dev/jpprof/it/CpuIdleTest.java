@@ -1,5 +1,6 @@
 package dev.jpprof.it;
 
+import dev.jpprof.testing.GoPprof;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,8 +34,7 @@ class CpuIdleTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
   void atStartTheSessionOutlivesWindowsThenStops(Jdk jdk, @TempDir Path tmp) throws Exception {
-    try (AgentJvm jvm = AgentJvm.start(jdk, List.of("-Djava.io.tmpdir=" + tmp),
-        "port=0,cpu.idleTimeout=3s", AgentJvm.DEMO, AgentJvm.DEMO_SECONDS)) {
+    try (AgentJvm jvm = AgentJvm.on(jdk).options(List.of("-Djava.io.tmpdir=" + tmp)).agent("port=0,cpu.idleTimeout=3s").main(AgentJvm.DEMO, AgentJvm.DEMO_SECONDS).start()) {
       Path file = null;
       for (int i = 0; i < 3; i++) { // back to back, as Parca asks
         profile(jvm.port());

@@ -1,5 +1,6 @@
 package dev.jpprof.it;
 
+import dev.jpprof.testing.GoPprof;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;

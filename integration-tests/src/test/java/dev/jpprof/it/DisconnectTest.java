@@ -26,7 +26,7 @@ class DisconnectTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
   void aDisconnectClosesTheWindow(Jdk jdk) throws IOException, InterruptedException {
-    try (AgentJvm jvm = AgentJvm.demo(jdk)) {
+    try (AgentJvm jvm = AgentJvm.on(jdk).demo().start()) {
       try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), jvm.port())) {
         OutputStream out = socket.getOutputStream();
         out.write(("GET /debug/pprof/profile?seconds=30 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")

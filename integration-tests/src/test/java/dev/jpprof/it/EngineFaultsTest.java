@@ -30,8 +30,7 @@ class EngineFaultsTest {
 
   @Test
   void unsupportedPlatformServesJfr() throws Exception {
-    try (AgentJvm jvm = AgentJvm.start(Jdk.all().get(0), List.of("-Dos.arch=sparc"), "port=0",
-        BUSY)) {
+    try (AgentJvm jvm = AgentJvm.on(Jdk.all().get(0)).options(List.of("-Dos.arch=sparc")).agent("port=0").main(BUSY).start()) {
       String comment = profileComment(jvm);
       assertEquals("jpprof cpu: jfr ExecutionSample interval=10ms", comment);
       assertTrue(engineLine(jvm).startsWith("JFR execution samples, interval 10ms (async-profiler"
@@ -47,8 +46,7 @@ class EngineFaultsTest {
     run("mount", "-t", "tmpfs", "-o", "noexec,size=64m", "tmpfs", mount.toString());
     try {
       assertTrue(run("mount").contains(mount + " type tmpfs (rw,noexec"), "mounted noexec");
-      try (AgentJvm jvm = AgentJvm.start(Jdk.all().get(0), List.of("-Djava.io.tmpdir=" + mount),
-          "port=0", BUSY)) {
+      try (AgentJvm jvm = AgentJvm.on(Jdk.all().get(0)).options(List.of("-Djava.io.tmpdir=" + mount)).agent("port=0").main(BUSY).start()) {
         assertEquals("jpprof cpu: jfr ExecutionSample interval=10ms", profileComment(jvm));
         String engine = engineLine(jvm);
         assertTrue(engine.startsWith("JFR execution samples, interval 10ms (async-profiler"
@@ -73,8 +71,7 @@ class EngineFaultsTest {
         "this test needs perf_event_paranoid 2, as on the CI host");
     // setpriv execs java in the same process (runuser would fork), so the pid is the JVM's.
     List<String> asNobody = List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups");
-    try (AgentJvm jvm = AgentJvm.start(asNobody, Jdk.all().get(0), List.of(), "port=0",
-        List.of("-cp", AgentJvm.demoClasses().toString(), BUSY))) {
+    try (AgentJvm jvm = AgentJvm.on(Jdk.all().get(0)).prefix(asNobody).agent("port=0").application(List.of("-cp", AgentJvm.demoClasses().toString(), BUSY)).start()) {
       assertEquals("nobody", run("ps", "-o", "user=", "-p", Long.toString(jvm.pid())).trim());
       String comment = profileComment(jvm);
       Matcher m = Pattern.compile("jpprof cpu: async-profiler [\\d.]+ event=cpu engine=(\\w+) interval=10ms")

@@ -25,7 +25,7 @@ class FaultsTest {
   @MethodSource("jdks")
   void aPortInUseIsOneLineAndTheAppRunsOn(Jdk jdk) throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
-        AgentJvm jvm = AgentJvm.launch(jdk, "port=" + taken.getLocalPort(), AgentJvm.DEMO, "60", "--stdin")) {
+        AgentJvm jvm = AgentJvm.on(jdk).agent("port=" + taken.getLocalPort()).main(AgentJvm.DEMO, "60", "--stdin").launch()) {
       String line = jvm.awaitRefusal();
       assertTrue(line.startsWith("jpprof: not serving: port " + taken.getLocalPort() + " is in use"), line);
       long before = rounds(jvm);
@@ -41,7 +41,7 @@ class FaultsTest {
   void bindRetriesServesOnceThePortIsFree(Jdk jdk) throws Exception {
     ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
     int port = taken.getLocalPort();
-    try (AgentJvm jvm = AgentJvm.launch(jdk, "port=" + port + ",bindRetries=20", AgentJvm.DEMO, "60")) {
+    try (AgentJvm jvm = AgentJvm.on(jdk).agent("port=" + port + ",bindRetries=20").main(AgentJvm.DEMO, "60").launch()) {
       String line = jvm.awaitRefusal();
       assertTrue(line.contains("port " + port + " is in use") && line.contains("retrying"), line);
       taken.close(); // the old process goes away
@@ -61,8 +61,7 @@ class FaultsTest {
     try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       port = free.getLocalPort();
     }
-    try (AgentJvm jvm = AgentJvm.launch(jdk, "port=" + port, "dev.jpprof.demo.SelfProfile",
-        Integer.toString(port))) {
+    try (AgentJvm jvm = AgentJvm.on(jdk).agent("port=" + port).main("dev.jpprof.demo.SelfProfile", Integer.toString(port)).launch()) {
       long deadline = System.nanoTime() + 20_000_000_000L;
       while (!jvm.stderrLines().contains("main returns") && System.nanoTime() < deadline) {
         Thread.sleep(20);

@@ -59,8 +59,7 @@ class HeapCollectorsTest {
   void retainedAndReleased(Jdk jdk, String gc, @TempDir Path dir) throws Exception {
     List<String> options = HeapChecks.jvmOptions(dir, "-XX:-UseSerialGC", "-XX:+Use" + gc + "GC",
         "-Xmx400m");
-    try (AgentJvm jvm = AgentJvm.start(jdk, options,
-        "port=0,alloc.rate=4096,alloc.maxLive=1000000", "dev.jpprof.demo.AllocWorkload", "120")) {
+    try (AgentJvm jvm = AgentJvm.on(jdk).options(options).agent("port=0,alloc.rate=4096,alloc.maxLive=1000000").main("dev.jpprof.demo.AllocWorkload", "120").start()) {
       jvm.ask("retain 64", "retained");
       long held = await(jvm, dir.resolve("held.pb.gz"), b -> Math.abs(b - RETAINED) <= RETAINED / 10);
       jvm.ask("release", "released");

@@ -45,8 +45,7 @@ class HeapCrashTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
   void classLoaderChurn(Jdk jdk, @TempDir Path dir) throws Exception {
-    try (AgentJvm jvm = AgentJvm.start(jdk, HeapChecks.jvmOptions(dir), EVERY_ALLOCATION,
-        HEAP_STRESS, "churn", "400", "20")) {
+    try (AgentJvm jvm = AgentJvm.on(jdk).options(HeapChecks.jvmOptions(dir)).agent(EVERY_ALLOCATION).main(HEAP_STRESS, "churn", "400", "20").start()) {
       String done = fetchUntilDone(jvm, dir);
       Matcher m = Pattern.compile("done churn loaders=(\\d+) unloaded=(\\d+)").matcher(done);
       assertTrue(m.matches(), done);
@@ -67,8 +66,7 @@ class HeapCrashTest {
   @MethodSource("jdks")
   void redefinedWhileSampled(Jdk jdk, @TempDir Path dir) throws Exception {
     Path redefiner = redefinerJar(dir);
-    try (AgentJvm jvm = AgentJvm.start(jdk, HeapChecks.jvmOptions(dir, "-javaagent:" + redefiner),
-        "port=0,alloc.rate=256", HEAP_STRESS, "redefine", "200", "15")) {
+    try (AgentJvm jvm = AgentJvm.on(jdk).options(HeapChecks.jvmOptions(dir, "-javaagent:" + redefiner)).agent("port=0,alloc.rate=256").main(HEAP_STRESS, "redefine", "200", "15").start()) {
       String done = fetchUntilDone(jvm, dir);
       assertTrue(done.matches("done redefine rounds=\\d+"), done);
       ProfileView allocs = HeapChecks.fetch(jvm, "/debug/pprof/allocs", dir.resolve("allocs.pb.gz"));
@@ -91,8 +89,7 @@ class HeapCrashTest {
 
   private static void threads(Jdk jdk, Path dir, String mode, String count, String... options)
       throws Exception {
-    try (AgentJvm jvm = AgentJvm.start(jdk, HeapChecks.jvmOptions(dir, options),
-        EVERY_ALLOCATION, HEAP_STRESS, mode, count, "40")) {
+    try (AgentJvm jvm = AgentJvm.on(jdk).options(HeapChecks.jvmOptions(dir, options)).agent(EVERY_ALLOCATION).main(HEAP_STRESS, mode, count, "40").start()) {
       String done = fetchUntilDone(jvm, dir);
       assertTrue(done.matches("done " + mode + " \\w+=" + count + " \\w+=true"), done);
       ProfileView allocs = HeapChecks.fetch(jvm, "/debug/pprof/allocs", dir.resolve("allocs.pb.gz"));
@@ -111,8 +108,7 @@ class HeapCrashTest {
     if (jdk.feature() >= 21) {
       options.add("-XX:+EnableDynamicAgentLoading");
     }
-    try (AgentJvm jvm = AgentJvm.withoutAgent(jdk, options,
-        List.of("-cp", AgentJvm.demoClasses().toString(), HEAP_STRESS, "soak", "2", "30"))) {
+    try (AgentJvm jvm = AgentJvm.on(jdk).options(options).application(List.of("-cp", AgentJvm.demoClasses().toString(), HEAP_STRESS, "soak", "2", "30")).launch()) {
       jvm.awaitLine(0, "started soak", Duration.ofSeconds(30));
       AttachTest.Result attach = AttachTest.attach(jdk, jvm.pid(), "port=0,alloc.rate=256");
       assertEquals(0, attach.code, attach.text);

@@ -57,7 +57,7 @@ class HeapFallbackTest {
     }
     List<String> options = library == null ? HeapChecks.jvmOptions(dir)
         : HeapChecks.jvmOptions(dir, "-Djpprof.heap.library=" + library);
-    try (AgentJvm jvm = AgentJvm.start(Jdk.all().get(0), options, agentArgs, WORKLOAD, "120")) {
+    try (AgentJvm jvm = AgentJvm.on(Jdk.all().get(0)).options(options).agent(agentArgs).main(WORKLOAD, "120").start()) {
       assertAllocsNamedAndRunning(jvm, dir, expected);
     }
   }
@@ -72,7 +72,7 @@ class HeapFallbackTest {
     }
     List<String> options = HeapChecks.jvmOptions(dir, "-agentpath:" + so
         + "=start,event=alloc,jfr,file=" + dir.resolve("theirs.jfr"));
-    try (AgentJvm jvm = AgentJvm.start(jdk, options, "port=0,alloc.rate=256", WORKLOAD, "120")) {
+    try (AgentJvm jvm = AgentJvm.on(jdk).options(options).agent("port=0,alloc.rate=256").main(WORKLOAD, "120").start()) {
       assertAllocsNamedAndRunning(jvm, dir, JFR + ".*Why not JVMTI: the JVM's allocation sampler"
           + " is held by another agent \\(async-profiler alloc, a vendor agent\\): only one may use it");
     }

@@ -1,5 +1,6 @@
 package dev.jpprof.it;
 
+import dev.jpprof.testing.GoPprof;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,7 +33,7 @@ class HeapProfileTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
   void heapAndAllocsAsGoReportsThem(Jdk jdk, @TempDir Path dir) throws Exception {
-    try (AgentJvm jvm = AgentJvm.start(jdk, List.of("-Xmx600m"), "port=0", WORKLOAD, "300")) {
+    try (AgentJvm jvm = AgentJvm.on(jdk).options(List.of("-Xmx600m")).agent("port=0").main(WORKLOAD, "300").start()) {
       Thread.sleep(4000);
       Http.Response allocs = Http.get(jvm.port(), "/debug/pprof/allocs");
       assertEquals(200, allocs.status(), allocs::text);

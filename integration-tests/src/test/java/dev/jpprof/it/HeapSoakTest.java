@@ -35,8 +35,7 @@ class HeapSoakTest {
   @Test
   void sixtySecondsAtRate256(@TempDir Path dir) throws Exception {
     Jdk jdk = Jdk.all().get(0);
-    try (AgentJvm jvm = AgentJvm.start(jdk, HeapChecks.jvmOptions(dir, "-Xmx256m"),
-        "port=0,alloc.rate=256", HEAP_STRESS, "soak", "3", Integer.toString(SECONDS))) {
+    try (AgentJvm jvm = AgentJvm.on(jdk).options(HeapChecks.jvmOptions(dir, "-Xmx256m")).agent("port=0,alloc.rate=256").main(HEAP_STRESS, "soak", "3", Integer.toString(SECONDS)).start()) {
       long start = System.nanoTime();
       List<Long> nativeEarly = new ArrayList<>();
       List<Long> nativeLate = new ArrayList<>();

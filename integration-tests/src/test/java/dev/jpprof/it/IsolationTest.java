@@ -1,5 +1,6 @@
 package dev.jpprof.it;
 
+import dev.jpprof.testing.GoPprof;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,8 +69,7 @@ class IsolationTest {
     assertTrue(without.contains("netty http HTTP/1.1 200 OK / hello /app"), without.toString());
     assertTrue(without.contains("bytebuddy isoapp.Generated: made by the app's Byte Buddy"), without.toString());
 
-    try (AgentJvm jvm = AgentJvm.start(List.of(), jdk, List.of(), "port=0",
-        List.of("-cp", classPath, MAIN))) {
+    try (AgentJvm jvm = AgentJvm.on(jdk).agent("port=0").application(List.of("-cp", classPath, MAIN)).start()) {
       List<String> with = linesUntilReady(jvm);
       assertEquals(without, with, "the same with the agent; " + jvm.describe());
       assertTrue(with.get(0).startsWith("netty versions {") && !with.get(0).contains("4.2."),

@@ -1,5 +1,6 @@
 package dev.jpprof.it;
 
+import dev.jpprof.testing.Jdks;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
@@ -27,12 +28,8 @@ public final class Jdk {
    */
   public static List<Jdk> all() {
     List<Jdk> jdks = new ArrayList<>();
-    jdks.add(at(Paths.get(System.getProperty("java.home"))));
-    String jdk25 = System.getProperty("jpprof.jdk25");
-    if (jdk25 == null || jdk25.isEmpty()) {
-      fail("system property jpprof.jdk25 is not set (surefire sets it from ${jdk25.home})");
-    }
-    jdks.add(at(Paths.get(jdk25)));
+    jdks.add(at(Jdks.here()));
+    jdks.add(at(Jdks.jdk25()));
     return jdks;
   }
 

@@ -41,7 +41,7 @@ class Jdk25WarningsTest {
 
   @Test
   void withTheReadmesFlagNothingIsPrinted() throws Exception {
-    try (AgentJvm jvm = AgentJvm.start(jdk25(), "port=0", BUSY)) {
+    try (AgentJvm jvm = AgentJvm.on(jdk25()).agent("port=0").main(BUSY).start()) {
       requests(jvm.port());
       assertEquals(List.of(), warnings(jvm.stderrLines()), jvm.describe());
     }
@@ -49,8 +49,7 @@ class Jdk25WarningsTest {
 
   @Test
   void withoutItExactlyTheNativeAccessWarning() throws Exception {
-    try (AgentJvm jvm = AgentJvm.startWithoutAgentFlags(jdk25(), "port=0",
-        List.of("-cp", AgentJvm.demoClasses().toString(), BUSY))) {
+    try (AgentJvm jvm = AgentJvm.on(jdk25()).withoutAgentFlags().agent("port=0").application(List.of("-cp", AgentJvm.demoClasses().toString(), BUSY)).start()) {
       requests(jvm.port());
       assertEquals(NATIVE_ACCESS, warnings(jvm.stderrLines()), jvm.describe());
     }

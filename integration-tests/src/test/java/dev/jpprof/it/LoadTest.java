@@ -43,8 +43,7 @@ class LoadTest {
   @MethodSource("jdks")
   void manyClientsAtOnce(Jdk jdk) throws Exception {
     // All 1 000 sockets are open at once: the connection cap (default 64) is raised above that.
-    try (AgentJvm jvm = AgentJvm.start(jdk, "port=0,maxConnections=" + (CONNECTIONS + 100),
-        AgentJvm.DEMO, AgentJvm.DEMO_SECONDS, "--stdin")) {
+    try (AgentJvm jvm = AgentJvm.on(jdk).agent("port=0,maxConnections=" + (CONNECTIONS + 100)).main(AgentJvm.DEMO, AgentJvm.DEMO_SECONDS, "--stdin").start()) {
       // Warm up what a first request loads (Netty's buffers, the native engine) before measuring.
       assertEquals(200, Http.get(jvm.port(), "/debug/pprof/profile?seconds=1").status());
       long heapBefore = jvm.heapUsedAfterGcKib();

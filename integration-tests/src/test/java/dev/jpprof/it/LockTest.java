@@ -35,7 +35,7 @@ class LockTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
   void agentAndApplicationNeverWaitForEachOther(Jdk jdk) throws Exception {
-    try (AgentJvm jvm = AgentJvm.start(jdk, "port=0", "dev.jpprof.demo.LockHolder")) {
+    try (AgentJvm jvm = AgentJvm.on(jdk).agent("port=0").main("dev.jpprof.demo.LockHolder").start()) {
       AtomicInteger served = new AtomicInteger();
       ExecutorService clients = Executors.newFixedThreadPool(4);
       List<Future<?>> load = new ArrayList<>();

@@ -23,7 +23,7 @@ class LogManagerTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
   void theApplicationsLogManagerWinsAfterEveryEndpoint(Jdk jdk) throws Exception {
-    try (AgentJvm jvm = AgentJvm.start(jdk, "port=0", "dev.jpprof.demo.LateLogManager")) {
+    try (AgentJvm jvm = AgentJvm.on(jdk).agent("port=0").main("dev.jpprof.demo.LateLogManager").start()) {
       int requests = Endpoints.requestAll(jvm);
       System.out.printf("LogManagerTest %s: %d requests before install%n", jdk, requests);
       String answer = jvm.ask("install", "logmanager ");

@@ -46,8 +46,7 @@ class ModularAppTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
   void aNamedModuleIsProfiledWholly(Jdk jdk) throws Exception {
-    try (AgentJvm jvm = AgentJvm.start(List.of(), jdk, List.of(), "port=0",
-        List.of("--module-path", modules.toString(), "-m", "app/app.Main"))) {
+    try (AgentJvm jvm = AgentJvm.on(jdk).agent("port=0").application(List.of("--module-path", modules.toString(), "-m", "app/app.Main")).start()) {
       long deadline = System.nanoTime() + 20_000_000_000L;
       while (!new String(jvm.stdout(), UTF_8).contains("app ready app\n") && System.nanoTime() < deadline) {
         Thread.sleep(50);

@@ -37,7 +37,7 @@ class OverlappingProfilesTest {
   @MethodSource("jdks")
   void bothSucceedEachWithItsOwnWindow(Jdk jdk)
       throws InterruptedException, ExecutionException, TimeoutException {
-    try (AgentJvm jvm = AgentJvm.demo(jdk, "--stdin")) {
+    try (AgentJvm jvm = AgentJvm.on(jdk).demo("--stdin").start()) {
       // The first profile loads the native engine; the timed windows below must open at once.
       Http.Response warmUp = profile(jvm, 1);
       assertEquals("HTTP/1.1 200 OK", warmUp.statusLine(), warmUp::text);

@@ -29,7 +29,7 @@ class SecurityTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
   void loopbackOnBothFamiliesAndTheHostGuard(Jdk jdk) throws IOException {
-    try (AgentJvm jvm = AgentJvm.demo(jdk)) {
+    try (AgentJvm jvm = AgentJvm.on(jdk).demo().start()) {
       InetAddress v6 = Inet6Address.getByName("::1");
       String viaV6 = raw(v6, jvm.port(), "GET /debug/pprof/symbol HTTP/1.1\r\nHost: [::1]:" + jvm.port() + "\r\n\r\n");
       assertTrue(viaV6.startsWith("HTTP/1.1 200 OK\r\n"), "[::1] is served too: " + viaV6);
@@ -45,7 +45,7 @@ class SecurityTest {
   @MethodSource("jdks")
   void anyAddressNeedsAllowRemoteAndAToken(Jdk jdk) throws Exception {
     for (String args : new String[] {"host=0.0.0.0,port=0", "host=0.0.0.0,port=0,allowRemote=true"}) {
-      try (AgentJvm jvm = AgentJvm.launch(jdk, args, AgentJvm.DEMO, "30")) {
+      try (AgentJvm jvm = AgentJvm.on(jdk).agent(args).main(AgentJvm.DEMO, "30").launch()) {
         String refusal = jvm.awaitRefusal();
         assertTrue(refusal.startsWith("jpprof: not serving: "), refusal);
         assertTrue(refusal.contains("token"), "says what to set: " + refusal);
@@ -59,8 +59,7 @@ class SecurityTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
   void theTokenGuardsEveryRequest(Jdk jdk) {
-    try (AgentJvm jvm = AgentJvm.start(jdk, "host=0.0.0.0,port=0,allowRemote=true,token=s3cret",
-        AgentJvm.DEMO, "60")) {
+    try (AgentJvm jvm = AgentJvm.on(jdk).agent("host=0.0.0.0,port=0,allowRemote=true,token=s3cret").main(AgentJvm.DEMO, "60").start()) {
       for (String path : new String[] {"/debug/pprof/", "/debug/pprof/cmdline", "/debug/pprof/profile?seconds=1"}) {
         Http.Response none = Http.get(jvm.port(), path);
         assertEquals(401, none.status(), path);

@@ -1,5 +1,6 @@
 package dev.jpprof.it;
 
+import dev.jpprof.testing.GoPprof;
 import static java.util.stream.Collectors.toList;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,7 +31,7 @@ class ThreadCreateTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
   void theLeakingStackWithItsCount(Jdk jdk, @TempDir Path dir) throws Exception {
-    try (AgentJvm jvm = AgentJvm.start(jdk, "port=0", "dev.jpprof.demo.ThreadLeak", "300")) {
+    try (AgentJvm jvm = AgentJvm.on(jdk).agent("port=0").main("dev.jpprof.demo.ThreadLeak", "300").start()) {
       long before = indexCount(jvm);
       Thread.sleep(2000); // the hook is installed on the agent's start thread, after the server
       jvm.send("leak " + LEAKED);
@@ -80,8 +81,7 @@ class ThreadCreateTest {
   @Test
   void theHookRunsWithAllocationSamplingOff() throws Exception {
     Jdk jdk = Jdk.at(Paths.get(System.getProperty("java.home")));
-    try (AgentJvm jvm = AgentJvm.start(jdk, "port=0,alloc.rate=0", "dev.jpprof.demo.ThreadLeak",
-        "300")) {
+    try (AgentJvm jvm = AgentJvm.on(jdk).agent("port=0,alloc.rate=0").main("dev.jpprof.demo.ThreadLeak", "300").start()) {
       Thread.sleep(2000); // as above: the hook comes after the server
       jvm.send("leak 3");
       long deadline = System.nanoTime() + 30_000_000_000L;

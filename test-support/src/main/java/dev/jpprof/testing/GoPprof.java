@@ -1,4 +1,4 @@
-package dev.jpprof.it;
+package dev.jpprof.testing;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -83,8 +83,17 @@ public final class GoPprof {
     }
   }
 
+  /** {@link #run} that fails unless {@code go tool pprof} exits with 0; two minutes at most. */
+  public static Result ok(String... args) {
+    Result r = run(Duration.ofSeconds(120), args);
+    if (r.exitCode != 0) {
+      throw new AssertionError(r.toString());
+    }
+    return r;
+  }
+
   /** {@code go} on PATH; its absence fails the test with what to install. */
-  static Path findGo() {
+  public static Path findGo() {
     String path = System.getenv("PATH");
     if (path != null) {
       for (String dir : path.split(File.pathSeparator)) {
