@@ -1,5 +1,6 @@
 package dev.jpprof.it;
 
+import dev.jpprof.testing.Waits;
 import dev.jpprof.testing.GoPprof;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -119,11 +120,8 @@ class ContentionTest {
 
   /** The demo's own measurements, after its "contention done" line. */
   private static Map<String, Long> awaitDone(AgentJvm jvm) throws InterruptedException {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (!jvm.stderrLines().contains("contention done")) {
-      assertTrue(System.nanoTime() < deadline, jvm::describe);
-      Thread.sleep(50);
-    }
+    Waits.await(java.time.Duration.ofSeconds(60),
+        () -> jvm.stderrLines().contains("contention done"), jvm::describe);
     Map<String, Long> waited = new HashMap<>();
     for (String line : jvm.stderrLines()) {
       if (line.startsWith("waited ")) {

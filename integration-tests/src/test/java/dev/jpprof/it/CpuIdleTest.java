@@ -1,5 +1,6 @@
 package dev.jpprof.it;
 
+import dev.jpprof.testing.Waits;
 import dev.jpprof.testing.GoPprof;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -111,14 +112,7 @@ class CpuIdleTest {
     return jvm.threadNames().stream().filter(n -> n.startsWith("Async-profiler")).count();
   }
 
-  private static boolean await(BooleanSupplier condition, long millis) throws InterruptedException {
-    long deadline = System.nanoTime() + millis * 1_000_000L;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      Thread.sleep(50);
-    }
-    return true;
+  private static boolean await(BooleanSupplier condition, long millis) {
+    return Waits.until(java.time.Duration.ofMillis(millis), condition);
   }
 }

@@ -1,5 +1,6 @@
 package dev.jpprof.it;
 
+import dev.jpprof.testing.Waits;
 import dev.jpprof.testing.GoPprof;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -109,15 +110,10 @@ class IsolationTest {
   }
 
   private static List<String> linesUntilReady(AgentJvm jvm) throws InterruptedException {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      List<String> lines = List.of(new String(jvm.stdout(), UTF_8).split("\n"));
-      int ready = lines.indexOf("ready");
-      if (ready >= 0) {
-        return lines.subList(0, ready);
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no ready line within 30 s; " + jvm.describe());
+    Waits.await(java.time.Duration.ofSeconds(30),
+        () -> List.of(new String(jvm.stdout(), UTF_8).split("\n")).contains("ready"),
+        () -> "no ready line; " + jvm.describe());
+    List<String> lines = List.of(new String(jvm.stdout(), UTF_8).split("\n"));
+    return lines.subList(0, lines.indexOf("ready"));
   }
 }

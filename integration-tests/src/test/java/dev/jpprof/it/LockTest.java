@@ -1,5 +1,6 @@
 package dev.jpprof.it;
 
+import dev.jpprof.testing.Waits;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,10 +69,8 @@ class LockTest {
       assertEquals(List.of(), appWaitsForAgent, "application threads waiting for agent locks");
 
       jvm.send("hold");
-      long deadline = System.nanoTime() + 10_000_000_000L;
-      while (!new String(jvm.stdout(), UTF_8).contains("held 8\n") && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
+      Waits.until(java.time.Duration.ofSeconds(10),
+          () -> new String(jvm.stdout(), UTF_8).contains("held 8\n"));
       assertEquals("held 8\n", new String(jvm.stdout(), UTF_8), jvm.describe());
 
       List<String> all = new ArrayList<>(LOAD);
