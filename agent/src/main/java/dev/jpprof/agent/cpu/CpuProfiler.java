@@ -23,8 +23,13 @@ import java.util.regex.Pattern;
  * event loop. Nothing here prints to stdout or throws anything but {@link CpuProfilerException}.
  */
 public final class CpuProfiler {
-  /** Restart the session on a fresh file when it grows past this while windows stay open. */
-  static final long ROTATE_BYTES = 64L << 20;
+  /**
+   * Restart the session on a fresh file when it grows past this. The session outlives windows
+   * that keep arriving (cpu.idleTimeout), so this is what bounds its file: ~20 minutes of the
+   * demo's samples. A restart is what per-window sessions paid every window; once per this many
+   * bytes it costs nothing measurable.
+   */
+  static final long ROTATE_BYTES = 8L << 20;
 
   /** {@code cpu.engine}: async-profiler, falling back to JFR where it cannot run. */
   public static final String AUTO = "auto";

@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""A realistic service under a bounded load, with and without jpprof: interleaved pairs.
+
+Each run starts two JVMs from bench/ServiceMain.java: the server (com.sun.net.httpserver, a
+fixed pool of --threads workers answering GET /orders?user=N with JSON-ish work: records,
+strings, boxing, a HashMap of ArrayLists, sorting, String.format, a ConcurrentHashMap of
+long-lived totals, a ~3 KB body) with the configuration's JVM options, and a closed-loop load
+client without an agent (--connections keep-alive sockets on loopback, one request in flight on
+each). The client warms up, then counts the answers completed in a fixed window. While the
+server runs, the configuration's pulls fetch agent endpoints on their own schedule (from the
+server's start, so the window sees them at steady state, as a scraper would).
+
+Reported per configuration, as the median (min-max) over rounds: requests per second, its ratio
+to the same round's `none` run, requests per second of server CPU (utime+stime of the server
+process in the window, /proc) and its ratio. The order of the configurations rotates each round.
+
+Configurations live in one table, CONFIGS: JVM options (agent or not, its arguments) and pulls
+(path, period in seconds; period 0 = back to back, the next request as soon as one returns).
+Issue 11 adds CPU-profile rows there (e.g. ("profile?seconds=10", 0) back to back,
+async-profiler started once through the agent, a JFR profile) without touching the rest.
+
+Usage: bench/service.py [--configs none,idle,heap-pull] [--rounds 10] [--warmup 8] [--window 15]
+                        [--java java] [--agent-args k=v,...] [--variant NAME=profiler.jar ...]
+                        [--threads 4] [--connections 8]
+  --agent-args is appended to every jpprof configuration's agent arguments.
+  --variant NAME=jar adds a configuration NAME: `idle` with another build of the agent jar.
+(build first: mvn -B -o -q install -DskipTests)
+"""
+import argparse, os, socket, statistics, subprocess, sys, tempfile, threading, time, urllib.request
+
+root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+AGENT = os.path.join(root, "agent/target/profiler.jar")
+
+# name -> (agent jar or None, extra agent arguments, [(path under /debug/pprof/, period s)])
+CONFIGS = {
+    "none": (None, "", []),
+    "idle": (AGENT, "", []),
+    "heap-pull": (AGENT, "", [("allocs", 15), ("heap", 15)]),
+}
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--configs", default="none,idle,heap-pull")
+ap.add_argument("--rounds", type=int, default=10)
+ap.add_argument("--warmup", type=float, default=8)
+ap.add_argument("--window", type=float, default=15)
+ap.add_argument("--java", default="java")
+ap.add_argument("--agent-args", default="")
+ap.add_argument("--variant", action="append", default=[])
+ap.add_argument("--threads", type=int, default=4)
+ap.add_argument("--connections", type=int, default=8)
+opts = ap.parse_args()
+for v in opts.variant:
+    name, _, jar = v.partition("=")
+    CONFIGS[name] = (os.path.abspath(jar), "", [])
+NAMES = opts.configs.split(",") + [v.partition("=")[0] for v in opts.variant]
+if NAMES[0] != "none":
+    raise SystemExit("the first configuration must be none (the baseline of each pair)")
+if not os.path.exists(AGENT):
+    raise SystemExit("build the agent first: mvn -B -o -q install -DskipTests")
+
+tmp = tempfile.mkdtemp(prefix="jpprof-servicebench-")
+subprocess.run(["javac", "--release", "11", "-d", tmp,
+                os.path.join(root, "bench/ServiceMain.java")], check=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cpu_ns(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1e9 / os.sysconf("SC_CLK_TCK")
+
+
+def puller(port, path, period, stop, log):
+    url = "http://127.0.0.1:%d/debug/pprof/%s" % (port, path)
+    next_at = time.time() + (5 if period else 0)  # first pull after the server is up
+    while not stop.wait(max(0, next_at - time.time())):
+        t0 = time.time()
+        try:
+            with urllib.request.urlopen(url, timeout=120) as r:
+                n = len(r.read())
+            log.append((path, time.time() - t0, n))
+        except Exception as e:  # counted, reported: a failing pull is a finding
+            log.append((path, time.time() - t0, "error: %s" % e))
+        next_at = t0 + period if period else time.time()
+
+
+def run(name):
+    jar, args, pulls = CONFIGS[name]
+    port, agent_port = free_port(), free_port()
+    jvm = []
+    if jar:
+        agent_args = "port=%d" % agent_port + ("," + args if args else "") + \
+            ("," + opts.agent_args if opts.agent_args else "")
+        jvm.append("-javaagent:%s=%s" % (jar, agent_args))
+    server = subprocess.Popen([opts.java] + jvm + ["-cp", tmp, "ServiceMain", "server",
+                                                  str(port), str(opts.threads)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    stop, log, pullers = threading.Event(), [], []
+    try:
+        if server.stdout.readline().strip() != "ready":
+            raise SystemExit("%s: server did not start:\n%s" % (name, server.stderr.read()))
+        for path, period in pulls:
+            t = threading.Thread(target=puller, args=(agent_port, path, period, stop, log),
+                                 daemon=True)
+            t.start()
+            pullers.append(t)
+        client = subprocess.Popen([opts.java, "-cp", tmp, "ServiceMain", "client", str(port),
+                                   str(opts.connections), str(opts.warmup), str(opts.window)],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        values, cpu0 = {}, None
+        for line in client.stdout:
+            line = line.strip()
+            if line == "window-start":
+                cpu0 = cpu_ns(server.pid)
+            elif line == "window-end":
+                values["cpuNs"] = cpu_ns(server.pid) - cpu0
+            elif "=" in line:
+                k, _, v = line.partition("=")
+                values[k] = int(v)
+        client.wait()
+        if client.returncode != 0 or "requests" not in values:
+            raise SystemExit("%s: client failed:\n%s" % (name, client.stderr.read()))
+    finally:
+        stop.set()
+        server.kill()
+        server.wait()
+    errors = [e for e in log if isinstance(e[2], str)]
+    if errors or values["errors"]:
+        print("  %s: %d request errors, pull errors %s" % (name, values["errors"], errors[:3]),
+              file=sys.stderr)
+    rps = values["requests"] / (values["wallNs"] / 1e9)
+    return rps, values["requests"] / (values["cpuNs"] / 1e9), log
+
+
+load_before = os.getloadavg()
+results = {n: [] for n in NAMES}
+pull_log = {n: [] for n in NAMES}
+for r in range(opts.rounds):
+    order = NAMES[r % len(NAMES):] + NAMES[:r % len(NAMES)]
+    for n in order:
+        rps, per_cpu, log = run(n)
+        results[n].append((rps, per_cpu))
+        pull_log[n].extend(log)
+    print("round %d/%d done, load %.1f" % (r + 1, opts.rounds, os.getloadavg()[0]),
+          file=sys.stderr)
+load_after = os.getloadavg()
+
+version = subprocess.run([opts.java, "-version"], capture_output=True,
+                         text=True).stderr.splitlines()[0]
+print("java: %s; %d interleaved rounds; warm-up %g s, window %g s; %d server threads, "
+      "%d connections; load avg (1/5/15 min) before %.1f/%.1f/%.1f, after %.1f/%.1f/%.1f%s" % (
+          version, opts.rounds, opts.warmup, opts.window, opts.threads, opts.connections,
+          *load_before, *load_after,
+          "; agent args +" + opts.agent_args if opts.agent_args else ""))
+print()
+
+
+def span(xs, fmt):
+    return "%s (%s–%s)" % (fmt % statistics.median(xs), fmt % min(xs), fmt % max(xs))
+
+
+print("| config | req/s | vs none | req / server CPU-s | vs none | pulls (median s) |")
+print("|---|---|---|---|---|---|")
+base = results["none"]
+for n in NAMES:
+    xs = results[n]
+    pulls = ""
+    if pull_log[n]:
+        by = {}
+        for path, secs, size in pull_log[n]:
+            by.setdefault(path, []).append(secs)
+        pulls = ", ".join("%s %d× %.2f" % (p, len(s), statistics.median(s))
+                          for p, s in sorted(by.items()))
+    print("| %s | %s | %s | %s | %s | %s |" % (
+        n, span([x[0] for x in xs], "%.0f"), span([x[0] / b[0] for x, b in zip(xs, base)], "%.3f"),
+        span([x[1] for x in xs], "%.0f"), span([x[1] / b[1] for x, b in zip(xs, base)], "%.3f"),
+        pulls))
