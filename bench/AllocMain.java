@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The application of bench/alloc.py: one worker thread runs a workload, warms up, then for a
- * fixed wall time counts ops, the process's CPU time (agent threads, JIT and GC included, so the
- * profiler's whole cost shows) and the worker's allocated bytes (ThreadMXBean). Prints
- * key=value lines only. Usage: AllocMain ea|mixed warmupSeconds measureSeconds [pprofUrl]
+ * The application of bench/alloc.py: one worker thread runs a workload, warms up, then for a fixed
+ * wall time counts ops, the process's CPU time (agent threads, JIT and GC included, so the
+ * profiler's whole cost shows) and the worker's allocated bytes (ThreadMXBean). Prints key=value
+ * lines only. Usage: AllocMain ea|mixed warmupSeconds measureSeconds [pprofUrl]
  */
 public final class AllocMain {
   /** Keeps results alive, so the JIT cannot drop the work. */
@@ -72,14 +72,13 @@ public final class AllocMain {
    */
   static double unsampledBytes(String url) throws Exception {
     String text = fetch(url);
-    java.util.regex.Matcher header =
-        java.util.regex.Pattern.compile("@ heap/(\\d+)").matcher(text);
+    java.util.regex.Matcher header = java.util.regex.Pattern.compile("@ heap/(\\d+)").matcher(text);
     if (!header.find()) {
       throw new IllegalStateException("no heap profile header in " + url);
     }
     double rate = Long.parseLong(header.group(1)) / 2.0;
-    java.util.regex.Matcher record = java.util.regex.Pattern
-        .compile("(?m)^\\d+: \\d+ \\[(\\d+): (\\d+)\\] @").matcher(text);
+    java.util.regex.Matcher record =
+        java.util.regex.Pattern.compile("(?m)^\\d+: \\d+ \\[(\\d+): (\\d+)\\] @").matcher(text);
     double total = 0;
     while (record.find()) {
       double n = Double.parseDouble(record.group(1));
@@ -148,8 +147,8 @@ public final class AllocMain {
   }
 
   /**
-   * Typical service code: map and list growth, string concatenation and builders, boxing
-   * beyond the Integer cache, array copies. Most bytes are allocated inside JDK classes.
+   * Typical service code: map and list growth, string concatenation and builders, boxing beyond the
+   * Integer cache, array copies. Most bytes are allocated inside JDK classes.
    */
   static long mixed(int i) {
     Map<String, List<Integer>> m = new HashMap<>();

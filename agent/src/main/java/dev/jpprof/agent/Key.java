@@ -30,8 +30,10 @@ final class Key<T> {
   final String name;
   final String defaultText;
   final Parser<T> parser;
+
   /** Whether {@code attach <pid> key=value} changes it in a running agent (RunTimeSettings). */
   final boolean runTime;
+
   final String doc;
 
   private Key(String name, String defaultText, Parser<T> parser, boolean runTime, String doc) {
@@ -121,6 +123,7 @@ final class Key<T> {
   }
 
   static Parser<String> oneOf(List<String> values) {
-    return Key.<String>text().check(values::contains, "must be one of " + String.join(", ", values));
+    return Key.<String>text()
+        .check(values::contains, "must be one of " + String.join(", ", values));
   }
 }

@@ -10,18 +10,24 @@ import java.util.stream.Collectors;
 /**
  * The keys a running agent can change: {@code java -jar profiler.jar attach <pid>
  * block.rate=1ms,mutex.fraction=5} on a JVM where the agent already serves loads the agent again
- * with {@link #args}; its agentmain sees the agent running and calls {@link #apply}, which sets
- * the keys and leaves what changed in {@link #RESULT_PROPERTY} for the attach command to print.
- * The attach API is local to the machine and the user, so this is loopback-only by nature.
+ * with {@link #args}; its agentmain sees the agent running and calls {@link #apply}, which sets the
+ * keys and leaves what changed in {@link #RESULT_PROPERTY} for the attach command to print. The
+ * attach API is local to the machine and the user, so this is loopback-only by nature.
  */
 final class RunTimeSettings {
   static final String PREFIX = "jpprof.set:";
-  /** nonce, newline, then one line per key; the nonce tells this attach's answer from an old one. */
+
+  /**
+   * nonce, newline, then one line per key; the nonce tells this attach's answer from an old one.
+   */
   static final String RESULT_PROPERTY = "dev.jpprof.applied";
 
   /** The keys declared run-time changeable, for the message about the others. */
-  private static final String RUN_TIME_KEYS = Config.KEYS.stream().filter(k -> k.runTime)
-      .map(k -> k.name).collect(Collectors.joining(" and "));
+  private static final String RUN_TIME_KEYS =
+      Config.KEYS.stream()
+          .filter(k -> k.runTime)
+          .map(k -> k.name)
+          .collect(Collectors.joining(" and "));
 
   private RunTimeSettings() {}
 
@@ -58,8 +64,12 @@ final class RunTimeSettings {
     List<String> lines = new ArrayList<>();
     for (String key : given) {
       if (!Config.key(key).runTime) {
-        lines.add(key + " cannot be changed at run time (only " + RUN_TIME_KEYS + " can);"
-            + " restart the JVM with it");
+        lines.add(
+            key
+                + " cannot be changed at run time (only "
+                + RUN_TIME_KEYS
+                + " can);"
+                + " restart the JVM with it");
       }
     }
     Long blockRate = given.contains(Config.BLOCK_RATE.name) ? parsed.blockRateNanos() : null;

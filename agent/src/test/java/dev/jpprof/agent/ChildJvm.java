@@ -16,21 +16,24 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A child JVM running a main class of the test class path, on test-support's one launcher
- * ({@link ChildProcess}). Two shapes: a child that runs the agent and serves until closed
- * (constructors; the test talks to it over HTTP, its stdout in a file so a test can check it
- * stayed empty), and a child that runs to its end ({@link #run}; native code writes to file
- * descriptor 1, which no System.setOut can catch, and faults such as an unusable temp directory
- * must not leak into this JVM).
+ * A child JVM running a main class of the test class path, on test-support's one launcher ({@link
+ * ChildProcess}). Two shapes: a child that runs the agent and serves until closed (constructors;
+ * the test talks to it over HTTP, its stdout in a file so a test can check it stayed empty), and a
+ * child that runs to its end ({@link #run}; native code writes to file descriptor 1, which no
+ * System.setOut can catch, and faults such as an unusable temp directory must not leak into this
+ * JVM).
  */
 public final class ChildJvm implements AutoCloseable {
   public static final Path JDK25 = Jdks.jdk25();
   public static final Path JDK_HERE = Jdks.here();
 
   private final ChildProcess child;
+
   /** The index URL, e.g. http://127.0.0.1:40123/debug/pprof/. */
   public final String base;
-  public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  public final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   /** Starts {@code main} with {@code args} on the JDK at {@code jdk}. */
   public ChildJvm(Path jdk, Path dir, Class<?> main, String... args) throws Exception {
@@ -46,9 +49,13 @@ public final class ChildJvm implements AutoCloseable {
       options.add("--enable-native-access=ALL-UNNAMED");
     }
     options.addAll(jvmArgs);
-    child = ChildProcess.java(jdk).options(options)
-        .main(System.getProperty("java.class.path"), main.getName(), List.of(args))
-        .stdoutTo(dir.resolve("child.out")).name(main.getSimpleName()).start();
+    child =
+        ChildProcess.java(jdk)
+            .options(options)
+            .main(System.getProperty("java.class.path"), main.getName(), List.of(args))
+            .stdoutTo(dir.resolve("child.out"))
+            .name(main.getSimpleName())
+            .start();
     base = awaitServing();
   }
 
@@ -71,15 +78,18 @@ public final class ChildJvm implements AutoCloseable {
   }
 
   public HttpResponse<byte[]> get(String path) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(base).resolve(path))
-        .timeout(Duration.ofSeconds(120)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(base).resolve(path))
+            .timeout(Duration.ofSeconds(120))
+            .build();
     return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
   }
 
   public String text(String path) throws Exception {
     HttpResponse<byte[]> r = get(path);
     if (r.statusCode() != 200) {
-      throw new AssertionError(path + ": " + r.statusCode() + " " + new String(r.body(), StandardCharsets.UTF_8));
+      throw new AssertionError(
+          path + ": " + r.statusCode() + " " + new String(r.body(), StandardCharsets.UTF_8));
     }
     return new String(r.body(), StandardCharsets.UTF_8);
   }
@@ -126,14 +136,18 @@ public final class ChildJvm implements AutoCloseable {
   }
 
   /** Runs {@code main} with {@code jvmArgs} and {@code args}; fails unless it exits with 0. */
-  public static Exited run(Path java, List<String> jvmArgs, Class<?> main, Path dir,
-      String... args) {
+  public static Exited run(
+      Path java, List<String> jvmArgs, Class<?> main, Path dir, String... args) {
     String name = main.getSimpleName() + "-" + String.join("-", args) + "-" + System.nanoTime();
     Path home = java.getParent().getParent();
-    ChildProcess child = ChildProcess.java(home).options(jvmArgs)
-        .main(System.getProperty("java.class.path"), main.getName(), List.of(args))
-        .stdoutTo(dir.resolve(name + ".out")).stderrTo(dir.resolve(name + ".err")).name(name)
-        .start();
+    ChildProcess child =
+        ChildProcess.java(home)
+            .options(jvmArgs)
+            .main(System.getProperty("java.class.path"), main.getName(), List.of(args))
+            .stdoutTo(dir.resolve(name + ".out"))
+            .stderrTo(dir.resolve(name + ".err"))
+            .name(name)
+            .start();
     // Generous: it takes seconds alone, but the build machine is shared and sometimes overloaded.
     if (!child.awaitExit(Duration.ofSeconds(180))) {
       String threads = child.threadDump(home);

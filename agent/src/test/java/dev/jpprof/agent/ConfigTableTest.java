@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /** README's configuration table lists exactly the declared keys, with their defaults. */
 class ConfigTableTest {
   /** A row: | `key` | `default` or (none) | meaning |. */
-  private static final Pattern ROW = Pattern.compile("^\\| `([^`]+)` \\| (?:`([^`]*)`|\\(none\\)) \\|");
+  private static final Pattern ROW =
+      Pattern.compile("^\\| `([^`]+)` \\| (?:`([^`]*)`|\\(none\\)) \\|");
 
   @Test
   void readmeTableMatchesTheDeclaredKeys() throws Exception {

@@ -2,12 +2,9 @@ package dev.jpprof.it;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
+import dev.jpprof.testing.ChildProcess;
+import dev.jpprof.testing.Waits;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,15 +12,11 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import dev.jpprof.testing.ChildProcess;
-import dev.jpprof.testing.Waits;
 
 /**
  * A child JVM running with {@code -javaagent:profiler.jar=port=0}: started, waited for until the
@@ -33,7 +26,8 @@ import dev.jpprof.testing.Waits;
 public final class AgentJvm implements AutoCloseable {
   /** The one line the agent prints at start. */
   public static final Pattern SERVING =
-      Pattern.compile("jpprof: serving http://(?:127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::\\]):(\\d+)/debug/pprof/");
+      Pattern.compile(
+          "jpprof: serving http://(?:127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::\\]):(\\d+)/debug/pprof/");
 
   public static final String DEMO = "dev.jpprof.demo.Demo";
 
@@ -44,8 +38,8 @@ public final class AgentJvm implements AutoCloseable {
   public static final String DEMO_SECONDS = "600";
 
   /**
-   * What to start: {@code [prefix] java <Jdk flags> <defaults> options -javaagent:... main}.
-   * {@link #start} waits for the serving line (and the engines); {@link #launch} returns at once.
+   * What to start: {@code [prefix] java <Jdk flags> <defaults> options -javaagent:... main}. {@link
+   * #start} waits for the serving line (and the engines); {@link #launch} returns at once.
    */
   public static final class Builder {
     private final Jdk jdk;
@@ -130,8 +124,13 @@ public final class AgentJvm implements AutoCloseable {
       if (agentArgs != null) {
         jvm.add("-javaagent:" + agentJar() + (agentArgs.isEmpty() ? "" : "=" + agentArgs));
       }
-      return new AgentJvm(jdk, ChildProcess.java(jdk.home()).prefix(prefix).options(jvm)
-          .application(main).name(jdk.toString()));
+      return new AgentJvm(
+          jdk,
+          ChildProcess.java(jdk.home())
+              .prefix(prefix)
+              .options(jvm)
+              .application(main)
+              .name(jdk.toString()));
     }
   }
 
@@ -167,12 +166,13 @@ public final class AgentJvm implements AutoCloseable {
   }
 
   /**
-   * Waits for the agent's first stderr line and returns it when it says the agent did not
-   * start; fails when the agent serves instead.
+   * Waits for the agent's first stderr line and returns it when it says the agent did not start;
+   * fails when the agent serves instead.
    */
   public String awaitRefusal() throws InterruptedException {
     if (!serving.await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new AssertionError(jdk + ": the agent said nothing within " + START_TIMEOUT + "; " + describe());
+      throw new AssertionError(
+          jdk + ": the agent said nothing within " + START_TIMEOUT + "; " + describe());
     }
     if (agentError == null) {
       throw new AssertionError(jdk + ": the agent serves, but should have refused; " + describe());
@@ -181,8 +181,8 @@ public final class AgentJvm implements AutoCloseable {
   }
 
   /**
-   * Waits for the serving line after an earlier line that was not one (a port retried): returns
-   * the port, or fails after {@code timeout}.
+   * Waits for the serving line after an earlier line that was not one (a port retried): returns the
+   * port, or fails after {@code timeout}.
    */
   public int awaitPort(Duration timeout) throws InterruptedException {
     if (!Waits.until(timeout, () -> port >= 0 || !child.isAlive())) {
@@ -222,12 +222,14 @@ public final class AgentJvm implements AutoCloseable {
   }
 
   /**
-   * Waits (at most 30 s) until the index page no longer says the allocation engine is
-   * installing: while it rewrites the loaded classes, running methods are deoptimized and a CPU
-   * profile taken then may hold truncated stacks, which the CPU tests do not expect.
+   * Waits (at most 30 s) until the index page no longer says the allocation engine is installing:
+   * while it rewrites the loaded classes, running methods are deoptimized and a CPU profile taken
+   * then may hold truncated stacks, which the CPU tests do not expect.
    */
   private void awaitEnginesInstalled() {
-    Waits.await(Duration.ofSeconds(30), () -> !installing(Http.get(port, "/debug/pprof/").text()),
+    Waits.await(
+        Duration.ofSeconds(30),
+        () -> !installing(Http.get(port, "/debug/pprof/").text()),
         () -> jdk + ": allocation sampling still installing after 30 s; " + describe());
   }
 
@@ -280,12 +282,13 @@ public final class AgentJvm implements AutoCloseable {
   }
 
   /**
-   * The names of the child's native threads, as Linux shows them in /proc (at most 15
-   * characters): Java threads and those async-profiler starts ("Async-profiler ...") alike.
+   * The names of the child's native threads, as Linux shows them in /proc (at most 15 characters):
+   * Java threads and those async-profiler starts ("Async-profiler ...") alike.
    */
   public List<String> threadNames() {
     List<String> names = new ArrayList<>();
-    try (java.util.stream.Stream<Path> tasks = Files.list(Paths.get("/proc", Long.toString(pid()), "task"))) {
+    try (java.util.stream.Stream<Path> tasks =
+        Files.list(Paths.get("/proc", Long.toString(pid()), "task"))) {
       for (Path task : (Iterable<Path>) tasks::iterator) {
         try {
           names.add(Files.readString(task.resolve("comm")).trim());
@@ -301,7 +304,8 @@ public final class AgentJvm implements AutoCloseable {
 
   /** How many file descriptors the child has open now, from /proc/<pid>/fd. */
   public int openFds() {
-    try (java.util.stream.Stream<Path> fds = Files.list(Paths.get("/proc", Long.toString(pid()), "fd"))) {
+    try (java.util.stream.Stream<Path> fds =
+        Files.list(Paths.get("/proc", Long.toString(pid()), "fd"))) {
       return (int) fds.count();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list the descriptors of " + this, e);
@@ -328,7 +332,8 @@ public final class AgentJvm implements AutoCloseable {
     try {
       child.send(line);
     } catch (UncheckedIOException e) {
-      throw new UncheckedIOException("cannot write to the child's stdin; " + describe(), e.getCause());
+      throw new UncheckedIOException(
+          "cannot write to the child's stdin; " + describe(), e.getCause());
     }
   }
 
@@ -373,7 +378,8 @@ public final class AgentJvm implements AutoCloseable {
 
   /** Runs {@code jcmd <pid> command...} with the child's own JDK and returns its output. */
   String jcmd(String... command) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(jdk.home().resolve("bin/jcmd").toString(), Long.toString(pid())));
+    List<String> cmd =
+        new ArrayList<>(List.of(jdk.home().resolve("bin/jcmd").toString(), Long.toString(pid())));
     cmd.addAll(Arrays.asList(command));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     byte[] out = p.getInputStream().readAllBytes();

@@ -1,13 +1,12 @@
 package dev.jpprof.it;
 
-import dev.jpprof.testing.Jdks;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.jpprof.testing.Jdks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;

@@ -23,9 +23,9 @@ import java.util.function.Predicate;
 /**
  * The one child-JVM launcher of the tests: {@code [prefix] java [options] [-cp classpath] main
  * [args]}, built with {@link #java}. Stderr is read line by line as it comes (tests wait for a
- * line, never a fixed time); stdout is kept, or written to a file when native code must not
- * reach this JVM's descriptors. Options from the environment ({@code JAVA_TOOL_OPTIONS} and
- * friends) are removed: they would change the command line and print "Picked up" lines.
+ * line, never a fixed time); stdout is kept, or written to a file when native code must not reach
+ * this JVM's descriptors. Options from the environment ({@code JAVA_TOOL_OPTIONS} and friends) are
+ * removed: they would change the command line and print "Picked up" lines.
  */
 public final class ChildProcess implements AutoCloseable {
   /** What to start; every setter returns the builder. */
@@ -162,8 +162,9 @@ public final class ChildProcess implements AutoCloseable {
   }
 
   private void readStderr() {
-    try (BufferedReader r = new BufferedReader(
-        new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = r.readLine()) != null; ) {
         stderrListener.accept(line);
         stderr.add(line);
@@ -240,22 +241,24 @@ public final class ChildProcess implements AutoCloseable {
   }
 
   /**
-   * The first stderr line at index {@code from} or later that {@code matches}, waiting up to
-   * {@code timeout}; null if none came (or the child ended without it).
+   * The first stderr line at index {@code from} or later that {@code matches}, waiting up to {@code
+   * timeout}; null if none came (or the child ended without it).
    */
   public String awaitLine(int from, Predicate<String> matches, Duration timeout) {
     String[] found = new String[1];
-    Waits.until(timeout, () -> {
-      boolean ended = !process.isAlive() && !stderrReader.isAlive(); // its last lines are in
-      List<String> lines = stderrLines();
-      for (int i = from; i < lines.size(); i++) {
-        if (matches.test(lines.get(i))) {
-          found[0] = lines.get(i);
-          return true;
-        }
-      }
-      return ended;
-    });
+    Waits.until(
+        timeout,
+        () -> {
+          boolean ended = !process.isAlive() && !stderrReader.isAlive(); // its last lines are in
+          List<String> lines = stderrLines();
+          for (int i = from; i < lines.size(); i++) {
+            if (matches.test(lines.get(i))) {
+              found[0] = lines.get(i);
+              return true;
+            }
+          }
+          return ended;
+        });
     return found[0];
   }
 
@@ -326,8 +329,13 @@ public final class ChildProcess implements AutoCloseable {
   /** A thread dump of the child by jcmd of the same JDK, for a message about a hang. */
   public String threadDump(Path jdkHome) {
     try {
-      Process p = new ProcessBuilder(jdkHome.resolve("bin").resolve("jcmd").toString(),
-          Long.toString(pid()), "Thread.print").redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(
+                  jdkHome.resolve("bin").resolve("jcmd").toString(),
+                  Long.toString(pid()),
+                  "Thread.print")
+              .redirectErrorStream(true)
+              .start();
       String dump = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       p.waitFor(30, TimeUnit.SECONDS);
       return dump;

@@ -65,8 +65,11 @@ public final class GoPprof {
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         throw new AssertionError(
-            String.join(" ", cmd) + " did not finish within " + timeout
-                + "\nstderr so far:\n" + new String(Files.readAllBytes(err.toPath()), UTF_8));
+            String.join(" ", cmd)
+                + " did not finish within "
+                + timeout
+                + "\nstderr so far:\n"
+                + new String(Files.readAllBytes(err.toPath()), UTF_8));
       }
       return new Result(
           p.exitValue(),
@@ -104,7 +107,9 @@ public final class GoPprof {
       }
     }
     throw new AssertionError(
-        "`go` is not on PATH (" + path + "): the end-to-end tests need `go tool pprof`;"
+        "`go` is not on PATH ("
+            + path
+            + "): the end-to-end tests need `go tool pprof`;"
             + " install it, e.g. apt-get install golang-go");
   }
 
@@ -113,8 +118,7 @@ public final class GoPprof {
       return;
     }
     try (var walk = Files.walk(dir)) {
-      walk.sorted((a, b) -> b.getNameCount() - a.getNameCount())
-          .forEach(p -> p.toFile().delete());
+      walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
       // Best effort: a temp dir left behind is harmless.
     }

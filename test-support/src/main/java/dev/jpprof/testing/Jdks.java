@@ -22,8 +22,10 @@ public final class Jdks {
   public static Path jdk25() {
     String home = System.getProperty(JDK25_PROPERTY);
     if (home == null || home.isEmpty()) {
-      throw new AssertionError("system property " + JDK25_PROPERTY
-          + " is not set (surefire sets it from ${jdk25.home})");
+      throw new AssertionError(
+          "system property "
+              + JDK25_PROPERTY
+              + " is not set (surefire sets it from ${jdk25.home})");
     }
     return Paths.get(home);
   }

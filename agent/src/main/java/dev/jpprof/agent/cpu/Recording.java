@@ -35,8 +35,7 @@ final class Recording {
    */
   static Recording start(String event, long intervalNanos, int stackDepth, long rotateBytes)
       throws CpuProfilerException {
-    Recording r =
-        new Recording(NativeSession.start(event, intervalNanos, stackDepth), rotateBytes);
+    Recording r = new Recording(NativeSession.start(event, intervalNanos, stackDepth), rotateBytes);
     try {
       r.cut(0);
       r.parse(0);
@@ -62,9 +61,9 @@ final class Recording {
   }
 
   /**
-   * Ends the current chunk and returns the number of the first chunk not yet complete: the
-   * boundary between samples before and after this call. Chunks before {@code firstNeeded} are
-   * of no use to any window.
+   * Ends the current chunk and returns the number of the first chunk not yet complete: the boundary
+   * between samples before and after this call. Chunks before {@code firstNeeded} are of no use to
+   * any window.
    */
   long cut(long firstNeeded) throws CpuProfilerException {
     session.dump();

@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * /debug/pprof/profile?seconds=N: opens a window on the shared CPU profiler, answers when the
  * window ends, and writes nothing before (as Go). Opening and finishing a window block (native
- * start, JFR parsing), so they run on the worker executor; the wait itself is a task scheduled
- * on the event loop, never a sleeping thread. A client that disconnects closes its window.
+ * start, JFR parsing), so they run on the worker executor; the wait itself is a task scheduled on
+ * the event loop, never a sleeping thread. A client that disconnects closes its window.
  */
 final class CpuProfileEndpoint implements Endpoint {
   private static final long DEFAULT_SECONDS = 30;
@@ -38,7 +38,10 @@ final class CpuProfileEndpoint implements Endpoint {
     }
     // Go's default of 30 s, shortened when the limit is lower: nobody asked for 30 explicitly.
     long seconds = asked > 0 ? asked : Math.min(DEFAULT_SECONDS, maxSeconds);
-    offLoop.answer(exchange, "CPU profile", OffLoop.saysWhy("Could not collect CPU profile: "),
+    offLoop.answer(
+        exchange,
+        "CPU profile",
+        OffLoop.saysWhy("Could not collect CPU profile: "),
         () -> open(exchange, seconds));
   }
 
@@ -48,9 +51,9 @@ final class CpuProfileEndpoint implements Endpoint {
   }
 
   /**
-   * The window asked for, or 0 when Go would use its default: a missing, unparsable or
-   * non-positive value. An explicit {@code seconds=30} is a request like any other and is
-   * checked against maxSeconds (it used to be trimmed silently, as the default is).
+   * The window asked for, or 0 when Go would use its default: a missing, unparsable or non-positive
+   * value. An explicit {@code seconds=30} is a request like any other and is checked against
+   * maxSeconds (it used to be trimmed silently, as the default is).
    */
   static long asked(String value) {
     try {
@@ -69,11 +72,16 @@ final class CpuProfileEndpoint implements Endpoint {
     try {
       window = cpu.open();
     } catch (CpuProfilerException | RuntimeException e) {
-      return Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+      return Responses.error(
+          HttpResponseStatus.INTERNAL_SERVER_ERROR,
           goText("Could not enable CPU profiling: ", AgentLog.describe(e)));
     }
-    offLoop.afterWindow(exchange, TimeUnit.SECONDS.toNanos(seconds), window::cancel,
-        "CPU profile", OffLoop.saysWhy("Could not collect CPU profile: "),
+    offLoop.afterWindow(
+        exchange,
+        TimeUnit.SECONDS.toNanos(seconds),
+        window::cancel,
+        "CPU profile",
+        OffLoop.saysWhy("Could not collect CPU profile: "),
         () -> finish(exchange, window));
     return null;
   }

@@ -1,8 +1,7 @@
 package dev.jpprof.agent.server;
 
-import dev.jpprof.agent.profiles.ProfileSource;
-
 import dev.jpprof.agent.cpu.CpuProfiler;
+import dev.jpprof.agent.profiles.ProfileSource;
 import dev.jpprof.agent.server.Route.Methods;
 import dev.jpprof.agent.server.Route.Seconds;
 import java.util.ArrayList;
@@ -21,11 +20,11 @@ final class EndpointTable {
   private EndpointTable() {}
 
   /**
-   * The rows for a server: a profile whose source is missing from {@code profiles} is left out,
-   * as a Go binary lists only the profiles it has.
+   * The rows for a server: a profile whose source is missing from {@code profiles} is left out, as
+   * a Go binary lists only the profiles it has.
    */
-  static List<Route> rows(CpuProfiler cpu, Map<String, ProfileSource> profiles, OffLoop offLoop,
-      long maxSeconds) {
+  static List<Route> rows(
+      CpuProfiler cpu, Map<String, ProfileSource> profiles, OffLoop offLoop, long maxSeconds) {
     return present(
         allocs(profiles.get("allocs"), offLoop, maxSeconds),
         block(profiles.get("block"), offLoop, maxSeconds),
@@ -41,36 +40,63 @@ final class EndpointTable {
   }
 
   static Route allocs(ProfileSource source, OffLoop offLoop, long maxSeconds) {
-    return Route.profile("allocs", "A sampling of all past memory allocations",
-        Seconds.DELTA, source, offLoop, maxSeconds);
+    return Route.profile(
+        "allocs",
+        "A sampling of all past memory allocations",
+        Seconds.DELTA,
+        source,
+        offLoop,
+        maxSeconds);
   }
 
   static Route block(ProfileSource source, OffLoop offLoop, long maxSeconds) {
-    return Route.profile("block",
+    return Route.profile(
+        "block",
         "Stack traces that led to blocking on synchronization primitives",
-        Seconds.DELTA, source, offLoop, maxSeconds);
+        Seconds.DELTA,
+        source,
+        offLoop,
+        maxSeconds);
   }
 
   static Route cmdline() {
-    return Route.page("cmdline", "The command line invocation of the current program",
-        Methods.READ, new Cmdline());
+    return Route.page(
+        "cmdline",
+        "The command line invocation of the current program",
+        Methods.READ,
+        new Cmdline());
   }
 
   static Route goroutine(ProfileSource source, OffLoop offLoop, long maxSeconds) {
-    return Route.profile("goroutine", "Stack traces of all current goroutines. Use debug=2 as a"
-        + " query parameter to export in the same format as an unrecovered panic.",
-        Seconds.DELTA, source, offLoop, maxSeconds);
+    return Route.profile(
+        "goroutine",
+        "Stack traces of all current goroutines. Use debug=2 as a"
+            + " query parameter to export in the same format as an unrecovered panic.",
+        Seconds.DELTA,
+        source,
+        offLoop,
+        maxSeconds);
   }
 
   static Route heap(ProfileSource source, OffLoop offLoop, long maxSeconds) {
-    return Route.profile("heap", "A sampling of memory allocations of live objects. You can"
-        + " specify the gc GET parameter to run GC before taking the heap sample.",
-        Seconds.DELTA, source, offLoop, maxSeconds);
+    return Route.profile(
+        "heap",
+        "A sampling of memory allocations of live objects. You can"
+            + " specify the gc GET parameter to run GC before taking the heap sample.",
+        Seconds.DELTA,
+        source,
+        offLoop,
+        maxSeconds);
   }
 
   static Route mutex(ProfileSource source, OffLoop offLoop, long maxSeconds) {
-    return Route.profile("mutex", "Stack traces of holders of contended mutexes",
-        Seconds.DELTA, source, offLoop, maxSeconds);
+    return Route.profile(
+        "mutex",
+        "Stack traces of holders of contended mutexes",
+        Seconds.DELTA,
+        source,
+        offLoop,
+        maxSeconds);
   }
 
   /** /profile: the CPU window (null without a CPU profiler). */
@@ -79,27 +105,42 @@ final class EndpointTable {
   }
 
   static Route cpuProfile(CpuProfileEndpoint handler) {
-    return Route.page("profile", "CPU profile. You can specify the duration in the seconds GET"
-        + " parameter. After you get the profile file, use the go tool pprof command to"
-        + " investigate the profile.", Methods.READ, handler);
+    return Route.page(
+        "profile",
+        "CPU profile. You can specify the duration in the seconds GET"
+            + " parameter. After you get the profile file, use the go tool pprof command to"
+            + " investigate the profile.",
+        Methods.READ,
+        handler);
   }
 
   static Route symbol() {
-    return Route.page("symbol", "Maps given program counters to function names. Counters can be"
-        + " specified in a GET raw query or POST body, multiple counters are separated by '+'.",
-        Methods.READ_AND_POST, new Symbol());
+    return Route.page(
+        "symbol",
+        "Maps given program counters to function names. Counters can be"
+            + " specified in a GET raw query or POST body, multiple counters are separated by '+'.",
+        Methods.READ_AND_POST,
+        new Symbol());
   }
 
   static Route threadcreate(ProfileSource source, OffLoop offLoop, long maxSeconds) {
-    return Route.profile("threadcreate", "Stack traces that led to the creation of new OS threads",
-        Seconds.DELTA, source, offLoop, maxSeconds);
+    return Route.profile(
+        "threadcreate",
+        "Stack traces that led to the creation of new OS threads",
+        Seconds.DELTA,
+        source,
+        offLoop,
+        maxSeconds);
   }
 
   static Route trace(OffLoop offLoop, long maxSeconds) {
-    return Route.page("trace", "A trace of execution of the current program. You can specify the"
-        + " duration in the seconds GET parameter. After you get the trace file, use the go tool"
-        + " trace command to investigate the trace.",
-        Methods.READ, new TraceEndpoint(offLoop, maxSeconds));
+    return Route.page(
+        "trace",
+        "A trace of execution of the current program. You can specify the"
+            + " duration in the seconds GET parameter. After you get the trace file, use the go tool"
+            + " trace command to investigate the trace.",
+        Methods.READ,
+        new TraceEndpoint(offLoop, maxSeconds));
   }
 
   /** /debug/vars, Go's expvar: outside /debug/pprof/, every method. */

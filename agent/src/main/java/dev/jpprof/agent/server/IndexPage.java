@@ -5,10 +5,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The page at /debug/pprof/, byte for byte Go's (net/http/pprof indexTmplExecute) for the
- * endpoints that exist, with paragraphs of our own before {@code </body>}: what the trace file
- * is, which CPU engine runs and the effective configuration, since a JVM has choices a Go binary
- * does not.
+ * The page at /debug/pprof/, byte for byte Go's (net/http/pprof indexTmplExecute) for the endpoints
+ * that exist, with paragraphs of our own before {@code </body>}: what the trace file is, which CPU
+ * engine runs and the effective configuration, since a JVM has choices a Go binary does not.
  */
 final class IndexPage {
   private IndexPage() {}
@@ -30,14 +29,22 @@ final class IndexPage {
     for (Route row : rows) {
       String name = Html.escape(row.name);
       trace |= row.name.equals("trace");
-      b.append("<tr><td>").append(row.count.getAsLong()).append("</td><td><a href='")
-          .append(name).append("?debug=1'>").append(name).append("</a></td></tr>\n");
+      b.append("<tr><td>")
+          .append(row.count.getAsLong())
+          .append("</td><td><a href='")
+          .append(name)
+          .append("?debug=1'>")
+          .append(name)
+          .append("</a></td></tr>\n");
     }
     b.append("</table>\n<a href=\"goroutine?debug=2\">full goroutine stack dump</a>\n<br>\n")
         .append("<p>\nProfile Descriptions:\n<ul>\n");
     for (Route row : rows) {
-      b.append("<li><div class=profile-name>").append(Html.escape(row.name)).append(": </div> ")
-          .append(Html.escape(row.description)).append("</li>\n");
+      b.append("<li><div class=profile-name>")
+          .append(Html.escape(row.name))
+          .append(": </div> ")
+          .append(Html.escape(row.description))
+          .append("</li>\n");
     }
     b.append("</ul>\n</p>\n");
     // One paragraph of ours: one line per engine, the CPU engine first, then notes.

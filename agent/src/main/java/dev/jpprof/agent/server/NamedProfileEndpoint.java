@@ -1,8 +1,7 @@
 package dev.jpprof.agent.server;
 
-import dev.jpprof.agent.profiles.ProfileSource;
-
 import dev.jpprof.agent.AgentLog;
+import dev.jpprof.agent.profiles.ProfileSource;
 import dev.jpprof.pprof.ProfileMerge;
 import dev.jpprof.pprof.proto.ProfileProto.Profile;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -11,12 +10,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Go's handler for a named profile (protocol.md §4): {@code seconds=N} answers the difference
- * of two snapshots N seconds apart; {@code gc=1} on heap collects first; {@code debug} ≠ 0
- * answers the legacy text form; otherwise the protobuf.
+ * Go's handler for a named profile (protocol.md §4): {@code seconds=N} answers the difference of
+ * two snapshots N seconds apart; {@code gc=1} on heap collects first; {@code debug} ≠ 0 answers the
+ * legacy text form; otherwise the protobuf.
  */
 final class NamedProfileEndpoint implements Endpoint {
-  private static final Function<Throwable, String> FAILED = OffLoop.says("failed to collect profile");
+  private static final Function<Throwable, String> FAILED =
+      OffLoop.says("failed to collect profile");
 
   private final String name;
   private final ProfileSource source;
@@ -24,8 +24,8 @@ final class NamedProfileEndpoint implements Endpoint {
   private final OffLoop offLoop;
   private final long maxSeconds;
 
-  NamedProfileEndpoint(String name, ProfileSource source, boolean supportsDelta, OffLoop offLoop,
-      long maxSeconds) {
+  NamedProfileEndpoint(
+      String name, ProfileSource source, boolean supportsDelta, OffLoop offLoop, long maxSeconds) {
     this.name = name;
     this.source = source;
     this.supportsDelta = supportsDelta;
@@ -51,15 +51,19 @@ final class NamedProfileEndpoint implements Endpoint {
     }
     boolean gc = name.equals("heap") && atoi(ex.param("gc")) > 0;
     int debug = atoi(ex.param("debug"));
-    offLoop.answer(ex, name + " profile", FAILED, () -> {
-      if (gc) {
-        source.collectGarbage();
-      }
-      String text = debug != 0 ? source.text(debug) : null;
-      return text != null
-          ? Responses.ok(Responses.TEXT, Responses.utf8(text))
-          : Responses.profile(name, source.snapshot());
-    });
+    offLoop.answer(
+        ex,
+        name + " profile",
+        FAILED,
+        () -> {
+          if (gc) {
+            source.collectGarbage();
+          }
+          String text = debug != 0 ? source.text(debug) : null;
+          return text != null
+              ? Responses.ok(Responses.TEXT, Responses.utf8(text))
+              : Responses.profile(name, source.snapshot());
+        });
   }
 
   private void serveDelta(Exchange ex, String secondsText) {
@@ -70,13 +74,17 @@ final class NamedProfileEndpoint implements Endpoint {
       seconds = 0;
     }
     if (seconds <= 0) {
-      ex.respond(Responses.error(HttpResponseStatus.BAD_REQUEST,
-          "invalid value for \"seconds\" - must be a positive integer"));
+      ex.respond(
+          Responses.error(
+              HttpResponseStatus.BAD_REQUEST,
+              "invalid value for \"seconds\" - must be a positive integer"));
       return;
     }
     if (!supportsDelta) {
-      ex.respond(Responses.error(HttpResponseStatus.BAD_REQUEST,
-          "\"seconds\" parameter is not supported for this profile type"));
+      ex.respond(
+          Responses.error(
+              HttpResponseStatus.BAD_REQUEST,
+              "\"seconds\" parameter is not supported for this profile type"));
       return;
     }
     if (seconds > maxSeconds) {
@@ -84,17 +92,27 @@ final class NamedProfileEndpoint implements Endpoint {
       return;
     }
     if (atoi(ex.param("debug")) != 0) {
-      ex.respond(Responses.error(HttpResponseStatus.BAD_REQUEST,
-          "seconds and debug params are incompatible"));
+      ex.respond(
+          Responses.error(
+              HttpResponseStatus.BAD_REQUEST, "seconds and debug params are incompatible"));
       return;
     }
     long window = TimeUnit.SECONDS.toNanos(seconds);
-    offLoop.answer(ex, name + " profile", FAILED, () -> {
-      Profile p0 = source.snapshot();
-      offLoop.afterWindow(ex, window, () -> {}, name + " profile", FAILED,
-          () -> ex.isOpen() ? delta(p0, source.snapshot()) : null);
-      return null;
-    });
+    offLoop.answer(
+        ex,
+        name + " profile",
+        FAILED,
+        () -> {
+          Profile p0 = source.snapshot();
+          offLoop.afterWindow(
+              ex,
+              window,
+              () -> {},
+              name + " profile",
+              FAILED,
+              () -> ex.isOpen() ? delta(p0, source.snapshot()) : null);
+          return null;
+        });
   }
 
   /** The delta's own failure is told apart from a snapshot's, as Go's texts are. */

@@ -20,13 +20,14 @@ import java.util.Date;
 /**
  * One connection's requests: the guards Go's server applies before any handler (unreadable
  * requests, protocol version, Host and token, path cleaning; docs/protocol.md §2), then the
- * endpoint table ({@link Routes}). Requests on a connection are answered in order: one that
- * arrives while a profile is still being taken waits (HTTP/1.1 pipelining), while reading
- * continues so that a disconnect is seen at once.
+ * endpoint table ({@link Routes}). Requests on a connection are answered in order: one that arrives
+ * while a profile is still being taken waits (HTTP/1.1 pipelining), while reading continues so that
+ * a disconnect is seen at once.
  */
 final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   /** Waiting requests at which reading pauses. */
   private static final int MAX_WAITING = 16;
+
   /** Requests one read may still decode after the pause; beyond that the connection closes. */
   private static final int MAX_BUFFERED = 256;
 
@@ -92,24 +93,34 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     QueryStringDecoder uri = new QueryStringDecoder(target == null ? "/" : target.originForm);
     boolean admitted = inFlight.enter();
     Runnable leave = admitted ? once(inFlight::leave) : () -> {};
-    Exchange exchange = new Exchange(ctx, request, uri, r -> {
-      leave.run();
-      complete(ctx, request, r);
-    });
+    Exchange exchange =
+        new Exchange(
+            ctx,
+            request,
+            uri,
+            r -> {
+              leave.run();
+              complete(ctx, request, r);
+            });
     exchange.onClose(leave);
     current = exchange;
     try {
       if (!admitted) {
-        exchange.respond(Responses.error(HttpResponseStatus.SERVICE_UNAVAILABLE,
-            "Service Unavailable: " + inFlight.max() + " requests are in flight already"
-                + " (maxRequests); try again later"));
+        exchange.respond(
+            Responses.error(
+                HttpResponseStatus.SERVICE_UNAVAILABLE,
+                "Service Unavailable: "
+                    + inFlight.max()
+                    + " requests are in flight already"
+                    + " (maxRequests); try again later"));
         return;
       }
       guard(exchange, target);
     } catch (Throwable t) {
       AgentLog.failure("request", t);
-      exchange.respond(Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR,
-          "internal error: " + AgentLog.describe(t)));
+      exchange.respond(
+          Responses.error(
+              HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + AgentLog.describe(t)));
     }
   }
 
@@ -120,8 +131,9 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     if (ex.request.protocolVersion().majorVersion() != 1) {
       // Netty parses "HTTP/2.0" as a version like any other; Go refuses all but 1.x.
-      ex.respond(Responses.serverError(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
-          "unsupported protocol version"));
+      ex.respond(
+          Responses.serverError(
+              HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "unsupported protocol version"));
       return;
     }
     String path = target == null ? null : decodedPath(ex.uri);
@@ -154,7 +166,8 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   private static Runnable once(Runnable action) {
-    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean done =
+        new java.util.concurrent.atomic.AtomicBoolean();
     return () -> {
       if (done.compareAndSet(false, true)) {
         action.run();
@@ -176,7 +189,8 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   /** Writes the response on the event loop, then takes the next waiting request. */
-  private void complete(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
+  private void complete(
+      ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
     if (!ctx.executor().inEventLoop()) {
       ctx.executor().execute(() -> complete(ctx, request, response));
       return;
@@ -192,19 +206,22 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       response.release();
       return;
     }
-    ctx.writeAndFlush(response).addListener((ChannelFutureListener) f -> {
-      if (!keepAlive || !f.isSuccess()) {
-        f.channel().close();
-        return;
-      }
-      current = null;
-      FullHttpRequest next = waiting.poll();
-      if (waiting.size() < MAX_WAITING && !ctx.channel().config().isAutoRead()) {
-        ctx.channel().config().setAutoRead(true);
-      }
-      if (next != null) {
-        handle(ctx, next);
-      }
-    });
+    ctx.writeAndFlush(response)
+        .addListener(
+            (ChannelFutureListener)
+                f -> {
+                  if (!keepAlive || !f.isSuccess()) {
+                    f.channel().close();
+                    return;
+                  }
+                  current = null;
+                  FullHttpRequest next = waiting.poll();
+                  if (waiting.size() < MAX_WAITING && !ctx.channel().config().isAutoRead()) {
+                    ctx.channel().config().setAutoRead(true);
+                  }
+                  if (next != null) {
+                    handle(ctx, next);
+                  }
+                });
   }
 }

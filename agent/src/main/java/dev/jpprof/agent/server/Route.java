@@ -1,14 +1,13 @@
 package dev.jpprof.agent.server;
 
 import dev.jpprof.agent.profiles.ProfileSource;
-
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.function.LongSupplier;
 
 /**
- * One row of the endpoint table ({@link EndpointTable}): a path, Go's description, whether
- * {@code seconds=} asks for a delta, the methods that reach the handler, how the index page
- * counts it, and the handler. See docs/protocol.md §1.
+ * One row of the endpoint table ({@link EndpointTable}): a path, Go's description, whether {@code
+ * seconds=} asks for a delta, the methods that reach the handler, how the index page counts it, and
+ * the handler. See docs/protocol.md §1.
  */
 final class Route {
   /** The methods that reach a handler; any other gets 405 with {@link #allow} (protocol.md §2). */
@@ -16,8 +15,8 @@ final class Route {
     /** Go ≥ 1.23 registers its pprof handlers for GET (HEAD follows GET). */
     READ,
     /**
-     * GET, HEAD and POST: /symbol takes its counters from a POST body. Go's mux registers only
-     * GET there, so a 405 still names GET, HEAD (what a Go server says).
+     * GET, HEAD and POST: /symbol takes its counters from a POST body. Go's mux registers only GET
+     * there, so a 405 still names GET, HEAD (what a Go server says).
      */
     READ_AND_POST,
     /** Every method, as Go's expvar handler (/debug/vars) is registered without one. */
@@ -46,16 +45,25 @@ final class Route {
 
   /** The name under /debug/pprof/ ("" for the index), or a full path outside it. */
   final String name;
+
   final String path;
   final String description;
   final Seconds seconds;
   final Methods methods;
+
   /** The count on the index page; Go shows 0 for what is not a profile. */
   final LongSupplier count;
+
   final Endpoint handler;
 
-  private Route(String name, String path, String description, Seconds seconds, Methods methods,
-      LongSupplier count, Endpoint handler) {
+  private Route(
+      String name,
+      String path,
+      String description,
+      Seconds seconds,
+      Methods methods,
+      LongSupplier count,
+      Endpoint handler) {
     this.name = name;
     this.path = path;
     this.description = description;
@@ -71,18 +79,23 @@ final class Route {
   }
 
   /**
-   * A named profile under /debug/pprof/, served from {@code source} and counted by it; null
-   * (no row) when there is no source.
+   * A named profile under /debug/pprof/, served from {@code source} and counted by it; null (no
+   * row) when there is no source.
    */
-  static Route profile(String name, String description, Seconds seconds, ProfileSource source,
-      OffLoop offLoop, long maxSeconds) {
+  static Route profile(
+      String name,
+      String description,
+      Seconds seconds,
+      ProfileSource source,
+      OffLoop offLoop,
+      long maxSeconds) {
     if (source == null) {
       return null;
     }
-    NamedProfileEndpoint handler = new NamedProfileEndpoint(
-        name, source, seconds == Seconds.DELTA, offLoop, maxSeconds);
-    return new Route(name, ROOT + name, description, seconds, Methods.READ, handler::count,
-        handler);
+    NamedProfileEndpoint handler =
+        new NamedProfileEndpoint(name, source, seconds == Seconds.DELTA, offLoop, maxSeconds);
+    return new Route(
+        name, ROOT + name, description, seconds, Methods.READ, handler::count, handler);
   }
 
   /** A path outside /debug/pprof/ (not on the index page). */

@@ -9,17 +9,19 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Routing by the endpoint table, as Go's ServeMux routes pprof's patterns (docs/protocol.md §2):
- * an exact path is its row; anything else under /debug/pprof/ is the index's (Go's subtree
- * pattern), which answers "Unknown profile" for a name it does not have; anything else is 404.
+ * Routing by the endpoint table, as Go's ServeMux routes pprof's patterns (docs/protocol.md §2): an
+ * exact path is its row; anything else under /debug/pprof/ is the index's (Go's subtree pattern),
+ * which answers "Unknown profile" for a name it does not have; anything else is 404.
  */
 final class Routes {
   private static final String ROOT = Route.ROOT;
   private static final String ROOT_NO_SLASH = "/debug/pprof";
 
   private final Map<String, Route> byPath = new HashMap<>();
+
   /** The rows the index page lists, sorted by name (byte order) as Go sorts them. */
   private final List<Route> listed = new ArrayList<>();
+
   private final Route index;
 
   /**
@@ -34,15 +36,21 @@ final class Routes {
       }
     }
     listed.sort(Comparator.comparing(r -> r.name));
-    this.index = Route.page("", "", Route.Methods.READ, ex -> {
-      String name = ex.uri.path().substring(ROOT.length());
-      if (!name.isEmpty()) {
-        ex.respond(Responses.error(HttpResponseStatus.NOT_FOUND, "Unknown profile"));
-        return;
-      }
-      ex.respond(Responses.ok(Responses.HTML,
-          Responses.utf8(IndexPage.render(listed, engine, config))));
-    });
+    this.index =
+        Route.page(
+            "",
+            "",
+            Route.Methods.READ,
+            ex -> {
+              String name = ex.uri.path().substring(ROOT.length());
+              if (!name.isEmpty()) {
+                ex.respond(Responses.error(HttpResponseStatus.NOT_FOUND, "Unknown profile"));
+                return;
+              }
+              ex.respond(
+                  Responses.ok(
+                      Responses.HTML, Responses.utf8(IndexPage.render(listed, engine, config))));
+            });
   }
 
   /** Answers a request for {@code path} (clean, %-decoded). */

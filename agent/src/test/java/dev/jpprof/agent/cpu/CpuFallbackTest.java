@@ -1,11 +1,11 @@
 package dev.jpprof.agent.cpu;
 
-import dev.jpprof.agent.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.jpprof.agent.ChildJvm;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The faults that keep async-profiler from running, forced in child JVMs: auto must serve the
- * window from JFR and say why, async-profiler alone must say why it cannot, and nothing may
- * reach the application's stdout. A regular file's "subdirectory" is unusable even for root.
+ * window from JFR and say why, async-profiler alone must say why it cannot, and nothing may reach
+ * the application's stdout. A regular file's "subdirectory" is unusable even for root.
  */
 class CpuFallbackTest {
   private static final String JFR_COMMENT = "COMMENT " + JfrEngineTest.COMMENT;
@@ -69,8 +69,11 @@ class CpuFallbackTest {
                 + " failed to load: "),
         r.stderr);
     assertTrue(r.stderr.contains("; JFR: java.lang.IllegalStateException: "), r.stderr);
-    assertTrue(r.stderr.contains("DESCRIBE error: Could not enable CPU profiling: async-profiler"
-        + " unavailable: async-profiler failed to load: "), r.stderr);
+    assertTrue(
+        r.stderr.contains(
+            "DESCRIBE error: Could not enable CPU profiling: async-profiler"
+                + " unavailable: async-profiler failed to load: "),
+        r.stderr);
   }
 
   @Test
@@ -93,7 +96,11 @@ class CpuFallbackTest {
   void profilerStartedByTheApplicationKeepsRunning() throws Exception {
     ChildJvm.Exited r =
         ChildJvm.run(
-            ChildJvm.thisJava(), List.of(), FallbackChild.class, dir, CpuProfiler.AUTO,
+            ChildJvm.thisJava(),
+            List.of(),
+            FallbackChild.class,
+            dir,
+            CpuProfiler.AUTO,
             "app-started");
     assertEquals("", r.stdout, "stdout; stderr was: " + r.stderr);
     assertTrue(r.stderr.contains(JFR_COMMENT), r.stderr);
@@ -125,7 +132,10 @@ class CpuFallbackTest {
     ChildJvm.Exited r =
         auto(
             ChildJvm.thisJava(),
-            "-agentpath:" + library() + "=start,event=cpu,interval=10ms,jfr,file=" + theirs
+            "-agentpath:"
+                + library()
+                + "=start,event=cpu,interval=10ms,jfr,file="
+                + theirs
                 + ",quiet,loglevel=none");
     assertEquals("", r.stdout, "stdout; stderr was: " + r.stderr);
     assertTrue(r.stderr.contains(JFR_COMMENT), r.stderr);

@@ -72,9 +72,12 @@ class SourceInfoTest {
         new String[] {"App$$Lambda$19+0x00007fc710003db0.258952499", "App$$Lambda$19+0x7f/12"}) {
       assertEquals("App$$Lambda$19", SourceInfo.javaClassName(jdkJfr));
     }
-    assertEquals("com.example.Demo$$Lambda",
+    assertEquals(
+        "com.example.Demo$$Lambda",
         SourceInfo.javaClassName("com/example/Demo$$Lambda.0x00007f9b28001c00"));
-    assertEquals("Demo.java", SourceInfo.fallbackFile(
-        SourceInfo.javaClassName("com/example/Demo$$Lambda.0x00007f9b28001c00")));
+    assertEquals(
+        "Demo.java",
+        SourceInfo.fallbackFile(
+            SourceInfo.javaClassName("com/example/Demo$$Lambda.0x00007f9b28001c00")));
   }
 }

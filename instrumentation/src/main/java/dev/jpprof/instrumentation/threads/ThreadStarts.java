@@ -20,8 +20,8 @@ public final class ThreadStarts implements AutoCloseable {
   private final ThreadRecorder recorder;
   private final ThreadStartRewriter transformer;
 
-  private ThreadStarts(Instrumentation inst, ThreadRecorder recorder,
-      ThreadStartRewriter transformer) {
+  private ThreadStarts(
+      Instrumentation inst, ThreadRecorder recorder, ThreadStartRewriter transformer) {
     this.inst = inst;
     this.recorder = recorder;
     this.transformer = transformer;

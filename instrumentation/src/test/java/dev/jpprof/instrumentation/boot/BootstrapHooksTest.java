@@ -21,14 +21,22 @@ import org.junit.jupiter.api.Test;
 class BootstrapHooksTest {
   @Test
   void theClassListIsThePackage() throws IOException, URISyntaxException {
-    Path dir = Path.of(dev.jpprof.bootstrap.HookGuard.class.getProtectionDomain().getCodeSource()
-        .getLocation().toURI()).resolve("dev/jpprof/bootstrap");
+    Path dir =
+        Path.of(
+                dev.jpprof.bootstrap.HookGuard.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI())
+            .resolve("dev/jpprof/bootstrap");
     Set<String> compiled;
     try (Stream<Path> files = Files.list(dir)) {
-      compiled = files.map(p -> p.getFileName().toString())
-          .filter(n -> n.endsWith(".class") && !n.equals("package-info.class"))
-          .map(n -> "dev.jpprof.bootstrap." + n.substring(0, n.length() - ".class".length()))
-          .collect(Collectors.toCollection(TreeSet::new));
+      compiled =
+          files
+              .map(p -> p.getFileName().toString())
+              .filter(n -> n.endsWith(".class") && !n.equals("package-info.class"))
+              .map(n -> "dev.jpprof.bootstrap." + n.substring(0, n.length() - ".class".length()))
+              .collect(Collectors.toCollection(TreeSet::new));
     }
     assertEquals(compiled, new TreeSet<>(BootstrapHooks.CLASSES));
   }
