@@ -25,6 +25,7 @@ public final class AllocMain {
       awaitInstalled(args[3]);
     }
     long[] out = new long[5];
+    pprofUrl = args.length > 3 ? args[3] : null;
     Thread worker = new Thread(() -> run(workload, warmupNs, measureNs, out), "worker");
     worker.start();
     worker.join();
@@ -32,15 +33,33 @@ public final class AllocMain {
     System.out.println("cpuNs=" + out[1]);
     System.out.println("wallNs=" + out[2]);
     System.out.println("allocatedBytes=" + out[3]);
+    for (Map.Entry<String, Long> e : threadCpu.entrySet()) {
+      System.out.println("threadCpuNs." + e.getKey() + "=" + e.getValue());
+    }
+    System.out.println("windowStartMs=" + windowStartMs);
+    if (samples >= 0) {
+      System.out.println("samples=" + samples);
+    }
     if (args.length > 3) {
       // Share of the worker's bytes (since it started) that jpprof's allocs profile accounts for.
       System.out.println("coverage=" + unsampledBytes(args[3] + "allocs?debug=1") / out[4]);
     }
   }
 
+  static String pprofUrl;
+
+  /** CPU time in the window per thread group (from /proc/self/task), and jpprof's samples. */
+  static final Map<String, Long> threadCpu = new java.util.TreeMap<>();
+
+  static long samples = -1;
+
+  /** JVM uptime at the window's start (to match -XX:+PrintCompilation's time stamps). */
+  static long windowStartMs;
+
   /**
-   * Waits until jpprof's index page no longer says it is rewriting the loaded classes: that
-   * deoptimizes running code, a start-up cost the window must not measure as steady state.
+   * Waits until jpprof's index page says an allocation engine runs and is not installing (the Byte
+   * Buddy engine rewriting the loaded classes deoptimizes running code, a start-up cost the window
+   * must not measure as steady state) nor starting (JFR, the fallback, starts late).
    */
   static void awaitInstalled(String url) throws Exception {
     long deadline = System.nanoTime() + 60_000_000_000L;
@@ -54,7 +73,13 @@ public final class AllocMain {
 
   private static boolean installed(String url) throws Exception {
     try {
-      return !fetch(url).contains("allocation sampling: installing");
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("allocation sampling: ([^<\\n]*)").matcher(fetch(url));
+      if (!m.find()) {
+        return true; // no such line: nothing to wait for
+      }
+      String status = m.group(1);
+      return !status.startsWith("starting") && !status.contains("installing");
     } catch (java.net.ConnectException e) {
       return false; // the agent's server starts on its own thread, after main() may have begun
     }
@@ -102,14 +127,19 @@ public final class AllocMain {
       throw new IllegalArgumentException("workload is ea or mixed: " + workload);
     }
     long sum = 0;
+    pprofSamples(); // first use (class loading, linkage) in the warm-up, not in the window
+    taskCpu();
     long warmEnd = System.nanoTime() + warmupNs;
     while (System.nanoTime() < warmEnd) {
       sum += ea ? eaBatch() : mixedBatch();
     }
     long ops = 0;
+    long samples0 = pprofSamples();
+    Map<String, Long> tasks0 = taskCpu();
     long bytes0 = threads.getThreadAllocatedBytes(id);
     long cpu0 = os.getProcessCpuTime();
     long t0 = System.nanoTime();
+    windowStartMs = ManagementFactory.getRuntimeMXBean().getUptime();
     long end = t0 + measureNs;
     long now;
     do {
@@ -122,7 +152,72 @@ public final class AllocMain {
     out[2] = now - t0;
     out[4] = threads.getThreadAllocatedBytes(id);
     out[3] = out[4] - bytes0;
+    Map<String, Long> tasks1 = taskCpu();
+    for (Map.Entry<String, Long> e : tasks1.entrySet()) {
+      String group = group(e.getKey().substring(e.getKey().indexOf(' ') + 1));
+      long before = tasks0.getOrDefault(e.getKey(), 0L);
+      threadCpu.merge(group, e.getValue() - before, Long::sum);
+    }
+    if (samples0 >= 0) {
+      samples = pprofSamples() - samples0;
+    }
     sink = sum;
+  }
+
+  private static String read(java.io.File f) throws java.io.IOException {
+    return new String(
+        java.nio.file.Files.readAllBytes(f.toPath()), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** "tid name" → ns on a CPU, from /proc/self/task/{tid}/schedstat; empty off Linux. */
+  static Map<String, Long> taskCpu() {
+    Map<String, Long> cpu = new HashMap<>();
+    java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+    if (tasks == null) {
+      return cpu;
+    }
+    for (java.io.File t : tasks) {
+      try {
+        String name = read(new java.io.File(t, "comm")).trim();
+        // schedstat's first field: ns on a CPU (stat's utime + stime tick at 10 ms only)
+        cpu.put(
+            t.getName() + " " + name,
+            Long.parseLong(read(new java.io.File(t, "schedstat")).split(" ")[0]));
+      } catch (java.io.IOException | RuntimeException e) {
+        // the thread ended
+      }
+    }
+    return cpu;
+  }
+
+  static String group(String thread) {
+    if (thread.equals("worker") || thread.startsWith("jpprof-heap")) {
+      return thread;
+    }
+    if (thread.startsWith("jpprof")) {
+      return "jpprof-other";
+    }
+    if (thread.startsWith("C1 ") || thread.startsWith("C2 ")) {
+      return "jit";
+    }
+    if (thread.startsWith("GC ") || thread.startsWith("G1 ") || thread.equals("VM Thread")) {
+      return "gc+vm";
+    }
+    return "other";
+  }
+
+  /** Samples jpprof's JVMTI engine has seen (index page), or -1. */
+  static long pprofSamples() {
+    if (pprofUrl == null) {
+      return -1;
+    }
+    try {
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("bytes; (\\d+) samples").matcher(fetch(pprofUrl));
+      return m.find() ? Long.parseLong(m.group(1)) : -1;
+    } catch (Exception e) {
+      return -1;
+    }
   }
 
   static final int EA_BATCH = 100_000;

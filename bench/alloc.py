@@ -4,7 +4,10 @@
 Each run is one JVM running bench/AllocMain (one worker thread: warm-up, then a fixed window)
 under one configuration:
   none          no profiler
-  jpprof        -javaagent:agent/target/profiler.jar, alloc.rate 512 KiB (no CPU profile asked)
+  jpprof        -javaagent:agent/target/profiler.jar, alloc.rate 512 KiB (no CPU profile asked):
+                the default engine, alloc.engine=auto (JVMTI SampledObjectAlloc via libjpprof)
+  jpprof-jfr    the same with alloc.engine=jfr (JFR jdk.ObjectAllocationSample, allocs only)
+  jpprof-bytebuddy  the same with alloc.engine=bytebuddy (allocation sites rewritten)
   ap-alloc      async-profiler as -agentpath, event=alloc,alloc=512k, JFR output
   ap-alloc-live the same with live (tracks which samples are still reachable)
   jfr           JFR with only jdk.ObjectAllocationSample on (default.jfc's throttle, 150/s)
@@ -14,11 +17,17 @@ Reported per workload and configuration, as medians over the rounds with min-max
   ops per process-CPU-second (agent threads, JIT and GC included) and its ratio to the same
   round's no-agent run; worker-thread allocated bytes per op (ThreadMXBean) and its ratio.
 
-A jpprof run first waits until the index page no longer says "installing": rewriting the JDK
-classes already loaded deoptimizes running code (under load that lands seconds after start, in
-the middle of a window), a start-up cost this benchmark must not count as steady state.
+A jpprof run first waits until the index page's "allocation sampling:" line says neither
+"starting" (the JFR engine starts after the server) nor "installing" (the Byte Buddy engine
+rewriting the JDK classes already loaded deoptimizes running code, under load seconds after
+start), a start-up cost this benchmark must not count as steady state.
 For jpprof runs it also prints the coverage: the allocs profile's alloc_space, unsampled,
 over the worker's allocated bytes.
+A second table splits the window's CPU by thread (/proc/self/task/*/schedstat: worker, jpprof-heap, other
+jpprof threads, JIT, GC + VM thread) in ms per second of window, gives jpprof's JVMTI samples per
+second (index page) and the extra process CPU per sample against the round's no-agent run
+((cpu/op - none's cpu/op) x ops / samples; for configurations without a sample count, samples
+are estimated as allocated bytes / 512 KiB).
 
 Usage: bench/alloc.py [--rounds 5] [--java java] [--workloads ea,mixed] [--configs ...]
                       [--variant NAME=other-profiler.jar ...] [--agent-args k=v,...]
@@ -34,7 +43,8 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--rounds", type=int, default=5)
 ap.add_argument("--java", default="java")
 ap.add_argument("--workloads", default="ea,mixed")
-ap.add_argument("--configs", default="none,jpprof,ap-alloc,ap-alloc-live,jfr")
+ap.add_argument("--configs",
+                default="none,jpprof,jpprof-jfr,jpprof-bytebuddy,ap-alloc,ap-alloc-live,jfr")
 ap.add_argument("--variant", action="append", default=[])
 ap.add_argument("--agent-args", default="")
 ap.add_argument("--warmup", default="4", help="seconds before the window")
@@ -80,12 +90,14 @@ def free_port():
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
-def jpprof(jar):
-    return lambda: ["-javaagent:%s=port=%d,alloc.rate=524288%s" % (jar, free_port(), extra)]
+def jpprof(jar, args=""):
+    return lambda: ["-javaagent:%s=port=%d,alloc.rate=524288%s%s" % (jar, free_port(), args, extra)]
 
 ALL = {
     "none": lambda: [],
     "jpprof": jpprof(agent),
+    "jpprof-jfr": jpprof(agent, ",alloc.engine=jfr"),
+    "jpprof-bytebuddy": jpprof(agent, ",alloc.engine=bytebuddy"),
     "ap-alloc": lambda: ["-agentpath:%s=start,event=alloc,alloc=512k,jfr,file=%s,loglevel=warn"
                          % (lib, out("ap.jfr"))],
     "ap-alloc-live": lambda: ["-agentpath:%s=start,event=alloc,alloc=512k,live,jfr,file=%s,loglevel=warn"
@@ -113,13 +125,15 @@ def run(config, workload):
             values[key] = int(value)
         elif eq and key == "coverage":
             coverage[(workload, config)].append(float(value))
-    if p.returncode != 0 or len(values) != 4:
+        elif eq and (key.startswith("threadCpuNs.") or key == "samples"):
+            values[key] = int(value)
+    if p.returncode != 0 or not all(k in values for k in ("ops", "cpuNs", "wallNs", "allocatedBytes")):
         raise SystemExit("%s %s failed (%d):\n%s\n%s" % (config, workload, p.returncode,
                                                          p.stdout, p.stderr))
     if config != "none" and p.stderr.strip() and "jpprof: serving" not in p.stderr:
         print("  stderr of %s/%s: %s" % (config, workload, p.stderr.strip()[:300]), file=sys.stderr)
     ops = values["ops"]
-    return ops / (values["cpuNs"] / 1e9), values["allocatedBytes"] / ops
+    return ops / (values["cpuNs"] / 1e9), values["allocatedBytes"] / ops, values
 
 load_before = os.getloadavg()
 results = {(w, c): [] for w in WORKLOADS for c in NAMES}
@@ -157,4 +171,31 @@ for w in WORKLOADS:
             row.append("(baseline allocates ~0)")
         cov = coverage[(w, c)]
         row.append(span(cov, "%.2f") if cov else "")
+        print("| " + " | ".join(row) + " |")
+
+print()
+print("CPU by thread in the window (ms per s of window), samples per s, extra process CPU per sample:")
+print()
+GROUPS = ["worker", "jpprof-heap", "jpprof-other", "jit", "gc+vm", "other"]
+print("| workload | config | " + " | ".join(GROUPS) + " | samples/s | extra CPU / sample |")
+print("|---" * (len(GROUPS) + 4) + "|")
+for w in WORKLOADS:
+    base = results[(w, "none")]
+    for c in NAMES:
+        xs = results[(w, c)]
+        row = [w, c]
+        for g in GROUPS:
+            row.append("%.0f" % statistics.median(
+                x[2].get("threadCpuNs." + g, 0) / x[2]["wallNs"] * 1e3 for x in xs))
+        rates, costs = [], []
+        for x, b in zip(xs, base):
+            v, bv = x[2], b[2]
+            n = v["samples"] if "samples" in v else v["allocatedBytes"] / 524288.0
+            rates.append(n / (v["wallNs"] / 1e9))
+            extra = (v["cpuNs"] / v["ops"] - bv["cpuNs"] / bv["ops"]) * v["ops"]
+            if n >= 100:  # a workload that allocates ~nothing has no cost per sample to speak of
+                costs.append(extra / n / 1e3)
+        est = "" if all("samples" in x[2] for x in xs) else " (est.)"
+        row.append("%.0f%s" % (statistics.median(rates), est) if c != "none" else "")
+        row.append(span(costs, "%.1f") + " µs" if costs and c != "none" else "")
         print("| " + " | ".join(row) + " |")

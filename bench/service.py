@@ -16,8 +16,9 @@ process in the window, /proc) and its ratio. The order of the configurations rot
 
 Configurations live in one table, CONFIGS: JVM options (agent or not, its arguments) and pulls
 (path, period in seconds; period 0 = back to back, the next request as soon as one returns).
-Issue 11 adds CPU-profile rows there (e.g. ("profile?seconds=10", 0) back to back,
-async-profiler started once through the agent, a JFR profile) without touching the rest.
+The CPU rows (cpu-*, ap-once, jfr-profile) are issue 11's: see CONFIGS. For them use a warm-up
+of two windows or more (--warmup 25 --window 30): the agent's own parsing code is compiled by
+the JIT during its first windows, a one-time cost the steady state must not count.
 
 Usage: bench/service.py [--configs none,idle,heap-pull] [--rounds 10] [--warmup 8] [--window 15]
                         [--java java] [--agent-args k=v,...] [--variant NAME=profiler.jar ...]
@@ -26,16 +27,30 @@ Usage: bench/service.py [--configs none,idle,heap-pull] [--rounds 10] [--warmup 
   --variant NAME=jar adds a configuration NAME: `idle` with another build of the agent jar.
 (build first: mvn -B -o -q install -DskipTests)
 """
-import argparse, os, socket, statistics, subprocess, sys, tempfile, threading, time, urllib.request
+import argparse, glob, os, socket, statistics, subprocess, sys, tempfile, threading, time, urllib.request, zipfile
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 AGENT = os.path.join(root, "agent/target/profiler.jar")
 
-# name -> (agent jar or None, extra agent arguments, [(path under /debug/pprof/, period s)])
+# name -> (agent jar or None, extra agent arguments, [(path under /debug/pprof/, period s)],
+#          other JVM options). The CPU rows (issue 11) turn allocation sampling off, so that
+# only the CPU path is measured: Parca's back-to-back 10 s windows, the same with the session
+# restarted per window (cpu.idleTimeout=0, the design before issue 11), Parca's and Alloy's
+# schedules with a person's 30 s window on top, async-profiler started once at JVM start (same
+# event, interval and JFR output) and JFR's `profile` settings.
+CPU_ONLY = "alloc.rate=0"
 CONFIGS = {
-    "none": (None, "", []),
-    "idle": (AGENT, "", []),
-    "heap-pull": (AGENT, "", [("allocs", 15), ("heap", 15)]),
+    "none": (None, "", [], []),
+    "idle": (AGENT, "", [], []),
+    "heap-pull": (AGENT, "", [("allocs", 15), ("heap", 15)], []),
+    "cpu-idle": (AGENT, CPU_ONLY, [], []),
+    "cpu-b2b": (AGENT, CPU_ONLY, [("profile?seconds=10", 0)], []),
+    "cpu-b2b-restart": (AGENT, CPU_ONLY + ",cpu.idleTimeout=0", [("profile?seconds=10", 0)], []),
+    "cpu-fleet": (AGENT, CPU_ONLY, [("profile?seconds=10", 10), ("profile?seconds=14", 15),
+                                    ("profile?seconds=30", 30)], []),
+    "ap-once": (None, "", [], ["-agentpath:{lib}=start,event=cpu,interval=10ms,jfr,file={tmp}/ap-{n}.jfr,"
+                               "quiet,loglevel=none"]),
+    "jfr-profile": (None, "", [], ["-XX:StartFlightRecording:settings=profile,filename={tmp}/jfr-{n}.jfr"]),
 }
 
 ap = argparse.ArgumentParser()
@@ -51,7 +66,7 @@ ap.add_argument("--connections", type=int, default=8)
 opts = ap.parse_args()
 for v in opts.variant:
     name, _, jar = v.partition("=")
-    CONFIGS[name] = (os.path.abspath(jar), "", [])
+    CONFIGS[name] = (os.path.abspath(jar), "", [], [])
 NAMES = opts.configs.split(",") + [v.partition("=")[0] for v in opts.variant]
 if NAMES[0] != "none":
     raise SystemExit("the first configuration must be none (the baseline of each pair)")
@@ -61,6 +76,23 @@ if not os.path.exists(AGENT):
 tmp = tempfile.mkdtemp(prefix="jpprof-servicebench-")
 subprocess.run(["javac", "--release", "11", "-d", tmp,
                 os.path.join(root, "bench/ServiceMain.java")], check=True)
+
+
+def async_profiler_lib():
+    """async-profiler's library from the Maven artifact the agent is built with."""
+    jars = sorted(j for j in glob.glob(os.path.expanduser(
+        "~/.m2/repository/tools/profiler/async-profiler/*/async-profiler-*.jar"))
+        if not j.endswith(("-sources.jar", "-javadoc.jar")))
+    if not jars:
+        raise SystemExit("no tools.profiler:async-profiler jar in ~/.m2")
+    lib = os.path.join(tmp, "libasyncProfiler.so")
+    with zipfile.ZipFile(jars[-1]) as z, open(lib, "wb") as f:
+        f.write(z.read("linux-x64/libasyncProfiler.so"))
+    return lib
+
+
+LIB = async_profiler_lib() if any(CONFIGS[n][3] and "{lib}" in CONFIGS[n][3][0] for n in NAMES) else None
+runs = 0
 
 
 def free_port():
@@ -77,7 +109,18 @@ def cpu_ns(pid):
 
 def puller(port, path, period, stop, log):
     url = "http://127.0.0.1:%d/debug/pprof/%s" % (port, path)
-    next_at = time.time() + (5 if period else 0)  # first pull after the server is up
+    index = "http://127.0.0.1:%d/debug/pprof/" % port
+    deadline = time.time() + 60
+    while not stop.is_set():  # the agent's port opens after the application's
+        try:
+            urllib.request.urlopen(index, timeout=10).read()
+            break
+        except OSError:
+            if time.time() > deadline:
+                log.append((path, 0, "error: the agent did not answer in 60 s"))
+                return
+            stop.wait(0.2)
+    next_at = time.time() + (5 if period else 0)
     while not stop.wait(max(0, next_at - time.time())):
         t0 = time.time()
         try:
@@ -85,14 +128,20 @@ def puller(port, path, period, stop, log):
                 n = len(r.read())
             log.append((path, time.time() - t0, n))
         except Exception as e:  # counted, reported: a failing pull is a finding
+            if stop.is_set():
+                return  # the window cut short by the end of the run
             log.append((path, time.time() - t0, "error: %s" % e))
+            if not period:
+                stop.wait(1)  # not a busy loop against an agent that refuses
         next_at = t0 + period if period else time.time()
 
 
 def run(name):
-    jar, args, pulls = CONFIGS[name]
+    global runs
+    runs += 1
+    jar, args, pulls, options = CONFIGS[name]
     port, agent_port = free_port(), free_port()
-    jvm = []
+    jvm = [o.format(lib=LIB, tmp=tmp, n=runs) for o in options]
     if jar:
         agent_args = "port=%d" % agent_port + ("," + args if args else "") + \
             ("," + opts.agent_args if opts.agent_args else "")

@@ -38,3 +38,5 @@ print("java: %s, %d interleaved runs, medians" % (java, runs))
 print("  no agent, launch -> main():          ", ms(base))
 print("  agent,    launch -> main():          ", ms(agent_main))
 print("  agent,    launch -> 'serving' line:  ", ms(agent_t))
+print("  agent - no agent, launch -> main(), median of the per-run differences:",
+      ms([a - b for a, b in zip(agent_main, base)]))

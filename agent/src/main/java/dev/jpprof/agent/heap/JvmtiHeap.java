@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * allocation slow path at Go's exponential byte gaps, so compiled code and escape analysis stay as
  * they are. The library keeps each sample's stack and weak reference; this class, on its {@code
  * jpprof-heap} daemon, turns them into Go's (stack, size) records and counts a record's frees when
- * the weak references clear.
+ * the weak references clear. A stack seen before goes straight to its bucket by its packed frames
+ * ({@link PackedStacks}); only a new one is turned into StackTraceElements.
  *
  * <p>Bounded: at most {@code maxBuckets} records (then the overflow bucket), {@code maxLive}
  * samples tracked for in-use (a sample over it counts as allocated and at once freed, and is
@@ -31,6 +32,12 @@ final class JvmtiHeap implements HeapEngine {
   static final long MAX_PENDING_BYTES = 8L << 20;
 
   static final int MAX_METHODS = 65_536;
+
+  /**
+   * Stacks kept in their packed form for the shortcut to their bucket (each a long per frame; more
+   * are forgotten and packed again on demand).
+   */
+  static final int MAX_PACKED = 16_384;
 
   /** How often the daemon takes new samples. */
   private static final long POLL_MILLIS = 20;
@@ -49,6 +56,7 @@ final class JvmtiHeap implements HeapEngine {
   private final Object lock = new Object();
   // Guarded by lock.
   private final StackTable<HeapCounts> buckets;
+  private final PackedStacks<HeapCounts> packed;
   private final HeapCounts[] bySlot;
   private final long[] sizeBySlot;
   private final Map<Integer, String[]> methods = new HashMap<>();
@@ -64,6 +72,7 @@ final class JvmtiHeap implements HeapEngine {
     this.rate = rate;
     this.maxLive = maxLive;
     this.buckets = HeapCounts.table(maxBuckets);
+    this.packed = new PackedStacks<>(Math.min(maxBuckets, MAX_PACKED));
     this.bySlot = new HeapCounts[maxLive];
     this.sizeBySlot = new long[maxLive];
   }
@@ -148,11 +157,18 @@ final class JvmtiHeap implements HeapEngine {
       int slot = (int) a[w++];
       long size = a[w++];
       int depth = (int) a[w++];
-      StackTraceElement[] stack = new StackTraceElement[depth];
-      for (int i = 0; i < depth; i++) {
-        stack[i] = frame(a[w++]);
+      HeapCounts b = packed.get(a, w, depth, size);
+      if (b == null) { // a stack not seen before: its frames, then its bucket
+        StackTraceElement[] stack = new StackTraceElement[depth];
+        for (int i = 0; i < depth; i++) {
+          stack[i] = frame(a[w + i]);
+        }
+        b = buckets.bucket(stack, size);
+        if (b != buckets.overflow()) { // the overflow bucket counts each sample it takes
+          packed.put(a, w, depth, size, b);
+        }
       }
-      HeapCounts b = buckets.bucket(stack, size);
+      w += depth;
       b.allocObjects++;
       b.allocBytes += size;
       if (slot >= 0) {
