@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The application of bench/alloc.py: one worker thread runs a workload, warms up, then for a
- * fixed wall time counts ops, the process's CPU time (agent threads, JIT and GC included, so the
- * profiler's whole cost shows) and the worker's allocated bytes (ThreadMXBean). Prints
- * key=value lines only. Usage: AllocMain ea|mixed warmupSeconds measureSeconds [pprofUrl]
+ * The application of bench/alloc.py: one worker thread runs a workload, warms up, then for a fixed
+ * wall time counts ops, the process's CPU time (agent threads, JIT and GC included, so the
+ * profiler's whole cost shows) and the worker's allocated bytes (ThreadMXBean). Prints key=value
+ * lines only. Usage: AllocMain ea|mixed warmupSeconds measureSeconds [pprofUrl]
  */
 public final class AllocMain {
   /** Keeps results alive, so the JIT cannot drop the work. */
@@ -47,16 +47,19 @@ public final class AllocMain {
   }
 
   static String pprofUrl;
+
   /** CPU time in the window per thread group (from /proc/self/task), and jpprof's samples. */
   static final Map<String, Long> threadCpu = new java.util.TreeMap<>();
+
   static long samples = -1;
+
   /** JVM uptime at the window's start (to match -XX:+PrintCompilation's time stamps). */
   static long windowStartMs;
 
   /**
-   * Waits until jpprof's index page says an allocation engine runs and is not installing (the
-   * Byte Buddy engine rewriting the loaded classes deoptimizes running code, a start-up cost the
-   * window must not measure as steady state) nor starting (JFR, the fallback, starts late).
+   * Waits until jpprof's index page says an allocation engine runs and is not installing (the Byte
+   * Buddy engine rewriting the loaded classes deoptimizes running code, a start-up cost the window
+   * must not measure as steady state) nor starting (JFR, the fallback, starts late).
    */
   static void awaitInstalled(String url) throws Exception {
     long deadline = System.nanoTime() + 60_000_000_000L;
@@ -70,8 +73,8 @@ public final class AllocMain {
 
   private static boolean installed(String url) throws Exception {
     try {
-      java.util.regex.Matcher m = java.util.regex.Pattern
-          .compile("allocation sampling: ([^<\\n]*)").matcher(fetch(url));
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("allocation sampling: ([^<\\n]*)").matcher(fetch(url));
       if (!m.find()) {
         return true; // no such line: nothing to wait for
       }
@@ -94,14 +97,13 @@ public final class AllocMain {
    */
   static double unsampledBytes(String url) throws Exception {
     String text = fetch(url);
-    java.util.regex.Matcher header =
-        java.util.regex.Pattern.compile("@ heap/(\\d+)").matcher(text);
+    java.util.regex.Matcher header = java.util.regex.Pattern.compile("@ heap/(\\d+)").matcher(text);
     if (!header.find()) {
       throw new IllegalStateException("no heap profile header in " + url);
     }
     double rate = Long.parseLong(header.group(1)) / 2.0;
-    java.util.regex.Matcher record = java.util.regex.Pattern
-        .compile("(?m)^\\d+: \\d+ \\[(\\d+): (\\d+)\\] @").matcher(text);
+    java.util.regex.Matcher record =
+        java.util.regex.Pattern.compile("(?m)^\\d+: \\d+ \\[(\\d+): (\\d+)\\] @").matcher(text);
     double total = 0;
     while (record.find()) {
       double n = Double.parseDouble(record.group(1));
@@ -163,8 +165,8 @@ public final class AllocMain {
   }
 
   private static String read(java.io.File f) throws java.io.IOException {
-    return new String(java.nio.file.Files.readAllBytes(f.toPath()),
-        java.nio.charset.StandardCharsets.UTF_8);
+    return new String(
+        java.nio.file.Files.readAllBytes(f.toPath()), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** "tid name" → ns on a CPU, from /proc/self/task/{tid}/schedstat; empty off Linux. */
@@ -178,8 +180,9 @@ public final class AllocMain {
       try {
         String name = read(new java.io.File(t, "comm")).trim();
         // schedstat's first field: ns on a CPU (stat's utime + stime tick at 10 ms only)
-        cpu.put(t.getName() + " " + name, Long.parseLong(read(new java.io.File(t, "schedstat"))
-            .split(" ")[0]));
+        cpu.put(
+            t.getName() + " " + name,
+            Long.parseLong(read(new java.io.File(t, "schedstat")).split(" ")[0]));
       } catch (java.io.IOException | RuntimeException e) {
         // the thread ended
       }
@@ -209,8 +212,8 @@ public final class AllocMain {
       return -1;
     }
     try {
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("bytes; (\\d+) samples")
-          .matcher(fetch(pprofUrl));
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("bytes; (\\d+) samples").matcher(fetch(pprofUrl));
       return m.find() ? Long.parseLong(m.group(1)) : -1;
     } catch (Exception e) {
       return -1;
@@ -239,8 +242,8 @@ public final class AllocMain {
   }
 
   /**
-   * Typical service code: map and list growth, string concatenation and builders, boxing
-   * beyond the Integer cache, array copies. Most bytes are allocated inside JDK classes.
+   * Typical service code: map and list growth, string concatenation and builders, boxing beyond the
+   * Integer cache, array copies. Most bytes are allocated inside JDK classes.
    */
   static long mixed(int i) {
     Map<String, List<Integer>> m = new HashMap<>();

@@ -3,12 +3,12 @@ import java.util.List;
 import one.profiler.AsyncProfiler;
 
 /**
- * What async-profiler's {@code alloc,live} JFR output holds at {@code dump} and {@code stop}
- * (for an async-profiler allocation engine's in-use profile). Retains 64 MiB, allocates 500 MiB of
+ * What async-profiler's {@code alloc,live} JFR output holds at {@code dump} and {@code stop} (for
+ * an async-profiler allocation engine's in-use profile). Retains 64 MiB, allocates 500 MiB of
  * garbage, dumps, releases, dumps, retains again, stops, resumes, dumps. Prints the times of each
  * step; read the file with {@code jfr summary} / {@code jfr print --events profiler.LiveObject}.
- * Usage (classpath: the tools.profiler:async-profiler jar, unpacked):
- * {@code java -cp . AsyncLiveProbe /path/libasyncProfiler.so live, /tmp/out.jfr}
+ * Usage (classpath: the tools.profiler:async-profiler jar, unpacked): {@code java -cp .
+ * AsyncLiveProbe /path/libasyncProfiler.so live, /tmp/out.jfr}
  */
 public class AsyncLiveProbe {
   static volatile Object sink;

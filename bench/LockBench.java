@@ -68,7 +68,8 @@ public final class LockBench {
       Thread.sleep(100);
     }
     while (true) {
-      java.net.HttpURLConnection c = (java.net.HttpURLConnection) new java.net.URL(url).openConnection();
+      java.net.HttpURLConnection c =
+          (java.net.HttpURLConnection) new java.net.URL(url).openConnection();
       String index = new String(c.getInputStream().readAllBytes(), "UTF-8");
       if (!index.contains("allocation sampling: installing")
           && !index.contains("block and mutex: not installed yet")) {

@@ -28,12 +28,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *                                            requests=N, errors=N, wallNs=N
  * </pre>
  *
- * The server (com.sun.net.httpserver, a fixed pool) answers GET /orders?user=N with JSON-ish
- * work typical of a service: it builds the user's orders (records, strings, boxed values), groups
- * them by SKU in a HashMap of ArrayLists, sorts, totals, keeps the last total per user in a
- * ConcurrentHashMap (some long-lived state) and writes a ~3 KB JSON body with a StringBuilder.
- * The client is closed-loop (CONNECTIONS keep-alive sockets, one request in flight on each), so
- * the load is bounded, and counts the answers completed inside the window.
+ * The server (com.sun.net.httpserver, a fixed pool) answers GET /orders?user=N with JSON-ish work
+ * typical of a service: it builds the user's orders (records, strings, boxed values), groups them
+ * by SKU in a HashMap of ArrayLists, sorts, totals, keeps the last total per user in a
+ * ConcurrentHashMap (some long-lived state) and writes a ~3 KB JSON body with a StringBuilder. The
+ * client is closed-loop (CONNECTIONS keep-alive sockets, one request in flight on each), so the
+ * load is bounded, and counts the answers completed inside the window.
  */
 public final class ServiceMain {
   private ServiceMain() {}
@@ -42,7 +42,10 @@ public final class ServiceMain {
     if (args[0].equals("server")) {
       server(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
     } else {
-      client(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Double.parseDouble(args[3]),
+      client(
+          Integer.parseInt(args[1]),
+          Integer.parseInt(args[2]),
+          Double.parseDouble(args[3]),
           Double.parseDouble(args[4]));
     }
   }
@@ -72,28 +75,33 @@ public final class ServiceMain {
     // Headers and body are separate writes: without TCP_NODELAY each answer waits for the
     // client's delayed ACK (~40 ms), and the benchmark would measure that timer.
     System.setProperty("sun.net.httpserver.nodelay", "true");
-    HttpServer server = HttpServer.create(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "service-worker");
-      t.setDaemon(true);
-      return t;
-    });
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "service-worker");
+              t.setDaemon(true);
+              return t;
+            });
     server.setExecutor(pool);
-    server.createContext("/orders", exchange -> {
-      try (InputStream in = exchange.getRequestBody()) {
-        in.readAllBytes();
-      }
-      String query = exchange.getRequestURI().getRawQuery();
-      int user = query != null && query.startsWith("user=")
-          ? Integer.parseInt(query.substring(5)) : 0;
-      byte[] body = orders(user).getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
-      exchange.sendResponseHeaders(200, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    });
+    server.createContext(
+        "/orders",
+        exchange -> {
+          try (InputStream in = exchange.getRequestBody()) {
+            in.readAllBytes();
+          }
+          String query = exchange.getRequestURI().getRawQuery();
+          int user =
+              query != null && query.startsWith("user=") ? Integer.parseInt(query.substring(5)) : 0;
+          byte[] body = orders(user).getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().set("Content-Type", "application/json");
+          exchange.sendResponseHeaders(200, body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
     server.start();
     System.out.println("ready");
     System.out.flush();
@@ -110,8 +118,9 @@ public final class ServiceMain {
       if ((r & 3) == 0) {
         tags.add("gift");
       }
-      orders.add(new Order(user * 1000L + i, SKUS[r & 7], 1 + (r >>> 3 & 7),
-          100 + (r >>> 6 & 4095), tags));
+      orders.add(
+          new Order(
+              user * 1000L + i, SKUS[r & 7], 1 + (r >>> 3 & 7), 100 + (r >>> 6 & 4095), tags));
     }
     Map<String, List<Order>> bySku = new HashMap<>();
     for (Order o : orders) {
@@ -126,29 +135,35 @@ public final class ServiceMain {
       List<Order> list = groups.get(g).getValue();
       list.sort(Comparator.comparingLong((Order o) -> o.priceCents).reversed());
       long sum = 0;
-      json.append(g == 0 ? "" : ",").append("{\"sku\":\"").append(groups.get(g).getKey())
+      json.append(g == 0 ? "" : ",")
+          .append("{\"sku\":\"")
+          .append(groups.get(g).getKey())
           .append("\",\"orders\":[");
       for (int i = 0; i < list.size(); i++) {
         Order o = list.get(i);
         sum += o.priceCents * o.quantity;
-        json.append(i == 0 ? "" : ",").append("{\"id\":").append(o.id).append(",\"qty\":")
-            .append(o.quantity).append(",\"price\":\"")
+        json.append(i == 0 ? "" : ",")
+            .append("{\"id\":")
+            .append(o.id)
+            .append(",\"qty\":")
+            .append(o.quantity)
+            .append(",\"price\":\"")
             .append(String.format("%d.%02d", o.priceCents / 100, o.priceCents % 100))
-            .append("\",\"tags\":").append(o.tags).append('}');
+            .append("\",\"tags\":")
+            .append(o.tags)
+            .append('}');
       }
       json.append("],\"sum\":").append(sum).append('}');
       total += sum;
     }
     Long previous = LAST_TOTAL.put(user & 1023, total);
-    json.append("],\"total\":").append(total).append(",\"previous\":").append(previous)
-        .append('}');
+    json.append("],\"total\":").append(total).append(",\"previous\":").append(previous).append('}');
     return json.toString();
   }
 
   // ---------------------------------------------------------------- client
 
-  static void client(int port, int connections, double warmupS, double windowS)
-      throws Exception {
+  static void client(int port, int connections, double warmupS, double windowS) throws Exception {
     AtomicBoolean counting = new AtomicBoolean();
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong requests = new AtomicLong();
@@ -177,8 +192,13 @@ public final class ServiceMain {
     stop.set(true);
   }
 
-  private static void load(int port, int id, AtomicBoolean counting, AtomicBoolean stop,
-      AtomicLong requests, AtomicLong errors) {
+  private static void load(
+      int port,
+      int id,
+      AtomicBoolean counting,
+      AtomicBoolean stop,
+      AtomicLong requests,
+      AtomicLong errors) {
     int user = id * 7919;
     while (!stop.get()) {
       try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
@@ -187,8 +207,9 @@ public final class ServiceMain {
         InputStream in = new BufferedInputStream(s.getInputStream(), 16384);
         while (!stop.get()) {
           user = (user + 1) & 0xffff;
-          out.write(("GET /orders?user=" + user + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
+          out.write(
+              ("GET /orders?user=" + user + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
           out.flush();
           readResponse(in);
           if (counting.get()) {

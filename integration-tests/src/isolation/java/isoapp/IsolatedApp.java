@@ -30,8 +30,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Map;
-import java.util.jar.JarFile;
 import java.util.TreeMap;
+import java.util.jar.JarFile;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.ClassFileVersion;
 import net.bytebuddy.dynamic.loading.ClassLoadingStrategy;
@@ -39,11 +39,11 @@ import net.bytebuddy.implementation.FixedValue;
 import net.bytebuddy.matcher.ElementMatchers;
 
 /**
- * An application that bundles its own Netty 4.1, protobuf-java 3 and Byte Buddy 1.14, older
- * lines than the copies inside the agent. It prints, on stdout, what it sees of each library
- * (versions and the jar each class came from) and what using it gave, then "ready", then keeps
- * serving and allocating until killed. IsolationTest runs it with and without the agent: the
- * lines must be the same.
+ * An application that bundles its own Netty 4.1, protobuf-java 3 and Byte Buddy 1.14, older lines
+ * than the copies inside the agent. It prints, on stdout, what it sees of each library (versions
+ * and the jar each class came from) and what using it gave, then "ready", then keeps serving and
+ * allocating until killed. IsolationTest runs it with and without the agent: the lines must be the
+ * same.
  */
 public final class IsolatedApp {
   private static volatile Object sink;
@@ -85,7 +85,8 @@ public final class IsolatedApp {
 
   /** The OSGi Bundle-Version of the jar {@code c} came from (no Implementation-Version there). */
   private static String bundleVersion(Class<?> c) throws Exception {
-    try (JarFile jar = new JarFile(c.getProtectionDomain().getCodeSource().getLocation().getPath())) {
+    try (JarFile jar =
+        new JarFile(c.getProtectionDomain().getCodeSource().getLocation().getPath())) {
       return jar.getManifest().getMainAttributes().getValue("Bundle-Version");
     }
   }
@@ -93,26 +94,40 @@ public final class IsolatedApp {
   /** Starts a Netty 4.1 HTTP server on loopback, asks it once, returns its status line and body. */
   private static String serveOnce() throws Exception {
     EventLoopGroup group = new NioEventLoopGroup(1);
-    Channel server = new ServerBootstrap()
-        .group(group)
-        .channel(NioServerSocketChannel.class)
-        .childHandler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1024),
-                new SimpleChannelInboundHandler<FullHttpRequest>() {
+    Channel server =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .childHandler(
+                new ChannelInitializer<Channel>() {
                   @Override
-                  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-                    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                        HttpResponseStatus.OK, Unpooled.copiedBuffer("hello " + req.uri(), US_ASCII));
-                    r.headers().set(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
-                    r.headers().set(HttpHeaderNames.CONNECTION, "close");
-                    ctx.writeAndFlush(r).addListener(f -> ctx.close());
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline()
+                        .addLast(
+                            new HttpServerCodec(),
+                            new HttpObjectAggregator(1024),
+                            new SimpleChannelInboundHandler<FullHttpRequest>() {
+                              @Override
+                              protected void channelRead0(
+                                  ChannelHandlerContext ctx, FullHttpRequest req) {
+                                FullHttpResponse r =
+                                    new DefaultFullHttpResponse(
+                                        HttpVersion.HTTP_1_1,
+                                        HttpResponseStatus.OK,
+                                        Unpooled.copiedBuffer("hello " + req.uri(), US_ASCII));
+                                r.headers()
+                                    .set(
+                                        HttpHeaderNames.CONTENT_LENGTH,
+                                        r.content().readableBytes());
+                                r.headers().set(HttpHeaderNames.CONNECTION, "close");
+                                ctx.writeAndFlush(r).addListener(f -> ctx.close());
+                              }
+                            });
                   }
-                });
-          }
-        })
-        .bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
+                })
+            .bind(InetAddress.getLoopbackAddress(), 0)
+            .sync()
+            .channel();
     int port = ((InetSocketAddress) server.localAddress()).getPort();
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
       OutputStream out = s.getOutputStream();
@@ -120,7 +135,8 @@ public final class IsolatedApp {
       out.flush();
       InputStream in = s.getInputStream();
       String response = new String(in.readAllBytes(), US_ASCII);
-      return response.substring(0, response.indexOf("\r\n")) + " / "
+      return response.substring(0, response.indexOf("\r\n"))
+          + " / "
           + response.substring(response.indexOf("\r\n\r\n") + 4);
     }
   }
@@ -128,27 +144,33 @@ public final class IsolatedApp {
   /** A Struct with a Timestamp in it, through bytes and back, and as a DynamicMessage. */
   private static String protobuf() throws Exception {
     Timestamp t = Timestamp.newBuilder().setSeconds(1_700_000_000L).setNanos(5).build();
-    Struct s = Struct.newBuilder()
-        .putFields("name", Value.newBuilder().setStringValue("orders").build())
-        .putFields("at", Value.newBuilder().setNumberValue(t.getSeconds()).build())
-        .build();
+    Struct s =
+        Struct.newBuilder()
+            .putFields("name", Value.newBuilder().setStringValue("orders").build())
+            .putFields("at", Value.newBuilder().setNumberValue(t.getSeconds()).build())
+            .build();
     Struct back = Struct.parseFrom(s.toByteArray());
     DynamicMessage dynamic = DynamicMessage.parseFrom(Struct.getDescriptor(), s.toByteString());
-    return back.getFieldsOrThrow("name").getStringValue() + " "
-        + (long) back.getFieldsOrThrow("at").getNumberValue() + " "
-        + dynamic.getAllFields().size() + " " + Timestamp.parseFrom(t.toByteArray()).getNanos();
+    return back.getFieldsOrThrow("name").getStringValue()
+        + " "
+        + (long) back.getFieldsOrThrow("at").getNumberValue()
+        + " "
+        + dynamic.getAllFields().size()
+        + " "
+        + Timestamp.parseFrom(t.toByteArray()).getNanos();
   }
 
   /** A Byte Buddy subclass of Object whose toString is fixed. */
   private static String subclass() throws Exception {
-    Class<?> c = new ByteBuddy(ClassFileVersion.JAVA_V11)
-        .subclass(Object.class)
-        .name("isoapp.Generated")
-        .method(ElementMatchers.named("toString"))
-        .intercept(FixedValue.value("made by the app's Byte Buddy"))
-        .make()
-        .load(IsolatedApp.class.getClassLoader(), ClassLoadingStrategy.Default.WRAPPER)
-        .getLoaded();
+    Class<?> c =
+        new ByteBuddy(ClassFileVersion.JAVA_V11)
+            .subclass(Object.class)
+            .name("isoapp.Generated")
+            .method(ElementMatchers.named("toString"))
+            .intercept(FixedValue.value("made by the app's Byte Buddy"))
+            .make()
+            .load(IsolatedApp.class.getClassLoader(), ClassLoadingStrategy.Default.WRAPPER)
+            .getLoaded();
     return c.getName() + ": " + c.getDeclaredConstructor().newInstance();
   }
 }

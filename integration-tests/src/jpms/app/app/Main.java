@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * A modular application (module {@code app}) for ModularAppTest: a thread {@code app-work} that
- * computes and allocates (string building and lists, so both the CPU and the allocation engines
- * see it), and a thread {@code app-spawner} that starts a short-lived thread every 50 ms (for
+ * computes and allocates (string building and lists, so both the CPU and the allocation engines see
+ * it), and a thread {@code app-spawner} that starts a short-lived thread every 50 ms (for
  * threadcreate). Prints "app ready <module name>" on stdout, then runs until killed.
  */
 public final class Main {

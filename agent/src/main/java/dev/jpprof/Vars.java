@@ -18,12 +18,12 @@ import java.util.function.Supplier;
  * Vars.publish("cache", () -> Map.of("hits", hits.get(), "misses", misses.get()));
  * </pre>
  *
- * <p>Class loading: {@code -javaagent:profiler.jar} puts the agent jar on the system class path,
- * so an application (or a child loader that delegates to the system loader first, as web
- * containers and Spring Boot do for {@code dev.jpprof}) gets this very class. Compile against the
- * agent artifact with {@code provided} scope, never bundle a copy (a copy would be a second,
- * unserved registry), and guard the call if the agent may be absent:
- * {@code try { Vars.publish(...); } catch (NoClassDefFoundError e) { }}.
+ * <p>Class loading: {@code -javaagent:profiler.jar} puts the agent jar on the system class path, so
+ * an application (or a child loader that delegates to the system loader first, as web containers
+ * and Spring Boot do for {@code dev.jpprof}) gets this very class. Compile against the agent
+ * artifact with {@code provided} scope, never bundle a copy (a copy would be a second, unserved
+ * registry), and guard the call if the agent may be absent: {@code try { Vars.publish(...); } catch
+ * (NoClassDefFoundError e) { }}.
  */
 public final class Vars {
   /** Names the agent itself serves; publishing them would hide its data, as expvar forbids. */
@@ -38,8 +38,8 @@ public final class Vars {
    * thread for each request; it should be quick and thread-safe. If it throws, the var is written
    * as {@code null} and the failure reported once on stderr.
    *
-   * @throws IllegalArgumentException if the name is already published, as expvar panics on
-   *     "Reuse of exported var name"
+   * @throws IllegalArgumentException if the name is already published, as expvar panics on "Reuse
+   *     of exported var name"
    */
   public static void publish(String name, Supplier<?> value) {
     Objects.requireNonNull(name, "name");

@@ -86,7 +86,8 @@ public final class ChildMain {
   private static double inuseBytes(AllocSampler s, String method) {
     double total = 0;
     for (HeapBucket b : s.snapshot()) {
-      if (b.frames().length > 0 && b.frames()[0].getMethodName().equals(method)
+      if (b.frames().length > 0
+          && b.frames()[0].getMethodName().equals(method)
           && b.inuseObjects() > 0) {
         double avg = (double) b.inuseBytes() / b.inuseObjects();
         total += b.inuseBytes() / (1 - Math.exp(-avg / s.rate()));

@@ -10,6 +10,7 @@ import java.util.Map;
 public class Workload {
   /** Keeps allocations alive past escape analysis. */
   public static volatile Object sink;
+
   public static final List<Object> RETAINED = new ArrayList<>();
 
   /** Allocates {@code n} KiB-sized byte arrays. */

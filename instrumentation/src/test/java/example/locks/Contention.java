@@ -8,10 +8,10 @@ import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.StampedLock;
 
 /**
- * Scenarios with known method names: a holder keeps something for {@code holdMillis} while a
- * waiter blocks on it. Each adds to {@link Times} bounds for what a profile must record: the
- * true wait lies between {@code held} (from when the waiter was seen parked to just before the
- * release) and {@code waited} (the waiter's own clock around the blocking call).
+ * Scenarios with known method names: a holder keeps something for {@code holdMillis} while a waiter
+ * blocks on it. Each adds to {@link Times} bounds for what a profile must record: the true wait
+ * lies between {@code held} (from when the waiter was seen parked to just before the release) and
+ * {@code waited} (the waiter's own clock around the blocking call).
  */
 public final class Contention {
   private Contention() {}
@@ -35,14 +35,13 @@ public final class Contention {
   }
 
   /** The same with different locks for the holder and the waiter (read/write). */
-  public static void lockOnce(Lock held, Lock wanted, long holdMillis, String waiterName,
-      Times times) throws Exception {
+  public static void lockOnce(
+      Lock held, Lock wanted, long holdMillis, String waiterName, Times times) throws Exception {
     // The waiter starts once the holder holds the lock: its only park is then the lock's.
     CountDownLatch holding = new CountDownLatch(1);
     long[] waited = new long[1];
     Thread waiter = new Thread(() -> waited[0] = waitForLock(wanted), waiterName);
-    Thread holder =
-        new Thread(() -> holdLock(held, holding, waiter, holdMillis, times), "holder");
+    Thread holder = new Thread(() -> holdLock(held, holding, waiter, holdMillis, times), "holder");
     holder.start();
     awaitQuietly(holding);
     waiter.start();
@@ -59,8 +58,8 @@ public final class Contention {
     return waited;
   }
 
-  static void holdLock(Lock lock, CountDownLatch held, Thread waiter, long holdMillis,
-      Times times) {
+  static void holdLock(
+      Lock lock, CountDownLatch held, Thread waiter, long holdMillis, Times times) {
     lock.lock();
     try {
       held.countDown();
@@ -142,7 +141,8 @@ public final class Contention {
   }
 
   /** {@link #takeFromQueue} until {@link #putIntoQueue}: a Condition wait, not a lock's. */
-  public static void queueOnce(BlockingQueue<Object> q, long holdMillis, Times times) throws Exception {
+  public static void queueOnce(BlockingQueue<Object> q, long holdMillis, Times times)
+      throws Exception {
     long[] waited = new long[1];
     Thread waiter = new Thread(() -> waited[0] = takeFromQueue(q), "waiter");
     waiter.start();

@@ -5,20 +5,20 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Rough cost of the lock hooks (not a test): {@code LockBench <hooks> <workload> <seconds>} runs
- * a workload for 2 s of warm-up, then measures for the given seconds and prints one line:
- * operations, wall ns/op and process CPU ns/op.
+ * Rough cost of the lock hooks (not a test): {@code LockBench <hooks> <workload> <seconds>} runs a
+ * workload for 2 s of warm-up, then measures for the given seconds and prints one line: operations,
+ * wall ns/op and process CPU ns/op.
  *
  * <ul>
- *   <li>hooks: {@code none} (no agent), {@code off} (hooks installed, both profiles off),
- *       {@code every} (block rate 1, mutex fraction 1), {@code sampled} (block rate 1 ms,
- *       mutex fraction 100: few events kept, so mostly the hooks' own cost).
+ *   <li>hooks: {@code none} (no agent), {@code off} (hooks installed, both profiles off), {@code
+ *       every} (block rate 1, mutex fraction 1), {@code sampled} (block rate 1 ms, mutex fraction
+ *       100: few events kept, so mostly the hooks' own cost).
  *   <li>workload: {@code uncontended} (one thread, ReentrantLock lock/unlock around a counter),
  *       {@code queue} (one producer, one consumer, ArrayBlockingQueue of 16: they park often).
  * </ul>
  *
- * The hooks are installed through the engine's own API by reflection, after a self-attach, so
- * that {@code none} loads none of the agent's classes.
+ * The hooks are installed through the engine's own API by reflection, after a self-attach, so that
+ * {@code none} loads none of the agent's classes.
  */
 public final class LockBench {
   private static volatile boolean stop;
@@ -45,8 +45,9 @@ public final class LockBench {
     for (Thread w : workers) {
       w.interrupt();
     }
-    System.out.printf("%s %s ops=%d wall_ns_per_op=%.2f cpu_ns_per_op=%.2f%s%n", hooks,
-        workload, n, (double) wall / n, (double) cpu / n, events(profiler));
+    System.out.printf(
+        "%s %s ops=%d wall_ns_per_op=%.2f cpu_ns_per_op=%.2f%s%n",
+        hooks, workload, n, (double) wall / n, (double) cpu / n, events(profiler));
   }
 
   /** The events recorded over the whole run (warm-up included): block and mutex counts. */
@@ -57,8 +58,8 @@ public final class LockBench {
     long[] counts = new long[2];
     String[] snapshots = {"blockSnapshot", "mutexSnapshot"};
     for (int i = 0; i < 2; i++) {
-      for (Object r : (java.util.List<?>) profiler.getClass().getMethod(snapshots[i])
-          .invoke(profiler)) {
+      for (Object r :
+          (java.util.List<?>) profiler.getClass().getMethod(snapshots[i]).invoke(profiler)) {
         counts[i] += (Long) r.getClass().getMethod("count").invoke(r);
       }
     }
@@ -66,11 +67,13 @@ public final class LockBench {
   }
 
   private static Object install(String hooks) throws Exception {
-    Object inst = Class.forName("net.bytebuddy.agent.ByteBuddyAgent").getMethod("install")
-        .invoke(null);
+    Object inst =
+        Class.forName("net.bytebuddy.agent.ByteBuddyAgent").getMethod("install").invoke(null);
     Class<?> profiler = Class.forName("dev.jpprof.instrumentation.locks.LockProfiler");
-    Object p = profiler.getMethod("install", java.lang.instrument.Instrumentation.class,
-        int.class, int.class).invoke(null, inst, 64, 20_000);
+    Object p =
+        profiler
+            .getMethod("install", java.lang.instrument.Instrumentation.class, int.class, int.class)
+            .invoke(null, inst, 64, 20_000);
     long rate = hooks.equals("every") ? 1 : hooks.equals("sampled") ? 1_000_000 : 0;
     int fraction = hooks.equals("every") ? 1 : hooks.equals("sampled") ? 100 : 0;
     profiler.getMethod("setBlockRate", long.class).invoke(p, rate);
@@ -80,19 +83,21 @@ public final class LockBench {
 
   private static Thread[] uncontended(long[] ops) {
     ReentrantLock lock = new ReentrantLock();
-    Thread t = new Thread(() -> {
-      while (!stop) {
-        for (int i = 0; i < 1000; i++) {
-          lock.lock();
-          try {
-            counter++;
-          } finally {
-            lock.unlock();
-          }
-        }
-        ops[0] += 1000; // one writer; the main thread reads it racily, which is fine here
-      }
-    });
+    Thread t =
+        new Thread(
+            () -> {
+              while (!stop) {
+                for (int i = 0; i < 1000; i++) {
+                  lock.lock();
+                  try {
+                    counter++;
+                  } finally {
+                    lock.unlock();
+                  }
+                }
+                ops[0] += 1000; // one writer; the main thread reads it racily, which is fine here
+              }
+            });
     t.setDaemon(true);
     t.start();
     return new Thread[] {t};
@@ -100,25 +105,29 @@ public final class LockBench {
 
   private static Thread[] queue(long[] ops) {
     ArrayBlockingQueue<Integer> q = new ArrayBlockingQueue<>(16);
-    Thread producer = new Thread(() -> {
-      try {
-        for (int i = 0; !stop; i++) {
-          q.put(i & 1023);
-        }
-      } catch (InterruptedException e) {
-        // done
-      }
-    });
-    Thread consumer = new Thread(() -> {
-      try {
-        while (!stop) {
-          q.take();
-          ops[0]++;
-        }
-      } catch (InterruptedException e) {
-        // done
-      }
-    });
+    Thread producer =
+        new Thread(
+            () -> {
+              try {
+                for (int i = 0; !stop; i++) {
+                  q.put(i & 1023);
+                }
+              } catch (InterruptedException e) {
+                // done
+              }
+            });
+    Thread consumer =
+        new Thread(
+            () -> {
+              try {
+                while (!stop) {
+                  q.take();
+                  ops[0]++;
+                }
+              } catch (InterruptedException e) {
+                // done
+              }
+            });
     producer.setDaemon(true);
     consumer.setDaemon(true);
     producer.start();
@@ -127,7 +136,7 @@ public final class LockBench {
   }
 
   private static long cpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean)
-        ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 }

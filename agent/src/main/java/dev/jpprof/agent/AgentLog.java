@@ -4,9 +4,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The agent's only output: single lines on stderr, prefixed {@code jpprof:}. Stdout belongs to
- * the application. A failure that can repeat is reported once per kind, so a broken piece never
- * floods the application's logs while the rest keeps working.
+ * The agent's only output: single lines on stderr, prefixed {@code jpprof:}. Stdout belongs to the
+ * application. A failure that can repeat is reported once per kind, so a broken piece never floods
+ * the application's logs while the rest keeps working.
  */
 public final class AgentLog {
   private static final Set<String> reported = ConcurrentHashMap.newKeySet();
@@ -19,8 +19,8 @@ public final class AgentLog {
   }
 
   /**
-   * Prints the failure the first time this {@code kind} fails; later ones are silent but
-   * counted ({@code errors} in /debug/vars).
+   * Prints the failure the first time this {@code kind} fails; later ones are silent but counted
+   * ({@code errors} in /debug/vars).
    */
   public static void failure(String kind, Throwable t) {
     Counters.add("errors", 1);

@@ -1,24 +1,24 @@
 package dev.jpprof.agent;
 
 import dev.jpprof.agent.cpu.CpuProfiler;
-import dev.jpprof.agent.cpu.SourceInfo;
+import dev.jpprof.agent.frames.FrameAddresses;
+import dev.jpprof.agent.frames.SourceInfo;
 import dev.jpprof.agent.heap.HeapEngines;
 import dev.jpprof.agent.heap.HeapSource;
 import dev.jpprof.agent.locks.ContentionSource;
 import dev.jpprof.agent.locks.LockEngine;
+import dev.jpprof.agent.profiles.ProfileSource;
 import dev.jpprof.agent.server.PprofServer;
-import dev.jpprof.agent.server.ProfileSource;
-import dev.jpprof.agent.threads.ThreadCreateSource;
-import dev.jpprof.agent.threads.FrameAddresses;
 import dev.jpprof.agent.threads.GoroutineSource;
-import dev.jpprof.instrumentation.alloc.BootstrapHooks;
+import dev.jpprof.agent.threads.ThreadCreateSource;
+import dev.jpprof.instrumentation.boot.BootstrapHooks;
 import dev.jpprof.instrumentation.threads.ThreadStarts;
 import java.lang.instrument.Instrumentation;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The start shared by premain and agentmain: read the configuration, then start the server on a
@@ -27,21 +27,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class AgentStart {
   private static final AtomicBoolean started = new AtomicBoolean();
+
   /** The running agent's lock engine, for block.rate and mutex.fraction set at run time. */
   private static final AtomicReference<LockEngine> locks = new AtomicReference<>();
+
   /** Distinct thread-starting stacks kept; an application has few places that start threads. */
   private static final int MAX_THREAD_STACKS = 4096;
+
   private static final long RETRY_PAUSE_MILLIS = 1000;
 
   private AgentStart() {}
 
   /**
-   * The server always starts on a daemon thread, so it never holds up main(). Two things happen
-   * in premain: the heap engine starts (libjpprof loads in milliseconds and rewrites nothing), so
-   * that sampling covers the whole run, see {@link HeapEngines}; and Thread.start gets its hook
-   * (plain ASM, one method), because rewriting Thread once threads run would leave their
-   * Thread.run frames on a class version async-profiler cannot walk. Everything else is
-   * installed on the start thread, after the server.
+   * The server always starts on a daemon thread, so it never holds up main(). Two things happen in
+   * premain: the heap engine starts (libjpprof loads in milliseconds and rewrites nothing), so that
+   * sampling covers the whole run, see {@link HeapEngines}; and Thread.start gets its hook (plain
+   * ASM, one method), because rewriting Thread once threads run would leave their Thread.run frames
+   * on a class version async-profiler cannot walk. Everything else is installed on the start
+   * thread, after the server.
    */
   static void start(String args, Instrumentation inst, boolean atStartup) {
     try {
@@ -54,44 +57,69 @@ final class AgentStart {
         return;
       }
       Config config = Config.load(args);
-      Engines engines = new Engines(new LockEngine(config.stackDepth(), config.allocMaxBuckets()),
-          new HeapEngines(config));
+      Engines engines =
+          new Engines(
+              new LockEngine(config.stackDepth(), config.allocMaxBuckets()),
+              new HeapEngines(config));
       locks.set(engines.locks);
+      defineBootstrapHooks(inst);
       engines.heap.early(inst, atStartup);
       if (atStartup) {
         engines.starts.set(installThreadStarts(config, inst));
       }
-      AgentThreadGroup.daemon(new Runnable() { // not a lambda: the first one costs premain time
-        @Override
-        public void run() {
-          serve(config, inst, engines, !atStartup);
-        }
-      }, "jpprof-start").start();
+      AgentThreadGroup.daemon(
+              new Runnable() { // not a lambda: the first one costs premain time
+                @Override
+                public void run() {
+                  serve(config, inst, engines, !atStartup);
+                }
+              },
+              "jpprof-start")
+          .start();
     } catch (Throwable t) {
       AgentLog.info("not started: " + AgentLog.describe(t));
     }
   }
 
-  private static void serve(Config config, Instrumentation inst, Engines engines,
-      boolean attached) {
+  private static void serve(
+      Config config, Instrumentation inst, Engines engines, boolean attached) {
     try {
-      CpuProfiler cpu =
-          new CpuProfiler(config.cpuEngine(), config.cpuEvent(), config.cpuIntervalNanos(),
-              config.stackDepth(), inst);
-      cpu.idleTimeout(config.cpuIdleTimeoutNanos());
+      // One SourceInfo names the frames of every profile (CPU, threads, heap, locks, symbol).
       SourceInfo sources = new SourceInfo(inst);
+      CpuProfiler cpu =
+          CpuProfiler.naming(
+              sources,
+              config.cpuEngine(),
+              config.cpuEvent(),
+              config.cpuIntervalNanos(),
+              config.stackDepth());
+      cpu.idleTimeout(config.cpuIdleTimeoutNanos());
       HeapEngines heap = engines.heap;
       ThreadCreateSource threadCreate =
           new ThreadCreateSource(engines.starts::get, sources, FrameAddresses.SHARED);
-      Map<String, ProfileSource> profiles = Map.of(
-          "block", new ContentionSource(false, engines.locks.profiler(), sources, FrameAddresses.SHARED),
-          "mutex", new ContentionSource(true, engines.locks.profiler(), sources, FrameAddresses.SHARED),
-          "goroutine", new GoroutineSource(sources, config.stackDepth(), threadCreate),
-          "threadcreate", threadCreate,
-          "heap", new HeapSource(false, heap::get, sources, FrameAddresses.SHARED, config.allocRate()),
-          "allocs", new HeapSource(true, heap::get, sources, FrameAddresses.SHARED, config.allocRate()));
-      InetSocketAddress bound = bind(config, () -> new PprofServer(config, cpu, profiles,
-          () -> heap.status() + "\n" + engines.locks.status()).start(), RETRY_PAUSE_MILLIS);
+      Map<String, ProfileSource> profiles =
+          Map.of(
+              "block",
+                  ContentionSource.block(engines.locks.profiler(), sources, FrameAddresses.SHARED),
+              "mutex",
+                  ContentionSource.mutex(engines.locks.profiler(), sources, FrameAddresses.SHARED),
+              "goroutine", new GoroutineSource(sources, config.stackDepth(), threadCreate),
+              "threadcreate", threadCreate,
+              "heap",
+                  HeapSource.heap(heap::get, sources, FrameAddresses.SHARED, config.allocRate()),
+              "allocs",
+                  HeapSource.allocs(heap::get, sources, FrameAddresses.SHARED, config.allocRate()));
+      InetSocketAddress bound =
+          bind(
+              config,
+              () ->
+                  new PprofServer(
+                          config,
+                          cpu,
+                          profiles,
+                          () -> heap.status() + "\n" + engines.locks.status())
+                      .start(),
+              RETRY_PAUSE_MILLIS);
       if (bound == null) {
         return; // bind said why
       }
@@ -112,9 +140,9 @@ final class AgentStart {
   }
 
   /**
-   * Starts the server, trying again {@code bindRetries} times when the port is in use. Returns
-   * the bound address, or null after one line saying why not (with retries, a line before
-   * saying it retries); the caller prints the serving line.
+   * Starts the server, trying again {@code bindRetries} times when the port is in use. Returns the
+   * bound address, or null after one line saying why not (with retries, a line before saying it
+   * retries); the caller prints the serving line.
    */
   static InetSocketAddress bind(Config config, Server server, long pauseMillis)
       throws InterruptedException {
@@ -122,17 +150,27 @@ final class AgentStart {
       try {
         return server.start();
       } catch (BindException e) {
-        String inUse = "port " + config.port() + " is in use on " + config.host()
-            + " (another process listens there)";
+        String inUse =
+            "port "
+                + config.port()
+                + " is in use on "
+                + config.host()
+                + " (another process listens there)";
         if (attempt >= config.bindRetries()) {
-          AgentLog.info("not serving: " + inUse + (config.bindRetries() > 0
-              ? "; gave up after " + config.bindRetries() + " retries (bindRetries)"
-              : "; set port= to another port, port=0 for any free one, or bindRetries= to retry"));
+          AgentLog.info(
+              "not serving: "
+                  + inUse
+                  + (config.bindRetries() > 0
+                      ? "; gave up after " + config.bindRetries() + " retries (bindRetries)"
+                      : "; set port= to another port, port=0 for any free one, or bindRetries= to retry"));
           return null;
         }
         if (attempt == 0) {
-          AgentLog.info(inUse + "; retrying every second, up to " + config.bindRetries()
-              + " times (bindRetries)");
+          AgentLog.info(
+              inUse
+                  + "; retrying every second, up to "
+                  + config.bindRetries()
+                  + " times (bindRetries)");
         }
         Thread.sleep(pauseMillis);
       } catch (Exception e) {
@@ -166,12 +204,23 @@ final class AgentStart {
     }
   }
 
+  /**
+   * The one install step before any engine: the dev.jpprof.bootstrap hook classes go into the
+   * bootstrap loader before any agent class names them (linking ThreadStarts, LockProfiler or
+   * AllocSampler loads their listeners through the agent's loader, which must find the bootstrap
+   * copy). A failure is not reported here: each engine that needs the hooks checks them again when
+   * it installs and says it is off.
+   */
+  private static void defineBootstrapHooks(Instrumentation inst) {
+    try {
+      BootstrapHooks.install(inst);
+    } catch (Throwable t) {
+      // reported by the engines that need the hooks
+    }
+  }
+
   private static ThreadStarts installThreadStarts(Config config, Instrumentation inst) {
     try {
-      // Linking ThreadStarts loads ThreadListener through the agent's loader, which must find
-      // the bootstrap copy: the hooks are defined first (once; the bytecode heap engine may
-      // have done it already).
-      BootstrapHooks.install(inst);
       return ThreadStarts.install(inst, config.stackDepth(), MAX_THREAD_STACKS);
     } catch (Throwable t) {
       AgentLog.info("thread-start hook off (threadcreate stays empty): " + AgentLog.describe(t));

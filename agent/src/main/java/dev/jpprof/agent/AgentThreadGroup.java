@@ -1,8 +1,8 @@
 package dev.jpprof.agent;
 
 /**
- * The thread group of the agent's own threads, a child of the system group. On JDK 17, creating
- * or starting a thread takes its group's monitor: in the application's {@code main} group, an
+ * The thread group of the agent's own threads, a child of the system group. On JDK 17, creating or
+ * starting a thread takes its group's monitor: in the application's {@code main} group, an
  * application that holds that monitor (it is a public object) would keep the agent from starting
  * its HTTP or worker threads, and so from answering. Our own group is one no application code
  * reaches by accident. (JDK 19+ no longer locks the group.)

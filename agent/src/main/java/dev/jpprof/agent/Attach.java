@@ -7,11 +7,10 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /**
- * {@code java -jar profiler.jar attach <pid> [key=value,...]}: loads the agent into a running
- * JVM through the Attach API. The target then runs the same start as {@code -javaagent}
- * (agentmain), serves the same endpoints, and publishes its URL in the system property
- * {@link #URL_PROPERTY}, which is how this command learns it and how a second attach is told
- * that the agent already runs.
+ * {@code java -jar profiler.jar attach <pid> [key=value,...]}: loads the agent into a running JVM
+ * through the Attach API. The target then runs the same start as {@code -javaagent} (agentmain),
+ * serves the same endpoints, and publishes its URL in the system property {@link #URL_PROPERTY},
+ * which is how this command learns it and how a second attach is told that the agent already runs.
  */
 final class Attach {
   /** Set by a serving agent; not under jpprof.*, which is configuration. */
@@ -21,7 +20,10 @@ final class Attach {
 
   /** Returns the process exit code. */
   static int run(String[] args, PrintStream out, PrintStream err) {
-    if (args.length < 2 || args.length > 3 || !args[0].equals("attach") || !args[1].matches("\\d+")) {
+    if (args.length < 2
+        || args.length > 3
+        || !args[0].equals("attach")
+        || !args[1].matches("\\d+")) {
       err.println("usage: java -jar profiler.jar attach <pid> [key=value,...]");
       return 2;
     }
@@ -31,8 +33,12 @@ final class Attach {
     try {
       vm = VirtualMachine.attach(pid);
     } catch (Exception | LinkageError e) {
-      err.println("jpprof: cannot attach to " + pid + ": " + AgentLog.describe(e)
-          + " (same user as the target? a JDK, not a JRE, with the jdk.attach module?)");
+      err.println(
+          "jpprof: cannot attach to "
+              + pid
+              + ": "
+              + AgentLog.describe(e)
+              + " (same user as the target? a JDK, not a JRE, with the jdk.attach module?)");
       return 1;
     }
     try {
@@ -50,7 +56,8 @@ final class Attach {
         }
         Thread.sleep(100);
       }
-      err.println("jpprof: loaded into " + pid + ", but it is not serving; see that process's stderr");
+      err.println(
+          "jpprof: loaded into " + pid + ", but it is not serving; see that process's stderr");
       return 1;
     } catch (Exception | LinkageError e) {
       err.println("jpprof: attach to " + pid + " failed: " + AgentLog.describe(e));
@@ -65,11 +72,11 @@ final class Attach {
   }
 
   /**
-   * Asks the running agent to apply the run-time keys (block.rate, mutex.fraction) and prints
-   * what changed, one line a key; 1 when a value was refused.
+   * Asks the running agent to apply the run-time keys (block.rate, mutex.fraction) and prints what
+   * changed, one line a key; 1 when a value was refused.
    */
-  private static int applyRunning(VirtualMachine vm, String options, PrintStream out,
-      PrintStream err) throws Exception {
+  private static int applyRunning(
+      VirtualMachine vm, String options, PrintStream out, PrintStream err) throws Exception {
     String nonce = Long.toHexString(new java.security.SecureRandom().nextLong());
     vm.loadAgent(agentJar().toString(), RunTimeSettings.args(nonce, options));
     String result = vm.getSystemProperties().getProperty(RunTimeSettings.RESULT_PROPERTY, "");

@@ -1,6 +1,7 @@
 package dev.jpprof.agent;
 
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -8,20 +9,190 @@ import java.util.Map;
 
 /**
  * The agent's configuration, immutable once read. Each key is looked up in order in the agent
- * arguments ({@code -javaagent:profiler.jar=port=6061,host=::1}), the system properties
- * ({@code -Djpprof.port=6061}), the environment ({@code JPPROF_PORT=6061}, dots become
- * underscores) and finally the defaults below. An unknown key or a bad value is an error that
- * names it, so a typo never silently falls back to a default.
+ * arguments ({@code -javaagent:profiler.jar=port=6061,host=::1}), the system properties ({@code
+ * -Djpprof.port=6061}), the environment ({@code JPPROF_PORT=6061}, dots become underscores) and
+ * finally the defaults below. An unknown key or a bad value is an error that names it, so a typo
+ * never silently falls back to a default.
  */
 public final class Config {
-  /** Every key with its default, in the order the README and the index page list them. */
-  static final Map<String, String> DEFAULTS = defaults();
-
   /** CpuProfiler.ENGINES, spelled out so that premain need not load the CPU engine's classes. */
   static final List<String> CPU_ENGINES = List.of("auto", "async-profiler", "jfr");
 
   /** The heap engines: auto = jvmti where libjpprof loads, else jfr; bytebuddy only if asked. */
   public static final List<String> ALLOC_ENGINES = List.of("auto", "jvmti", "jfr", "bytebuddy");
+
+  /**
+   * What {@code cpu.event} accepts: async-profiler takes comma-separated options, so an event must
+   * not smuggle in more of them. CpuProfiler checks events with the same pattern.
+   */
+  public static final String CPU_EVENT_PATTERN = "[A-Za-z0-9_.:$-]+";
+
+  // Every key, once, in the order the README and the index page list them.
+
+  static final Key<String> HOST =
+      Key.of(
+          "host",
+          "loopback",
+          Key.text().check(h -> !h.isEmpty(), "must not be empty"),
+          "address to bind: loopback is 127.0.0.1 and, where the host has IPv6, [::1] (kubectl"
+              + " port-forward uses either); anything else needs allowRemote and a token");
+  static final Key<Integer> PORT =
+      Key.of(
+          "port",
+          "6060",
+          Key.integer(0, 65535, "must be 0..65535"),
+          "Go's conventional pprof port; 0 picks a free one");
+  static final Key<Integer> BIND_RETRIES =
+      Key.of(
+          "bindRetries",
+          "0",
+          Key.integer(0, 3600, "must be 0..3600"),
+          "a port in use (say, the old pod still shutting down) is retried this many times, a second"
+              + " apart; 0 gives up at once. The application runs on either way");
+  static final Key<Boolean> ALLOW_REMOTE =
+      Key.of(
+          "allowRemote",
+          "false",
+          Key.bool(),
+          "allow a non-loopback host (a token is then required)");
+  static final Key<String> TOKEN =
+      Key.of(
+          "token",
+          "",
+          Key.text(),
+          "when set, every request needs \"Authorization: Bearer <token>\"");
+  static final Key<String> TOKEN_FILE =
+      Key.of(
+          "tokenFile",
+          "",
+          Key.text(),
+          "the token read from a file (first line), e.g. a mounted secret");
+  static final Key<Integer> MAX_REQUESTS =
+      Key.of(
+          "maxRequests",
+          "16",
+          Key.integer(1, Integer.MAX_VALUE, "must be at least 1"),
+          "requests in flight at once; more get 503");
+  static final Key<Integer> MAX_CONNECTIONS =
+      Key.of(
+          "maxConnections",
+          "64",
+          Key.integer(1, Integer.MAX_VALUE, "must be at least 1"),
+          "open connections at once; more are closed as soon as they are accepted, so idle sockets"
+              + " cannot each hold a file descriptor until idleTimeout");
+  static final Key<Integer> MAX_SECONDS =
+      Key.of(
+          "maxSeconds",
+          "600",
+          Key.integer(1, Integer.MAX_VALUE, "must be at least 1"),
+          "longest profile window a request may ask for");
+  static final Key<Long> IDLE_TIMEOUT =
+      Key.of(
+          "idleTimeout",
+          "60s",
+          Key.nanos().check(n -> n > 0, "must be positive"),
+          "a connection with no request in flight for this long is closed");
+  static final Key<String> CPU_ENGINE =
+      Key.of(
+          "cpu.engine",
+          "auto",
+          Key.oneOf(CPU_ENGINES),
+          "auto: async-profiler, or JFR's execution samples where it cannot run; async-profiler; jfr");
+  static final Key<String> CPU_EVENT =
+      Key.of(
+          "cpu.event",
+          "cpu",
+          Key.text()
+              .check(
+                  e -> e.matches(CPU_EVENT_PATTERN),
+                  "must be an async-profiler event name such as cpu, itimer or ctimer"),
+          "async-profiler event; falls back to itimer, then ctimer");
+  static final Key<Long> CPU_INTERVAL =
+      Key.of(
+          "cpu.interval",
+          "10ms",
+          Key.nanos().check(n -> n > 0, "must be positive"),
+          "CPU sampling period: Go's fixed 100 Hz");
+  static final Key<Long> CPU_IDLE_TIMEOUT =
+      Key.of(
+          "cpu.idleTimeout",
+          "3s",
+          Key.nanos().check(n -> n >= 0, "must be 0 (stop with the last window) or more"),
+          "the native CPU session keeps running this long after its last window closed, so that"
+              + " scrapers' back-to-back windows do not restart it each time; 0 = stop with the last");
+  static final Key<Integer> STACK_DEPTH =
+      Key.of(
+          "stack.depth",
+          "128",
+          Key.integer(1, 2048, "must be 1..2048"),
+          "deepest stack recorded, in frames: Go's depth since 1.23");
+  static final Key<Long> ALLOC_RATE =
+      Key.of(
+          "alloc.rate",
+          "524288",
+          Key.longInteger("number of bytes").check(r -> r >= 0, "must be 0 (off) or more"),
+          "Go's MemProfileRate: mean bytes between samples; 0 = off");
+  static final Key<Integer> ALLOC_MAX_BUCKETS =
+      Key.of(
+          "alloc.maxBuckets",
+          "8192",
+          Key.integer(1, Integer.MAX_VALUE, "must be at least 1"),
+          "distinct (stack, size) buckets kept; more are merged");
+  static final Key<String> ALLOC_ENGINE =
+      Key.of(
+          "alloc.engine",
+          "auto",
+          Key.oneOf(ALLOC_ENGINES),
+          "auto: the JVM's own sampler (JVMTI) where libjpprof loads, else JFR (allocs only); jvmti;"
+              + " jfr; bytebuddy: rewrite allocation sites (opt-in, costly: see BENCHMARKS.md)");
+  static final Key<Integer> ALLOC_MAX_LIVE =
+      Key.of(
+          "alloc.maxLive",
+          "65536",
+          Key.integer(1, 16_000_000, "must be 1..16000000"),
+          "sampled objects whose frees are watched (for inuse_*); over it, samples count as"
+              + " allocated and at once freed. 65536 at the default rate is ~32 GiB of live heap");
+  static final Key<Long> BLOCK_RATE =
+      Key.runTime(
+          "block.rate",
+          "0",
+          Key.nanosOrDuration().check(r -> r >= 0, "must be 0 (off) or more"),
+          "Go's SetBlockProfileRate: waits of this duration or longer are all recorded, shorter ones"
+              + " with probability wait/rate; 0 = off. See BENCHMARKS.md");
+  static final Key<Integer> MUTEX_FRACTION =
+      Key.runTime(
+          "mutex.fraction",
+          "0",
+          Key.integer(0, Integer.MAX_VALUE, "must be 0 (off) or more"),
+          "Go's SetMutexProfileFraction: 1 in this many contention events is recorded; 0 = off");
+
+  /** Every key, in documentation order. */
+  static final List<Key<?>> KEYS =
+      List.of(
+          HOST,
+          PORT,
+          BIND_RETRIES,
+          ALLOW_REMOTE,
+          TOKEN,
+          TOKEN_FILE,
+          MAX_REQUESTS,
+          MAX_CONNECTIONS,
+          MAX_SECONDS,
+          IDLE_TIMEOUT,
+          CPU_ENGINE,
+          CPU_EVENT,
+          CPU_INTERVAL,
+          CPU_IDLE_TIMEOUT,
+          STACK_DEPTH,
+          ALLOC_RATE,
+          ALLOC_MAX_BUCKETS,
+          ALLOC_ENGINE,
+          ALLOC_MAX_LIVE,
+          BLOCK_RATE,
+          MUTEX_FRACTION);
+
+  /** Every key with its default, in documentation order. */
+  static final Map<String, String> DEFAULTS = defaults();
 
   /**
    * jpprof.* system properties that are not configuration: NativeHeap's test seam
@@ -30,7 +201,14 @@ public final class Config {
    */
   static final List<String> NOT_CONFIGURATION = List.of("jpprof.heap.library");
 
+  /** The text of every key, for the index page. */
   private final Map<String, String> values;
+
+  /** The parsed value of every key. */
+  private final Map<Key<?>, Object> parsed = new HashMap<>();
+
+  /** The token, read from tokenFile once, on first use. */
+  private String token;
 
   private Config(Map<String, String> values) {
     this.values = Collections.unmodifiableMap(values);
@@ -38,44 +216,20 @@ public final class Config {
 
   private static Map<String, String> defaults() {
     Map<String, String> d = new LinkedHashMap<>();
-    // "loopback" = 127.0.0.1 and, where the host has IPv6, [::1] (kubectl port-forward uses
-    // either). A profiler port is not for the network: anything else needs allowRemote + token.
-    d.put("host", "loopback");
-    d.put("port", "6060"); // Go's conventional pprof port; 0 picks a free one
-    // A port in use (say, the old pod still shutting down) is retried this many times, a
-    // second apart; 0 gives up at once. The application runs on either way.
-    d.put("bindRetries", "0");
-    d.put("allowRemote", "false");
-    d.put("token", ""); // when set, every request needs "Authorization: Bearer <token>"
-    d.put("tokenFile", ""); // the token read from a file (first line), e.g. a mounted secret
-    d.put("maxRequests", "16"); // requests in flight at once; more get 503
-    // Open connections at once; more are closed as soon as they are accepted, so idle sockets
-    // cannot each hold a file descriptor until idleTimeout.
-    d.put("maxConnections", "64");
-    d.put("maxSeconds", "600"); // longest profile window a request may ask for
-    d.put("idleTimeout", "60s"); // a connection with no request in flight for this long is closed
-    // auto: async-profiler, or JFR's execution samples where it cannot run; async-profiler; jfr
-    d.put("cpu.engine", "auto");
-    d.put("cpu.event", "cpu"); // async-profiler event; falls back to itimer, then ctimer
-    d.put("cpu.interval", "10ms"); // Go's fixed 100 Hz
-    // The native CPU session keeps running this long after its last window closed, so that
-    // scrapers' back-to-back windows do not restart it each time; 0 = stop with the last window.
-    d.put("cpu.idleTimeout", "3s");
-    d.put("stack.depth", "128"); // Go's stack depth since 1.23
-    d.put("alloc.rate", "524288"); // Go's MemProfileRate: mean bytes between samples; 0 = off
-    d.put("alloc.maxBuckets", "8192"); // distinct (stack, size) buckets kept; more are merged
-    // auto: the JVM's own sampler (JVMTI) where libjpprof loads, else JFR (allocs only);
-    // jvmti; jfr; bytebuddy: rewrite allocation sites (opt-in, costly: see BENCHMARKS.md)
-    d.put("alloc.engine", "auto");
-    // Sampled objects whose frees are watched (for inuse_*); over it, samples count as
-    // allocated and at once freed. 65536 at the default rate is ~32 GiB of live heap.
-    d.put("alloc.maxLive", "65536");
-    // Go's SetBlockProfileRate: waits of this duration or longer are all recorded, shorter ones
-    // with probability wait/rate; 0 = off. Settable at run time (attach). See BENCHMARKS.md.
-    d.put("block.rate", "0");
-    // Go's SetMutexProfileFraction: 1 in this many contention events is recorded; 0 = off.
-    d.put("mutex.fraction", "0");
+    for (Key<?> key : KEYS) {
+      d.put(key.name, key.defaultText);
+    }
     return Collections.unmodifiableMap(d);
+  }
+
+  /** The declared key of this name, or null. */
+  static Key<?> key(String name) {
+    for (Key<?> key : KEYS) {
+      if (key.name.equals(name)) {
+        return key;
+      }
+    }
+    return null;
   }
 
   /** Reads the configuration from the agent arguments, the JVM's properties and environment. */
@@ -118,7 +272,9 @@ public final class Config {
     return out;
   }
 
-  /** {@code cpu.event} → {@code JPPROF_CPU_EVENT}, {@code allowRemote} → {@code JPPROF_ALLOWREMOTE}. */
+  /**
+   * {@code cpu.event} → {@code JPPROF_CPU_EVENT}, {@code allowRemote} → {@code JPPROF_ALLOWREMOTE}.
+   */
   static String envName(String key) {
     return "JPPROF_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
   }
@@ -147,189 +303,133 @@ public final class Config {
   private static String known(String key, String as) {
     if (!DEFAULTS.containsKey(key)) {
       throw new IllegalArgumentException(
-          "unknown configuration key \"" + as + "\" (known keys: " + String.join(", ", DEFAULTS.keySet()) + ")");
+          "unknown configuration key \""
+              + as
+              + "\" (known keys: "
+              + String.join(", ", DEFAULTS.keySet())
+              + ")");
     }
     return key;
   }
 
+  /** Parses every key once; the first bad value throws, naming key and value. */
   private void validate() {
-    int port = port();
-    if (port < 0 || port > 65535) {
-      throw bad("port", "must be 0..65535");
+    for (Key<?> key : KEYS) {
+      parsed.put(key, key.parse(values.get(key.name)));
     }
-    if (bindRetries() < 0 || bindRetries() > 3600) {
-      throw bad("bindRetries", "must be 0..3600");
+    if (!get(TOKEN).isEmpty() && !get(TOKEN_FILE).isEmpty()) {
+      throw Key.bad(
+          TOKEN_FILE.name, values.get(TOKEN_FILE.name), "set token or tokenFile, not both");
     }
-    if (host().isEmpty()) {
-      throw bad("host", "must not be empty");
-    }
-    if (cpuIntervalNanos() <= 0) {
-      throw bad("cpu.interval", "must be positive");
-    }
-    if (cpuIdleTimeoutNanos() < 0) {
-      throw bad("cpu.idleTimeout", "must be 0 (stop with the last window) or more");
-    }
-    if (stackDepth() < 1 || stackDepth() > 2048) {
-      throw bad("stack.depth", "must be 1..2048");
-    }
-    if (allocRate() < 0) {
-      throw bad("alloc.rate", "must be 0 (off) or more");
-    }
-    if (allocMaxBuckets() < 1) {
-      throw bad("alloc.maxBuckets", "must be at least 1");
-    }
-    if (!ALLOC_ENGINES.contains(allocEngine())) {
-      throw bad("alloc.engine", "must be one of " + String.join(", ", ALLOC_ENGINES));
-    }
-    if (allocMaxLive() < 1 || allocMaxLive() > 16_000_000) {
-      throw bad("alloc.maxLive", "must be 1..16000000");
-    }
-    if (blockRateNanos() < 0) {
-      throw bad("block.rate", "must be 0 (off) or more");
-    }
-    if (mutexFraction() < 0) {
-      throw bad("mutex.fraction", "must be 0 (off) or more");
-    }
-    if (maxRequests() < 1) {
-      throw bad("maxRequests", "must be at least 1");
-    }
-    if (maxConnections() < 1) {
-      throw bad("maxConnections", "must be at least 1");
-    }
-    if (maxSeconds() < 1) {
-      throw bad("maxSeconds", "must be at least 1");
-    }
-    if (idleTimeoutNanos() <= 0) {
-      throw bad("idleTimeout", "must be positive");
-    }
-    String allow = values.get("allowRemote");
-    if (!allow.equals("true") && !allow.equals("false")) {
-      throw bad("allowRemote", "must be true or false");
-    }
-    if (!values.get("token").isEmpty() && !values.get("tokenFile").isEmpty()) {
-      throw bad("tokenFile", "set token or tokenFile, not both");
-    }
-    if (!CPU_ENGINES.contains(cpuEngine())) {
-      throw bad("cpu.engine", "must be one of " + String.join(", ", CPU_ENGINES));
-    }
-    if (!cpuEvent().matches("[A-Za-z0-9_.:$-]+")) {
-      throw bad("cpu.event", "must be an async-profiler event name such as cpu, itimer or ctimer");
-    }
+  }
+
+  @SuppressWarnings("unchecked")
+  <T> T get(Key<T> key) {
+    return (T) parsed.get(key);
   }
 
   public String host() {
-    return values.get("host");
+    return get(HOST);
   }
 
   public int port() {
-    return intValue("port");
+    return get(PORT);
   }
 
   public String cpuEngine() {
-    return values.get("cpu.engine");
+    return get(CPU_ENGINE);
   }
 
   /** How often a port in use is tried again, a second apart. */
   public int bindRetries() {
-    return intValue("bindRetries");
+    return get(BIND_RETRIES);
   }
 
   public String cpuEvent() {
-    return values.get("cpu.event");
+    return get(CPU_EVENT);
   }
 
   public long cpuIntervalNanos() {
-    return Durations.parseNanos("cpu.interval", values.get("cpu.interval"));
+    return get(CPU_INTERVAL);
   }
 
   public long cpuIdleTimeoutNanos() {
-    return Durations.parseNanos("cpu.idleTimeout", values.get("cpu.idleTimeout"));
+    return get(CPU_IDLE_TIMEOUT);
   }
 
   public int stackDepth() {
-    return intValue("stack.depth");
+    return get(STACK_DEPTH);
   }
 
   public long allocRate() {
-    try {
-      return Long.parseLong(values.get("alloc.rate").trim());
-    } catch (NumberFormatException e) {
-      throw bad("alloc.rate", "must be an integer number of bytes");
-    }
+    return get(ALLOC_RATE);
   }
 
   /** block.rate in nanoseconds: a duration ({@code 10us}, {@code 1ms}) or a bare number of ns. */
   public long blockRateNanos() {
-    return blockRate(values.get("block.rate"));
-  }
-
-  static long blockRate(String text) {
-    if (text.trim().matches("\\d+")) {
-      try {
-        return Long.parseLong(text.trim());
-      } catch (NumberFormatException e) {
-        // too large: let Durations name the problem
-      }
-    }
-    return Durations.parseNanos("block.rate", text);
+    return get(BLOCK_RATE);
   }
 
   public int mutexFraction() {
-    return intValue("mutex.fraction");
+    return get(MUTEX_FRACTION);
   }
 
   public int allocMaxBuckets() {
-    return intValue("alloc.maxBuckets");
+    return get(ALLOC_MAX_BUCKETS);
   }
 
   public String allocEngine() {
-    return values.get("alloc.engine");
+    return get(ALLOC_ENGINE);
   }
 
   public int allocMaxLive() {
-    return intValue("alloc.maxLive");
+    return get(ALLOC_MAX_LIVE);
   }
 
   public boolean allowRemote() {
-    return values.get("allowRemote").equals("true");
+    return get(ALLOW_REMOTE);
   }
 
   /**
-   * The bearer token every request must carry, or "" for none. Read from {@code tokenFile}
-   * (its first line) when that is set, so the secret need not appear on the command line.
+   * The bearer token every request must carry, or "" for none. Read from {@code tokenFile} (its
+   * first line) when that is set, so the secret need not appear on the command line; the file is
+   * read once, the first time the token is asked for (when the server starts).
    */
-  public String token() throws java.io.IOException {
-    String file = values.get("tokenFile");
+  public synchronized String token() throws java.io.IOException {
+    if (token != null) {
+      return token;
+    }
+    String file = get(TOKEN_FILE);
     if (file.isEmpty()) {
-      return values.get("token");
+      return token = get(TOKEN);
     }
     java.util.List<String> lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of(file));
-    String token = lines.isEmpty() ? "" : lines.get(0).trim();
-    if (token.isEmpty()) {
+    String read = lines.isEmpty() ? "" : lines.get(0).trim();
+    if (read.isEmpty()) {
       throw new IllegalArgumentException("tokenFile " + file + " is empty");
     }
-    return token;
+    return token = read;
   }
 
   public int maxRequests() {
-    return intValue("maxRequests");
+    return get(MAX_REQUESTS);
   }
 
   public int maxConnections() {
-    return intValue("maxConnections");
+    return get(MAX_CONNECTIONS);
   }
 
   public int maxSeconds() {
-    return intValue("maxSeconds");
+    return get(MAX_SECONDS);
   }
 
   public long idleTimeoutNanos() {
-    return Durations.parseNanos("idleTimeout", values.get("idleTimeout"));
+    return get(IDLE_TIMEOUT);
   }
 
   /**
-   * The effective value of every key, in documentation order, for the index page; the token
-   * itself is never shown.
+   * The effective value of every key, in documentation order, for the index page; the token itself
+   * is never shown.
    */
   public Map<String, String> effective() {
     Map<String, String> shown = new LinkedHashMap<>(values);
@@ -337,18 +437,5 @@ public final class Config {
       shown.put("token", "(set)");
     }
     return Collections.unmodifiableMap(shown);
-  }
-
-  private int intValue(String key) {
-    try {
-      return Integer.parseInt(values.get(key).trim());
-    } catch (NumberFormatException e) {
-      throw bad(key, "must be an integer");
-    }
-  }
-
-  private IllegalArgumentException bad(String key, String why) {
-    return new IllegalArgumentException(
-        "bad value \"" + values.get(key) + "\" for configuration key \"" + key + "\": " + why);
   }
 }

@@ -11,7 +11,8 @@ final class Durations {
       return 0; // as Go's time.ParseDuration: the one duration that needs no unit
     }
     int unitAt = 0;
-    while (unitAt < s.length() && (Character.isDigit(s.charAt(unitAt)) || s.charAt(unitAt) == '.')) {
+    while (unitAt < s.length()
+        && (Character.isDigit(s.charAt(unitAt)) || s.charAt(unitAt) == '.')) {
       unitAt++;
     }
     long scale;
@@ -31,7 +32,10 @@ final class Durations {
         break;
       default:
         throw new IllegalArgumentException(
-            "bad value \"" + text + "\" for configuration key \"" + key
+            "bad value \""
+                + text
+                + "\" for configuration key \""
+                + key
                 + "\": a duration needs a unit: ns, us, ms or s (e.g. 10ms)");
     }
     try {

@@ -38,16 +38,20 @@ class ConfigTest {
     assertEquals(250L, parse("block.rate=250", Map.of(), Map.of()).blockRateNanos());
     assertEquals(0L, parse("block.rate=0", Map.of(), Map.of()).blockRateNanos());
     assertEquals(5, parse("mutex.fraction=5", Map.of(), Map.of()).mutexFraction());
-    assertMessage("\"fast\" for configuration key \"block.rate\"",
+    assertMessage(
+        "\"fast\" for configuration key \"block.rate\"",
         () -> parse("block.rate=fast", Map.of(), Map.of()));
-    assertMessage("\"-1\" for configuration key \"mutex.fraction\"",
+    assertMessage(
+        "\"-1\" for configuration key \"mutex.fraction\"",
         () -> parse("mutex.fraction=-1", Map.of(), Map.of()));
   }
 
   @Test
   void argsBeatPropertiesBeatEnvironment() {
-    Map<String, String> env = Map.of("JPPROF_PORT", "1", "JPPROF_STACK_DEPTH", "5", "JPPROF_HOST", "::1");
-    Map<String, String> props = Map.of("jpprof.port", "2", "jpprof.stack.depth", "6", "other.key", "x");
+    Map<String, String> env =
+        Map.of("JPPROF_PORT", "1", "JPPROF_STACK_DEPTH", "5", "JPPROF_HOST", "::1");
+    Map<String, String> props =
+        Map.of("jpprof.port", "2", "jpprof.stack.depth", "6", "other.key", "x");
     Config c = parse("port=3", props, env);
     assertEquals(3, c.port());
     assertEquals(6, c.stackDepth());
@@ -62,13 +66,15 @@ class ConfigTest {
 
   @Test
   void camelCaseKeysFromTheEnvironment() throws Exception {
-    Config c = parse(null, Map.of(), Map.of("JPPROF_ALLOWREMOTE", "true", "JPPROF_MAXSECONDS", "60"));
+    Config c =
+        parse(null, Map.of(), Map.of("JPPROF_ALLOWREMOTE", "true", "JPPROF_MAXSECONDS", "60"));
     assertTrue(c.allowRemote());
     assertEquals(60, c.maxSeconds());
   }
 
   @Test
-  void theTokenIsNeverShown(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+  void theTokenIsNeverShown(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
     Config c = parse("token=s3cret", Map.of(), Map.of());
     assertEquals("s3cret", c.token());
     assertEquals("(set)", c.effective().get("token"));
@@ -77,7 +83,9 @@ class ConfigTest {
     java.nio.file.Files.writeString(file, "from-file\n");
     assertEquals("from-file", parse("tokenFile=" + file, Map.of(), Map.of()).token());
     assertMessage("not both", () -> parse("token=a,tokenFile=" + file, Map.of(), Map.of()));
-    assertMessage("\"yes\" for configuration key \"allowRemote\"", () -> parse("allowRemote=yes", Map.of(), Map.of()));
+    assertMessage(
+        "\"yes\" for configuration key \"allowRemote\"",
+        () -> parse("allowRemote=yes", Map.of(), Map.of()));
   }
 
   @Test
@@ -91,8 +99,10 @@ class ConfigTest {
   void cpuEngines() {
     assertEquals(dev.jpprof.agent.cpu.CpuProfiler.ENGINES, Config.CPU_ENGINES);
     assertEquals("jfr", parse(null, Map.of(), Map.of("JPPROF_CPU_ENGINE", "jfr")).cpuEngine());
-    assertEquals("async-profiler", parse("cpu.engine=async-profiler", Map.of(), Map.of()).cpuEngine());
-    assertMessage("\"perf\" for configuration key \"cpu.engine\": must be one of auto, async-profiler, jfr",
+    assertEquals(
+        "async-profiler", parse("cpu.engine=async-profiler", Map.of(), Map.of()).cpuEngine());
+    assertMessage(
+        "\"perf\" for configuration key \"cpu.engine\": must be one of auto, async-profiler, jfr",
         () -> parse("cpu.engine=perf", Map.of(), Map.of()));
   }
 
@@ -106,11 +116,19 @@ class ConfigTest {
 
   @Test
   void badValuesNameKeyAndValue() {
-    assertMessage("\"abc\" for configuration key \"port\"", () -> parse("port=abc", Map.of(), Map.of()));
-    assertMessage("\"70000\" for configuration key \"port\"", () -> parse("port=70000", Map.of(), Map.of()));
-    assertMessage("\"10\" for configuration key \"cpu.interval\"", () -> parse("cpu.interval=10", Map.of(), Map.of()));
-    assertMessage("\"0\" for configuration key \"stack.depth\"", () -> parse("stack.depth=0", Map.of(), Map.of()));
-    assertMessage("\"CPU;rm\" for configuration key \"cpu.event\"", () -> parse("cpu.event=CPU;rm", Map.of(), Map.of()));
+    assertMessage(
+        "\"abc\" for configuration key \"port\"", () -> parse("port=abc", Map.of(), Map.of()));
+    assertMessage(
+        "\"70000\" for configuration key \"port\"", () -> parse("port=70000", Map.of(), Map.of()));
+    assertMessage(
+        "\"10\" for configuration key \"cpu.interval\"",
+        () -> parse("cpu.interval=10", Map.of(), Map.of()));
+    assertMessage(
+        "\"0\" for configuration key \"stack.depth\"",
+        () -> parse("stack.depth=0", Map.of(), Map.of()));
+    assertMessage(
+        "\"CPU;rm\" for configuration key \"cpu.event\"",
+        () -> parse("cpu.event=CPU;rm", Map.of(), Map.of()));
   }
 
   private static void assertMessage(String part, org.junit.jupiter.api.function.Executable e) {

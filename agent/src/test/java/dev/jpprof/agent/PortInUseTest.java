@@ -57,7 +57,8 @@ class PortInUseTest {
       assertNull(AgentStart.bind(config, server::start, 1));
       assertEquals(1, lines().size(), "one line: " + lines());
       String line = lines().get(0);
-      assertTrue(line.startsWith("jpprof: not serving: port " + port + " is in use on loopback"), line);
+      assertTrue(
+          line.startsWith("jpprof: not serving: port " + port + " is in use on loopback"), line);
       assertTrue(line.contains("bindRetries="), "says what to set: " + line);
       server.stop();
     }
@@ -66,26 +67,37 @@ class PortInUseTest {
   @Test
   void bindRetriesTriesAgainUntilThePortIsFree() throws Exception {
     AtomicInteger attempts = new AtomicInteger();
-    InetSocketAddress bound = AgentStart.bind(config("port=6060,bindRetries=5"), () -> {
-      if (attempts.incrementAndGet() < 3) {
-        throw new java.net.BindException("Address already in use");
-      }
-      return new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 6060);
-    }, 1);
+    InetSocketAddress bound =
+        AgentStart.bind(
+            config("port=6060,bindRetries=5"),
+            () -> {
+              if (attempts.incrementAndGet() < 3) {
+                throw new java.net.BindException("Address already in use");
+              }
+              return new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 6060);
+            },
+            1);
     assertNotNull(bound);
     assertEquals(3, attempts.get());
-    assertEquals(List.of(
-        "jpprof: port 6060 is in use on loopback (another process listens there); retrying every"
-            + " second, up to 5 times (bindRetries)"), lines(), "then the caller's serving line");
+    assertEquals(
+        List.of(
+            "jpprof: port 6060 is in use on loopback (another process listens there); retrying every"
+                + " second, up to 5 times (bindRetries)"),
+        lines(),
+        "then the caller's serving line");
   }
 
   @Test
   void bindRetriesGivesUpWithOneMoreLine() throws Exception {
     AtomicInteger attempts = new AtomicInteger();
-    assertNull(AgentStart.bind(config("bindRetries=2"), () -> {
-      attempts.incrementAndGet();
-      throw new java.net.BindException("Address already in use");
-    }, 1));
+    assertNull(
+        AgentStart.bind(
+            config("bindRetries=2"),
+            () -> {
+              attempts.incrementAndGet();
+              throw new java.net.BindException("Address already in use");
+            },
+            1));
     assertEquals(3, attempts.get(), "the first try and two retries");
     assertEquals(2, lines().size(), lines().toString());
     assertTrue(lines().get(1).endsWith("gave up after 2 retries (bindRetries)"), lines().get(1));
@@ -94,8 +106,9 @@ class PortInUseTest {
   @Test
   void bindRetriesIsValidated() {
     assertEquals(0, config("").bindRetries());
-    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
-        IllegalArgumentException.class, () -> config("bindRetries=-1"));
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> config("bindRetries=-1"));
     assertTrue(e.getMessage().contains("bindRetries"), e.getMessage());
   }
 }

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The agent must not load JMX, java.util.logging or JFR before a request needs them: an
- * application configures its logging after premain, and JMX and JFR cost start-up time.
+ * The agent must not load JMX, java.util.logging or JFR before a request needs them: an application
+ * configures its logging after premain, and JMX and JFR cost start-up time.
  */
 class PremainLoadsTest {
   @TempDir Path dir;
@@ -22,8 +22,13 @@ class PremainLoadsTest {
   void jmxLoggingAndJfrWaitForTheFirstRequest() throws Exception {
     Path log = dir.resolve("classes.log");
     String classes;
-    try (ChildJvm child = new ChildJvm(ChildJvm.JDK_HERE, dir,
-        List.of("-Xlog:class+load=info:file=" + log), ThreadsChild.class, "2")) {
+    try (ChildJvm child =
+        new ChildJvm(
+            ChildJvm.JDK_HERE,
+            dir,
+            List.of("-Xlog:class+load=info:file=" + log),
+            ThreadsChild.class,
+            "2")) {
       Thread.sleep(500); // the server is up: premain and the start thread are done
       classes = new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
       child.get("goroutine");

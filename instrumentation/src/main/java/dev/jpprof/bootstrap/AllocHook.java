@@ -3,10 +3,10 @@ package dev.jpprof.bootstrap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The allocation sampling hooks, Go style: a per-thread byte countdown is charged with the size
- * of every allocation, and the allocation that takes it to zero or below is sampled; the next
- * countdown is drawn from an exponential distribution whose mean is the rate (Go's
- * {@code MemProfileRate}: 1 samples every allocation, 0 none).
+ * The allocation sampling hooks, Go style: a per-thread byte countdown is charged with the size of
+ * every allocation, and the allocation that takes it to zero or below is sampled; the next
+ * countdown is drawn from an exponential distribution whose mean is the rate (Go's {@code
+ * MemProfileRate}: 1 samples every allocation, 0 none).
  *
  * <p>Rewritten code calls {@link #sample(long)} (or {@link #sampleArray(int, int)}) after every
  * allocation with only the size, so that C2 can still scalar-replace objects that never escape;
@@ -15,8 +15,15 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class AllocHook {
   /** Array kinds passed by rewritten code, in {@code T_BOOLEAN}..{@code T_LONG} order. */
-  public static final int BOOLEAN = 0, BYTE = 1, CHAR = 2, SHORT = 3, INT = 4, FLOAT = 5,
-      LONG = 6, DOUBLE = 7, REFERENCE = 8;
+  public static final int BOOLEAN = 0,
+      BYTE = 1,
+      CHAR = 2,
+      SHORT = 3,
+      INT = 4,
+      FLOAT = 5,
+      LONG = 6,
+      DOUBLE = 7,
+      REFERENCE = 8;
 
   // The countdowns: one slot per stripe of threads, 128 bytes apart so that threads on
   // different cores do not share a cache line. A ThreadLocal costs ~5 ns; this ~1 ns. Threads
@@ -89,9 +96,9 @@ public final class AllocHook {
   }
 
   /**
-   * Samples every array of an array just created by {@code MULTIANEWARRAY} (or by a JDK method
-   * that returns a fresh array). It takes the object on every call, which is acceptable: such
-   * arrays are rare or escape anyway.
+   * Samples every array of an array just created by {@code MULTIANEWARRAY} (or by a JDK method that
+   * returns a fresh array). It takes the object on every call, which is acceptable: such arrays are
+   * rare or escape anyway.
    */
   public static void multiArray(Object array) {
     try {
@@ -153,8 +160,8 @@ public final class AllocHook {
   }
 
   /**
-   * Sets the mean sampling interval in bytes and redraws every countdown (Go re-seeds after
-   * reading the configuration too). 0 turns sampling off, 1 samples every allocation.
+   * Sets the mean sampling interval in bytes and redraws every countdown (Go re-seeds after reading
+   * the configuration too). 0 turns sampling off, 1 samples every allocation.
    */
   public static void setRate(long bytes) {
     rate = Math.max(0, bytes);
@@ -188,8 +195,8 @@ public final class AllocHook {
   }
 
   /**
-   * Stops sampling the calling thread until the matching {@link #resume()}; calls nest. For
-   * agent work done on application threads, such as transforming a class being loaded.
+   * Stops sampling the calling thread until the matching {@link #resume()}; calls nest. For agent
+   * work done on application threads, such as transforming a class being loaded.
    */
   public static void suspend() {
     HookGuard.suspend();
@@ -201,9 +208,9 @@ public final class AllocHook {
   }
 
   /**
-   * Draws a countdown: exponential with mean {@code mean} bytes, 0 when the mean is 1. Go draws
-   * the same distribution with its fast integer log; the JDK's log is precise enough here and
-   * runs only once per sample.
+   * Draws a countdown: exponential with mean {@code mean} bytes, 0 when the mean is 1. Go draws the
+   * same distribution with its fast integer log; the JDK's log is precise enough here and runs only
+   * once per sample.
    */
   public static long nextInterval(long mean) {
     if (mean <= 1) {

@@ -6,8 +6,8 @@ package dev.jpprof.bootstrap;
  */
 public interface AllocListener {
   /**
-   * Called on the allocating thread, at most once at a time per thread (reentrant allocations
-   * made by the listener itself are not sampled).
+   * Called on the allocating thread, at most once at a time per thread (reentrant allocations made
+   * by the listener itself are not sampled).
    *
    * @param obj the newly allocated object, already initialized
    * @param size the estimated size in bytes that the sampling countdown was charged

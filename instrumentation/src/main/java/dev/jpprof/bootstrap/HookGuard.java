@@ -2,10 +2,10 @@ package dev.jpprof.bootstrap;
 
 /**
  * The one per-thread reentrancy guard of every hook (allocation, thread start, park/unpark): a
- * count of reasons not to call a listener on this thread, 0 meaning "call it". Inside any
- * listener the count is positive, so agent code that allocates, starts a thread or parks is never
- * recorded by another hook either; agent work on application threads (class transformation) runs
- * {@link #suspend suspended}; agent threads may be marked {@link #ignoreCurrentThread ignored}.
+ * count of reasons not to call a listener on this thread, 0 meaning "call it". Inside any listener
+ * the count is positive, so agent code that allocates, starts a thread or parks is never recorded
+ * by another hook either; agent work on application threads (class transformation) runs {@link
+ * #suspend suspended}; agent threads may be marked {@link #ignoreCurrentThread ignored}.
  */
 public final class HookGuard {
   private static final int IGNORED = 1 << 30; // large enough that no resume brings it to 0
@@ -47,7 +47,9 @@ public final class HookGuard {
     DEPTH.get()[0]--;
   }
 
-  /** A named ThreadLocal rather than a lambda: a bootstrap-defined class makes no hidden classes. */
+  /**
+   * A named ThreadLocal rather than a lambda: a bootstrap-defined class makes no hidden classes.
+   */
   static final class Depth extends ThreadLocal<int[]> {
     @Override
     protected int[] initialValue() {

@@ -1,11 +1,11 @@
 package dev.jpprof.bootstrap;
 
 /**
- * Called from advice inlined into {@code LockSupport.park*}, {@code LockSupport.unpark} and
- * {@code AbstractQueued(Long)Synchronizer.acquire(Node, ...)} for the block and mutex profiles.
- * Park and acquire(Node, ...) run only when a lock or queue really blocks, so uncontended
- * locking never gets here. Never throws; does nothing when no profile is on, inside a listener
- * call (a recorder that parks) or on the agent's own threads.
+ * Called from advice inlined into {@code LockSupport.park*}, {@code LockSupport.unpark} and {@code
+ * AbstractQueued(Long)Synchronizer.acquire(Node, ...)} for the block and mutex profiles. Park and
+ * acquire(Node, ...) run only when a lock or queue really blocks, so uncontended locking never gets
+ * here. Never throws; does nothing when no profile is on, inside a listener call (a recorder that
+ * parks) or on the agent's own threads.
  */
 public final class LockHook {
   /** The start time that means "this park is not timed". */

@@ -17,7 +17,9 @@ public interface LockListener {
   /** The park that {@link #parkEnter} timed at {@code start} has returned (or thrown). */
   void parkExit(long start);
 
-  /** The calling thread unparks {@code thread}: it may be releasing a lock that thread waits for. */
+  /**
+   * The calling thread unparks {@code thread}: it may be releasing a lock that thread waits for.
+   */
   void unpark(Thread thread);
 
   /** The calling thread leaves {@code AbstractQueued(Long)Synchronizer.acquire(Node, ...)}. */

@@ -9,8 +9,8 @@ public final class QuietByteBuddy {
   /**
    * Byte Buddy's Nexus (unused here: no initializers are injected) would otherwise touch
    * sun.misc.Unsafe, which JDK 24+ reports on stderr. Set only if unset; in the shaded agent jar
-   * the relocation rewrites this name along with Byte Buddy's own, so the application's Byte
-   * Buddy is not affected.
+   * the relocation rewrites this name along with Byte Buddy's own, so the application's Byte Buddy
+   * is not affected.
    */
   public static void disableNexus() {
     if (System.getProperty(NEXUS_DISABLED) == null) {

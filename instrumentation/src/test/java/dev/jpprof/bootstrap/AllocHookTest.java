@@ -65,8 +65,8 @@ class AllocHookTest {
 
   @Test
   void arraySizesUseTheLayout() {
-    AllocHook.setArrayLayout(new int[] {16, 16, 16, 16, 16, 16, 16, 16, 16},
-        new int[] {0, 0, 1, 1, 2, 2, 3, 3, 2}, 8);
+    AllocHook.setArrayLayout(
+        new int[] {16, 16, 16, 16, 16, 16, 16, 16, 16}, new int[] {0, 0, 1, 1, 2, 2, 3, 3, 2}, 8);
     assertEquals(16, AllocHook.arraySize(0, AllocHook.BYTE));
     assertEquals(24, AllocHook.arraySize(1, AllocHook.LONG));
     assertEquals(1040, AllocHook.arraySize(1024, AllocHook.BYTE));
@@ -76,11 +76,12 @@ class AllocHookTest {
   @Test
   void listenerIsNotReenteredAndItsFailuresStayInside() {
     List<Object> seen = new ArrayList<>();
-    AllocHook.setListener((obj, size) -> {
-      seen.add(obj);
-      AllocHook.sampled("nested", 24); // an allocation inside the recorder: ignored
-      throw new IllegalStateException("recorder bug");
-    });
+    AllocHook.setListener(
+        (obj, size) -> {
+          seen.add(obj);
+          AllocHook.sampled("nested", 24); // an allocation inside the recorder: ignored
+          throw new IllegalStateException("recorder bug");
+        });
     AllocHook.sampled("outer", 24);
     AllocHook.sampled("second", 24);
     assertEquals(List.of("outer", "second"), seen);
@@ -90,10 +91,12 @@ class AllocHookTest {
   void ignoredThreadIsNeverSampled() throws InterruptedException {
     List<Object> seen = new ArrayList<>();
     AllocHook.setListener((obj, size) -> seen.add(obj));
-    Thread t = new Thread(() -> {
-      AllocHook.ignoreCurrentThread();
-      AllocHook.sampled("agent", 24);
-    });
+    Thread t =
+        new Thread(
+            () -> {
+              AllocHook.ignoreCurrentThread();
+              AllocHook.sampled("agent", 24);
+            });
     t.start();
     t.join();
     AllocHook.sampled("app", 24);

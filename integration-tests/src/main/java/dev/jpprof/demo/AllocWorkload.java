@@ -9,12 +9,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A workload with known memory behaviour for the heap and allocs tests. Thread {@code alloc}
- * loops: {@link #allocA} allocates 3 bytes for every 1 that {@link #allocB} allocates, and
- * {@link #growMap} grows a HashMap (JDK-internal allocation on the application's behalf). On
- * stdin, {@code retain N} keeps N MiB live from {@link #retain} and answers {@code retained} on
- * stderr; {@code release} drops them and answers {@code released}. Prints nothing on stdout.
- * Argument: seconds to run (default 600).
+ * A workload with known memory behaviour for the heap and allocs tests. Thread {@code alloc} loops:
+ * {@link #allocA} allocates 3 bytes for every 1 that {@link #allocB} allocates, and {@link
+ * #growMap} grows a HashMap (JDK-internal allocation on the application's behalf). On stdin, {@code
+ * retain N} keeps N MiB live from {@link #retain} and answers {@code retained} on stderr; {@code
+ * release} drops them and answers {@code released}. Prints nothing on stdout. Argument: seconds to
+ * run (default 600).
  */
 public final class AllocWorkload {
   static volatile Object sink;
@@ -27,7 +27,8 @@ public final class AllocWorkload {
     Thread alloc = new Thread(AllocWorkload::allocLoop, "alloc");
     alloc.setDaemon(true);
     alloc.start();
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     long end = System.currentTimeMillis() + seconds * 1000;
     while (System.currentTimeMillis() < end) {
       String line = in.readLine();

@@ -11,11 +11,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A thread {@code busy-work} that keeps about half a core busy with ordinary Java work (string
- * building and hashing through calls the JIT cannot fold into one loop), so every CPU engine,
- * JDK 17's JFR sampler included, lands samples in it: JFR misses bare arithmetic loops such as
- * {@link Demo}'s. {@link #rounds()} is its throughput, for tests that check the application
- * keeps working. As a program it runs that thread until stdin closes and answers the line
- * {@code rounds} with {@code rounds N} on stderr.
+ * building and hashing through calls the JIT cannot fold into one loop), so every CPU engine, JDK
+ * 17's JFR sampler included, lands samples in it: JFR misses bare arithmetic loops such as {@link
+ * Demo}'s. {@link #rounds()} is its throughput, for tests that check the application keeps working.
+ * As a program it runs that thread until stdin closes and answers the line {@code rounds} with
+ * {@code rounds N} on stderr.
  */
 public final class Busy {
   private static final AtomicLong rounds = new AtomicLong();

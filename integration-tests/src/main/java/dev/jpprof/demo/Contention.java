@@ -16,11 +16,11 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * Lock contention for the block and mutex tests: on stdin {@code run N} runs every scenario at
- * once for N seconds, each waiting in a method of its own (the name the test looks for), with
- * critical sections of {@link #HOLD_MILLIS} ms; then prints on stderr {@code waited <method>
- * <nanos>} with the wait each scenario measured itself, and {@code contention done}. Also an
- * uncontended lock loop, which the profiles must not show. Prints nothing on stdout.
+ * Lock contention for the block and mutex tests: on stdin {@code run N} runs every scenario at once
+ * for N seconds, each waiting in a method of its own (the name the test looks for), with critical
+ * sections of {@link #HOLD_MILLIS} ms; then prints on stderr {@code waited <method> <nanos>} with
+ * the wait each scenario measured itself, and {@code contention done}. Also an uncontended lock
+ * loop, which the profiles must not show. Prints nothing on stdout.
  */
 public final class Contention {
   static final long HOLD_MILLIS = 10;
@@ -32,7 +32,8 @@ public final class Contention {
 
   public static void main(String[] args) throws Exception {
     long seconds = args.length > 0 ? Long.parseLong(args[0]) : 600;
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     long stop = System.currentTimeMillis() + seconds * 1000;
     for (String line; System.currentTimeMillis() < stop && (line = in.readLine()) != null; ) {
       if (line.startsWith("run ")) {
@@ -77,13 +78,16 @@ public final class Contention {
   }
 
   private static Thread start(String name, Body body) {
-    Thread t = new Thread(() -> {
-      try {
-        body.run();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }, "contention-" + name);
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                body.run();
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            "contention-" + name);
     t.start();
     return t;
   }
@@ -176,10 +180,13 @@ public final class Contention {
   private void latchLoop() throws InterruptedException {
     while (running()) {
       CountDownLatch latch = new CountDownLatch(1);
-      Thread opener = new Thread(() -> {
-        sleep(HOLD_MILLIS);
-        latch.countDown();
-      }, "contention-latch-opener");
+      Thread opener =
+          new Thread(
+              () -> {
+                sleep(HOLD_MILLIS);
+                latch.countDown();
+              },
+              "contention-latch-opener");
       opener.start();
       long t0 = System.nanoTime();
       latch.await();

@@ -16,25 +16,24 @@ import java.util.concurrent.atomic.AtomicLong;
  * go tool pprof -top http://localhost:6060/debug/pprof/profile?seconds=5
  * </pre>
  *
- * <p>The thread {@code demo-cpu} repeats rounds of {@link #hot()} (three units of work) and
- * {@link #cold()} (one unit of the same work), so a CPU profile gives {@code hot} 75% and {@code
- * cold} 25% of that thread's samples, whatever the machine's load: the split is of one thread's
- * own CPU time. Three light threads give the other profiles something to show: {@code
- * demo-alloc} allocates a little, {@code demo-lock-1} and {@code demo-lock-2} contend for one
- * monitor while sleeping in it.
+ * <p>The thread {@code demo-cpu} repeats rounds of {@link #hot()} (three units of work) and {@link
+ * #cold()} (one unit of the same work), so a CPU profile gives {@code hot} 75% and {@code cold} 25%
+ * of that thread's samples, whatever the machine's load: the split is of one thread's own CPU time.
+ * Three light threads give the other profiles something to show: {@code demo-alloc} allocates a
+ * little, {@code demo-lock-1} and {@code demo-lock-2} contend for one monitor while sleeping in it.
  *
  * <p>Arguments: {@code [seconds] [--stdin]}. {@code seconds} is how long to run (default: until
  * killed). {@code --stdin} reads commands from stdin, one a line: {@code early MS} starts a thread
- * {@code demo-early} that burns {@link #early()} for MS milliseconds, so a test can put a
- * distinct method into one profile window and not another; {@code rounds} prints {@code rounds
- * N} on stderr, the number of hot/cold rounds {@code demo-cpu} has finished, so a test can see
- * the application's throughput. Apart from that answer the demo never writes to stdout or stderr.
+ * {@code demo-early} that burns {@link #early()} for MS milliseconds, so a test can put a distinct
+ * method into one profile window and not another; {@code rounds} prints {@code rounds N} on stderr,
+ * the number of hot/cold rounds {@code demo-cpu} has finished, so a test can see the application's
+ * throughput. Apart from that answer the demo never writes to stdout or stderr.
  */
 public final class Demo {
   /**
-   * Iterations in one unit of work: about 20 ms here, two sampling periods. Units much longer
-   * than the 10 ms CPU sampling period make the split exact up to one sample per segment: each
-   * hot() call covers about six sample points and each cold() call two, whatever their phase. With
+   * Iterations in one unit of work: about 20 ms here, two sampling periods. Units much longer than
+   * the 10 ms CPU sampling period make the split exact up to one sample per segment: each hot()
+   * call covers about six sample points and each cold() call two, whatever their phase. With
    * sub-millisecond units the sampling phase can lock onto the rounds and skew a window by ten
    * points or more.
    */
@@ -170,8 +169,8 @@ public final class Demo {
   }
 
   /**
-   * A method of its own, called anew each time: the agent rewrites classes that are already
-   * loaded, and a running loop picks up rewritten code only through a new call.
+   * A method of its own, called anew each time: the agent rewrites classes that are already loaded,
+   * and a running loop picks up rewritten code only through a new call.
    */
   private static byte[] buffer() {
     return new byte[1024];

@@ -3,9 +3,9 @@ package dev.jpprof.demo;
 import java.util.function.IntFunction;
 
 /**
- * Allocates with itself: a chain of its own instances, each with a small array. {@link
- * HeapStress} defines it again in every class loader of its churn and redefines it while threads
- * run in it, so the heap engine sees its methods come and go.
+ * Allocates with itself: a chain of its own instances, each with a small array. {@link HeapStress}
+ * defines it again in every class loader of its churn and redefines it while threads run in it, so
+ * the heap engine sees its methods come and go.
  */
 public final class HeapPayload implements IntFunction<Object> {
   private final HeapPayload next;

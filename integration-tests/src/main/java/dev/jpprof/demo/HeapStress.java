@@ -20,17 +20,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
 /**
- * Workloads for the heap engine's crash and soak tests. {@code HeapStress MODE COUNT SECONDS}
- * runs one on a daemon thread, bounded by both COUNT and SECONDS, says {@code started MODE} and
- * then {@code done MODE ...} on stderr; main returns on {@code exit} (or the end of stdin). A
- * failure prints {@code FAILED} and its stack trace on stderr. Nothing is printed on stdout.
+ * Workloads for the heap engine's crash and soak tests. {@code HeapStress MODE COUNT SECONDS} runs
+ * one on a daemon thread, bounded by both COUNT and SECONDS, says {@code started MODE} and then
+ * {@code done MODE ...} on stderr; main returns on {@code exit} (or the end of stdin). A failure
+ * prints {@code FAILED} and its stack trace on stderr. Nothing is printed on stdout.
  *
  * <ul>
- *   <li>{@code churn}: COUNT class loaders, each defining {@link HeapPayload} anew and
- *       allocating with it; the last 8 loaders' objects stay alive, older ones are dropped with
- *       their loader, and a GC every 50 loaders unloads their classes.
- *   <li>{@code redefine}: COUNT redefinitions and retransformations of {@link HeapPayload}
- *       while two threads allocate in it (needs {@link Redefiner}).
+ *   <li>{@code churn}: COUNT class loaders, each defining {@link HeapPayload} anew and allocating
+ *       with it; the last 8 loaders' objects stay alive, older ones are dropped with their loader,
+ *       and a GC every 50 loaders unloads their classes.
+ *   <li>{@code redefine}: COUNT redefinitions and retransformations of {@link HeapPayload} while
+ *       two threads allocate in it (needs {@link Redefiner}).
  *   <li>{@code threads}: COUNT platform threads, 1000 alive at a time, each allocating.
  *   <li>{@code vthreads}: COUNT virtual threads (JDK 21+), each allocating.
  *   <li>{@code soak}: COUNT threads allocating mixed sizes into rings of live objects.
@@ -146,12 +146,15 @@ public final class HeapStress {
     ClassDefinition definition = new ClassDefinition(HeapPayload.class, payloadBytes());
     List<Thread> allocators = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
-      allocators.add(start("stress-payload-" + i, () -> {
-        HeapPayload p = new HeapPayload();
-        while (!Thread.currentThread().isInterrupted()) {
-          sink = p.apply(100);
-        }
-      }));
+      allocators.add(
+          start(
+              "stress-payload-" + i,
+              () -> {
+                HeapPayload p = new HeapPayload();
+                while (!Thread.currentThread().isInterrupted()) {
+                  sink = p.apply(100);
+                }
+              }));
     }
     int n = 0;
     for (; n < rounds && before(deadline); n++) {
@@ -183,18 +186,22 @@ public final class HeapStress {
       CountDownLatch release = new CountDownLatch(1);
       List<Thread> threads = new ArrayList<>();
       for (int i = 0; i < wave; i++) {
-        threads.add(start("stress-" + (started + i), () -> {
-          sink = HeapPayload.chain(5);
-          allocated.countDown();
-          try {
-            release.await(); // the whole wave alive at once
-          } catch (InterruptedException e) {
-            return;
-          }
-          sink = HeapPayload.chain(5);
-        }));
+        threads.add(
+            start(
+                "stress-" + (started + i),
+                () -> {
+                  sink = HeapPayload.chain(5);
+                  allocated.countDown();
+                  try {
+                    release.await(); // the whole wave alive at once
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                  sink = HeapPayload.chain(5);
+                }));
       }
-      allAllocated &= allocated.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      allAllocated &=
+          allocated.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       release.countDown();
       for (Thread t : threads) {
         t.join();
@@ -206,21 +213,26 @@ public final class HeapStress {
 
   /** Virtual threads through reflection: the demo compiles for Java 11. */
   private static String virtualThreads(int count, long deadline) throws Exception {
-    ExecutorService pool = (ExecutorService) java.util.concurrent.Executors.class
-        .getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+    ExecutorService pool =
+        (ExecutorService)
+            java.util.concurrent.Executors.class
+                .getMethod("newVirtualThreadPerTaskExecutor")
+                .invoke(null);
     int n = 0;
     try {
       for (; n < count && before(deadline); n++) {
-        pool.execute(() -> {
-          sink = HeapPayload.chain(10);
-          Thread.yield(); // unmount and mount again, on another carrier perhaps
-          sink = HeapPayload.chain(10);
-        });
+        pool.execute(
+            () -> {
+              sink = HeapPayload.chain(10);
+              Thread.yield(); // unmount and mount again, on another carrier perhaps
+              sink = HeapPayload.chain(10);
+            });
       }
     } finally {
       pool.shutdown();
     }
-    boolean finished = pool.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    boolean finished =
+        pool.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     return "vthreads=" + n + " finished=" + finished;
   }
 
@@ -230,18 +242,22 @@ public final class HeapStress {
     long[] allocated = new long[count];
     for (int i = 0; i < count; i++) {
       int me = i;
-      threads.add(start("stress-soak-" + i, () -> {
-        Object[] ring = new Object[2048];
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        for (long k = 0; before(deadline); k++) {
-          int size = 16 << r.nextInt(11);
-          ring[(int) (k % ring.length)] = r.nextBoolean() ? new byte[size] : new long[size / 8];
-          allocated[me] += size;
-          if (k % 4096 == 0) {
-            sink = HeapPayload.chain(50);
-          }
-        }
-      }));
+      threads.add(
+          start(
+              "stress-soak-" + i,
+              () -> {
+                Object[] ring = new Object[2048];
+                ThreadLocalRandom r = ThreadLocalRandom.current();
+                for (long k = 0; before(deadline); k++) {
+                  int size = 16 << r.nextInt(11);
+                  ring[(int) (k % ring.length)] =
+                      r.nextBoolean() ? new byte[size] : new long[size / 8];
+                  allocated[me] += size;
+                  if (k % 4096 == 0) {
+                    sink = HeapPayload.chain(50);
+                  }
+                }
+              }));
     }
     long total = 0;
     for (int i = 0; i < count; i++) {

@@ -12,11 +12,11 @@ import java.util.logging.Logger;
 
 /**
  * An application that installs its own log manager after start, as WildFly does: it touches no
- * java.util.logging class until the line {@code install} arrives on stdin (a test sends it after
- * it has asked the agent for every endpoint), then sets {@code java.util.logging.manager},
- * reads back {@code LogManager.getLogManager()} and logs one record through its own handler.
- * It answers on stderr: {@code logmanager <class> loggers-added <n>} and {@code applog: <level>
- * <message>}. {@link Busy} keeps a thread working meanwhile so profiles have samples.
+ * java.util.logging class until the line {@code install} arrives on stdin (a test sends it after it
+ * has asked the agent for every endpoint), then sets {@code java.util.logging.manager}, reads back
+ * {@code LogManager.getLogManager()} and logs one record through its own handler. It answers on
+ * stderr: {@code logmanager <class> loggers-added <n>} and {@code applog: <level> <message>}.
+ * {@link Busy} keeps a thread working meanwhile so profiles have samples.
  */
 public final class LateLogManager {
   private LateLogManager() {}
@@ -36,20 +36,24 @@ public final class LateLogManager {
     LogManager manager = LogManager.getLogManager();
     Logger logger = Logger.getLogger("app.orders");
     logger.setUseParentHandlers(false);
-    logger.addHandler(new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        System.err.println("applog: " + record.getLevel() + " " + record.getMessage());
-      }
+    logger.addHandler(
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            System.err.println("applog: " + record.getLevel() + " " + record.getMessage());
+          }
 
-      @Override
-      public void flush() {}
+          @Override
+          public void flush() {}
 
-      @Override
-      public void close() {}
-    });
-    System.err.println("logmanager " + manager.getClass().getName() + " loggers-added "
-        + AppLogManager.loggersAdded.get());
+          @Override
+          public void close() {}
+        });
+    System.err.println(
+        "logmanager "
+            + manager.getClass().getName()
+            + " loggers-added "
+            + AppLogManager.loggersAdded.get());
     logger.info("hello from the application");
   }
 }

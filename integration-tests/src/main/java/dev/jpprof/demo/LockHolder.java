@@ -16,10 +16,10 @@ import java.util.concurrent.CountDownLatch;
 /**
  * An application that, on the stdin line {@code hold}, takes the monitors of objects a profiler
  * might touch and keeps them: its worker {@link Thread} object, {@code System.out}, {@code
- * System.err}, its own classes, its {@link ThreadGroup} and {@code Runtime.getRuntime()}, each
- * in a thread {@code hold-<what>} that sleeps inside the {@code synchronized} block until the
- * JVM ends. It then writes {@code held N} straight to file descriptor 1 (System.out's monitor is
- * taken). Meanwhile {@link Busy} keeps working, so there is something to profile.
+ * System.err}, its own classes, its {@link ThreadGroup} and {@code Runtime.getRuntime()}, each in a
+ * thread {@code hold-<what>} that sleeps inside the {@code synchronized} block until the JVM ends.
+ * It then writes {@code held N} straight to file descriptor 1 (System.out's monitor is taken).
+ * Meanwhile {@link Busy} keeps working, so there is something to profile.
  */
 public final class LockHolder {
   private LockHolder() {}
@@ -51,25 +51,29 @@ public final class LockHolder {
     List<Thread> holders = new ArrayList<>();
     // No monitor is taken until every holder has started: starting a thread takes its group's
     // monitor (JDK 17), so a holder of the group's monitor would block the next start for good.
-    monitors.forEach((what, monitor) -> {
-      Thread t = new Thread(() -> {
-        try {
-          go.await();
-        } catch (InterruptedException e) {
-          return;
-        }
-        synchronized (monitor) {
-          taken.countDown();
-          try {
-            Thread.sleep(Long.MAX_VALUE);
-          } catch (InterruptedException e) {
-            // End of the test.
-          }
-        }
-      }, "hold-" + what);
-      t.setDaemon(true);
-      holders.add(t);
-    });
+    monitors.forEach(
+        (what, monitor) -> {
+          Thread t =
+              new Thread(
+                  () -> {
+                    try {
+                      go.await();
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                    synchronized (monitor) {
+                      taken.countDown();
+                      try {
+                        Thread.sleep(Long.MAX_VALUE);
+                      } catch (InterruptedException e) {
+                        // End of the test.
+                      }
+                    }
+                  },
+                  "hold-" + what);
+          t.setDaemon(true);
+          holders.add(t);
+        });
     for (Thread t : holders) {
       t.start();
     }

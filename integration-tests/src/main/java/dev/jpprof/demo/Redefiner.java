@@ -18,8 +18,8 @@ public final class Redefiner {
 
   static Instrumentation instrumentation() {
     if (instrumentation == null) {
-      throw new IllegalStateException("started without -javaagent: a jar with Premain-Class "
-          + Redefiner.class.getName());
+      throw new IllegalStateException(
+          "started without -javaagent: a jar with Premain-Class " + Redefiner.class.getName());
     }
     return instrumentation;
   }

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * An application that asks its own agent for a 30 s CPU profile on a background (daemon) thread,
- * then returns from main at once. Without the agent such a JVM exits when main returns; with it,
- * it must too: the agent's threads are daemons and hold nothing the JVM waits for.
+ * then returns from main at once. Without the agent such a JVM exits when main returns; with it, it
+ * must too: the agent's threads are daemons and hold nothing the JVM waits for.
  *
  * <p>Argument: the agent's port. Prints "main returns" on stderr as its last act.
  */
@@ -36,7 +36,9 @@ public final class SelfProfile {
     while (System.nanoTime() < deadline) {
       try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
         OutputStream out = s.getOutputStream();
-        out.write(("GET /debug/pprof/profile?seconds=30 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(US_ASCII));
+        out.write(
+            ("GET /debug/pprof/profile?seconds=30 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                .getBytes(US_ASCII));
         out.flush();
         sent.countDown();
         s.getInputStream().readAllBytes(); // blocks for the 30 s window, or until the JVM exits

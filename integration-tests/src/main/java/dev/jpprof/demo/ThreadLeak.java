@@ -6,16 +6,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A thread leak for the threadcreate test: on stdin {@code leak N} starts N threads from
- * {@link #leakThreads} that park for good, then answers {@code leaked} on stderr. Prints nothing
- * on stdout. Argument: seconds to run (default 600).
+ * A thread leak for the threadcreate test: on stdin {@code leak N} starts N threads from {@link
+ * #leakThreads} that park for good, then answers {@code leaked} on stderr. Prints nothing on
+ * stdout. Argument: seconds to run (default 600).
  */
 public final class ThreadLeak {
   private ThreadLeak() {}
 
   public static void main(String[] args) throws Exception {
     long seconds = args.length > 0 ? Long.parseLong(args[0]) : 600;
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     long end = System.currentTimeMillis() + seconds * 1000;
     for (String line; System.currentTimeMillis() < end && (line = in.readLine()) != null; ) {
       if (line.startsWith("leak ")) {

@@ -2,12 +2,9 @@ package dev.jpprof.it;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
+import dev.jpprof.testing.ChildProcess;
+import dev.jpprof.testing.Waits;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +12,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -31,7 +26,8 @@ import java.util.regex.Pattern;
 public final class AgentJvm implements AutoCloseable {
   /** The one line the agent prints at start. */
   public static final Pattern SERVING =
-      Pattern.compile("jpprof: serving http://(?:127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::\\]):(\\d+)/debug/pprof/");
+      Pattern.compile(
+          "jpprof: serving http://(?:127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::\\]):(\\d+)/debug/pprof/");
 
   public static final String DEMO = "dev.jpprof.demo.Demo";
 
@@ -41,143 +37,142 @@ public final class AgentJvm implements AutoCloseable {
   /** A bound on the demo's life, should this JVM die without closing it. */
   public static final String DEMO_SECONDS = "600";
 
+  /**
+   * What to start: {@code [prefix] java <Jdk flags> <defaults> options -javaagent:... main}. {@link
+   * #start} waits for the serving line (and the engines); {@link #launch} returns at once.
+   */
+  public static final class Builder {
+    private final Jdk jdk;
+    private final List<String> prefix = new ArrayList<>();
+    private final List<String> options = new ArrayList<>();
+    private List<String> main = List.of();
+    private String agentArgs; // null: no -javaagent
+    private boolean agentFlags = true;
+
+    private Builder(Jdk jdk) {
+      this.jdk = jdk;
+    }
+
+    /** {@code -javaagent:<profiler.jar>=<args>}; without it the JVM starts with no agent. */
+    public Builder agent(String args) {
+      agentArgs = args;
+      return this;
+    }
+
+    /** JVM options, placed after the defaults so that they win. */
+    public Builder options(List<String> jvmOptions) {
+      options.addAll(jvmOptions);
+      return this;
+    }
+
+    /** A command that runs java (e.g. setpriv to another user, which execs java in place). */
+    public Builder prefix(List<String> command) {
+      prefix.addAll(command);
+      return this;
+    }
+
+    /** {@code -cp <demo classes> mainClass args}. */
+    public Builder main(String mainClass, String... args) {
+      List<String> m = new ArrayList<>(List.of("-cp", demoClasses().toString(), mainClass));
+      m.addAll(Arrays.asList(args));
+      main = m;
+      return this;
+    }
+
+    /** The demo workload with the agent ({@code port=0}) and these demo arguments. */
+    public Builder demo(String... demoArgs) {
+      List<String> args = new ArrayList<>(Arrays.asList(demoArgs));
+      args.add(0, DEMO_SECONDS);
+      return agent("port=0").main(DEMO, args.toArray(new String[0]));
+    }
+
+    /** What picks the application when it is not {@link #main}, e.g. {@code -m module/Class}. */
+    public Builder application(List<String> arguments) {
+      main = new ArrayList<>(arguments);
+      return this;
+    }
+
+    /** Without {@link Jdk#agentFlags}: to see the warnings they silence. */
+    public Builder withoutAgentFlags() {
+      agentFlags = false;
+      return this;
+    }
+
+    /** Starts the child and waits until the agent serves and its engines are installed. */
+    public AgentJvm start() {
+      AgentJvm jvm = launch();
+      try {
+        jvm.awaitServing();
+        jvm.awaitEnginesInstalled();
+      } catch (RuntimeException | Error e) {
+        jvm.close();
+        throw e;
+      }
+      return jvm;
+    }
+
+    /** Starts the child and returns at once, without waiting for the agent. */
+    public AgentJvm launch() {
+      List<String> jvm = new ArrayList<>(agentFlags ? jdk.agentFlags() : List.of());
+      // Small heap and serial GC: the machine is shared, and the tests need no more.
+      jvm.add("-Xmx128m");
+      jvm.add("-XX:+UseSerialGC");
+      // An argument with a space: cmdline must keep it whole (argv joined by NUL, not by
+      // spaces). Not under jpprof.*: the agent reads those properties as its configuration.
+      jvm.add("-Dit.note=two words");
+      jvm.addAll(options);
+      if (agentArgs != null) {
+        jvm.add("-javaagent:" + agentJar() + (agentArgs.isEmpty() ? "" : "=" + agentArgs));
+      }
+      return new AgentJvm(
+          jdk,
+          ChildProcess.java(jdk.home())
+              .prefix(prefix)
+              .options(jvm)
+              .application(main)
+              .name(jdk.toString()));
+    }
+  }
+
+  /** A child on {@code jdk}; say what to run, then {@link Builder#start} or launch. */
+  public static Builder on(Jdk jdk) {
+    return new Builder(jdk);
+  }
+
   private final Jdk jdk;
-  private final List<String> command;
-  private final Process process;
-  private final OutputStream stdin;
-  private final long startNanos;
-  private final List<String> stderrLines = Collections.synchronizedList(new ArrayList<>());
-  private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+  private final ChildProcess child;
   private final CountDownLatch serving = new CountDownLatch(1);
-  private final Thread stderrReader;
-  private final Thread stdoutReader;
   private volatile int port = -1;
   private volatile long servingNanos;
   private volatile String agentError;
 
-  private AgentJvm(Jdk jdk, List<String> command) throws IOException {
+  private AgentJvm(Jdk jdk, ChildProcess.Builder builder) {
     this.jdk = jdk;
-    this.command = Collections.unmodifiableList(new ArrayList<>(command));
-    ProcessBuilder pb = new ProcessBuilder(command);
-    Map<String, String> env = pb.environment();
-    // Options from the environment would change the command line and add "Picked up" lines.
-    env.remove("JAVA_TOOL_OPTIONS");
-    env.remove("JDK_JAVA_OPTIONS");
-    env.remove("_JAVA_OPTIONS");
-    env.remove("CLASSPATH");
-    startNanos = System.nanoTime();
-    process = pb.start();
-    stdin = process.getOutputStream();
-    stderrReader = daemon("stderr of " + jdk, this::readStderr);
-    stdoutReader = daemon("stdout of " + jdk, this::readStdout);
+    this.child = builder.onStderr(this::stderrLine).start();
   }
 
-  /** Starts the demo workload with the agent on {@code jdk} and waits until it serves. */
-  public static AgentJvm demo(Jdk jdk, String... demoArgs) {
-    List<String> args = new ArrayList<>(Arrays.asList(demoArgs));
-    args.add(0, DEMO_SECONDS);
-    return start(jdk, "port=0", DEMO, args.toArray(new String[0]));
-  }
-
-  /**
-   * Starts {@code mainClass} from the demo classes on {@code jdk} with {@code
-   * -javaagent:<profiler.jar>=<agentArgs>} and waits for the serving line.
-   */
-  public static AgentJvm start(Jdk jdk, String agentArgs, String mainClass, String... args) {
-    return start(jdk, List.of(), agentArgs, mainClass, args);
-  }
-
-  /** {@link #start} with extra JVM options, placed after the defaults so that they win. */
-  public static AgentJvm start(Jdk jdk, List<String> jvmOptions, String agentArgs, String mainClass,
-      String... args) {
-    return start(List.of(), jdk, jvmOptions, agentArgs, classpathMain(mainClass, args));
-  }
-
-  /** Starts the child like {@link #start} but returns at once, without waiting for the agent. */
-  public static AgentJvm launch(Jdk jdk, String agentArgs, String mainClass, String... args) {
-    return launch(jdk, List.of(), agentArgs, mainClass, args);
-  }
-
-  private static AgentJvm launch(Jdk jdk, List<String> jvmOptions, String agentArgs,
-      String mainClass, String... args) {
-    return launch(List.of(), jdk, jdk.agentFlags(), jvmOptions, agentArgs, classpathMain(mainClass, args));
-  }
-
-  /** {@code -cp <demo classes> mainClass args}. */
-  private static List<String> classpathMain(String mainClass, String... args) {
-    List<String> main = new ArrayList<>(List.of("-cp", demoClasses().toString(), mainClass));
-    main.addAll(Arrays.asList(args));
-    return main;
-  }
-
-  /**
-   * Starts {@code prefix java <defaults> jvmOptions -javaagent:... main} and waits for the
-   * serving line. {@code prefix} runs java under another command (e.g. setpriv to another
-   * user, which execs java in the same process); {@code main} is what picks the application
-   * ({@code -cp dir Class args} or {@code --module-path dir -m module/Class}).
-   */
-  public static AgentJvm start(List<String> prefix, Jdk jdk, List<String> jvmOptions,
-      String agentArgs, List<String> main) {
-    return start(prefix, jdk, jdk.agentFlags(), jvmOptions, agentArgs, main);
-  }
-
-  /** {@link #start} without {@link Jdk#agentFlags}: to see the warnings they silence. */
-  public static AgentJvm startWithoutAgentFlags(Jdk jdk, String agentArgs, List<String> main) {
-    return start(List.of(), jdk, List.of(), List.of(), agentArgs, main);
-  }
-
-  private static AgentJvm start(List<String> prefix, Jdk jdk, List<String> flags,
-      List<String> jvmOptions, String agentArgs, List<String> main) {
-    AgentJvm jvm = launch(prefix, jdk, flags, jvmOptions, agentArgs, main);
-    try {
-      jvm.awaitServing();
-      jvm.awaitEnginesInstalled();
-    } catch (RuntimeException | Error e) {
-      jvm.close();
-      throw e;
-    }
-    return jvm;
-  }
-
-  /**
-   * Starts {@code main} on {@code jdk} with the same defaults but without the agent, for a test
-   * to attach it; returns at once. The agent's serving line, once attached, sets {@link #port}.
-   */
-  public static AgentJvm withoutAgent(Jdk jdk, List<String> jvmOptions, List<String> main) {
-    return launch(List.of(), jdk, jdk.agentFlags(), jvmOptions, null, main);
-  }
-
-  /** {@code agentArgs} null: no -javaagent. */
-  private static AgentJvm launch(List<String> prefix, Jdk jdk, List<String> flags,
-      List<String> jvmOptions, String agentArgs, List<String> main) {
-    List<String> cmd = new ArrayList<>(prefix);
-    cmd.add(jdk.java().toString());
-    cmd.addAll(flags);
-    // Small heap and serial GC: the machine is shared, and the tests need no more.
-    cmd.add("-Xmx128m");
-    cmd.add("-XX:+UseSerialGC");
-    // An argument with a space: cmdline must keep it whole (argv joined by NUL, not by spaces).
-    // Not under jpprof.*: the agent reads those properties as its configuration.
-    cmd.add("-Dit.note=two words");
-    cmd.addAll(jvmOptions);
-    if (agentArgs != null) {
-      cmd.add("-javaagent:" + agentJar() + (agentArgs.isEmpty() ? "" : "=" + agentArgs));
-    }
-    cmd.addAll(main);
-    try {
-      return new AgentJvm(jdk, cmd);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start " + cmd, e);
+  /** Notes the serving line, or the agent's refusal, as stderr is read. */
+  private void stderrLine(String line) {
+    Matcher m = SERVING.matcher(line);
+    if (port < 0 && m.matches()) {
+      servingNanos = System.nanoTime();
+      port = Integer.parseInt(m.group(1));
+      serving.countDown();
+    } else if (port < 0 && line.startsWith("jpprof:")) {
+      // The agent reports that it did not start; the application runs on without it.
+      agentError = line;
+      serving.countDown();
     }
   }
 
   /**
-   * Waits for the agent's first stderr line and returns it when it says the agent did not
-   * start; fails when the agent serves instead.
+   * Waits for the agent's first stderr line and returns it when it says the agent did not start;
+   * fails when the agent serves instead.
    */
   public String awaitRefusal() throws InterruptedException {
     if (!serving.await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new AssertionError(jdk + ": the agent said nothing within " + START_TIMEOUT + "; " + describe());
+      throw new AssertionError(
+          jdk + ": the agent said nothing within " + START_TIMEOUT + "; " + describe());
     }
     if (agentError == null) {
       throw new AssertionError(jdk + ": the agent serves, but should have refused; " + describe());
@@ -186,23 +181,22 @@ public final class AgentJvm implements AutoCloseable {
   }
 
   /**
-   * Waits for the serving line after an earlier line that was not one (a port retried): returns
-   * the port, or fails after {@code timeout}.
+   * Waits for the serving line after an earlier line that was not one (a port retried): returns the
+   * port, or fails after {@code timeout}.
    */
   public int awaitPort(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (port < 0) {
-      if (System.nanoTime() > deadline || !process.isAlive()) {
-        throw new AssertionError(jdk + ": no serving line within " + timeout + "; " + describe());
-      }
-      Thread.sleep(50);
+    if (!Waits.until(timeout, () -> port >= 0 || !child.isAlive())) {
+      throw new AssertionError(jdk + ": no serving line within " + timeout + "; " + describe());
+    }
+    if (port < 0) {
+      throw new AssertionError(jdk + ": exited before serving; " + describe());
     }
     return port;
   }
 
   /** Waits for the child to exit on its own; true if it did within {@code timeout}. */
   public boolean awaitExit(Duration timeout) throws InterruptedException {
-    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    return child.awaitExit(timeout);
   }
 
   /** {@code agent/target/profiler.jar}, from surefire's {@code jpprof.agentJar}. */
@@ -228,23 +222,15 @@ public final class AgentJvm implements AutoCloseable {
   }
 
   /**
-   * Waits (at most 30 s) until the index page no longer says the allocation engine is
-   * installing: while it rewrites the loaded classes, running methods are deoptimized and a CPU
-   * profile taken then may hold truncated stacks, which the CPU tests do not expect.
+   * Waits (at most 30 s) until the index page no longer says the allocation engine is installing:
+   * while it rewrites the loaded classes, running methods are deoptimized and a CPU profile taken
+   * then may hold truncated stacks, which the CPU tests do not expect.
    */
   private void awaitEnginesInstalled() {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (installing(Http.get(port, "/debug/pprof/").text())) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(jdk + ": allocation sampling still installing after 30 s; " + describe());
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted", e);
-      }
-    }
+    Waits.await(
+        Duration.ofSeconds(30),
+        () -> !installing(Http.get(port, "/debug/pprof/").text()),
+        () -> jdk + ": allocation sampling still installing after 30 s; " + describe());
   }
 
   /** Whether the index page says an engine is still being installed on the start thread. */
@@ -265,10 +251,10 @@ public final class AgentJvm implements AutoCloseable {
         if (signalled) {
           return;
         }
-        if (!process.isAlive()) {
-          stderrReader.join(2000);
+        if (!child.isAlive()) {
+          child.awaitExit(Duration.ofSeconds(2));
           throw new AssertionError(
-              jdk + ": child exited with " + process.exitValue() + " before serving; " + describe());
+              jdk + ": child exited with " + child.exitCode() + " before serving; " + describe());
         }
         if (System.nanoTime() > deadline) {
           throw new AssertionError(
@@ -279,47 +265,6 @@ public final class AgentJvm implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted", e);
     }
-  }
-
-  private void readStderr() {
-    try (BufferedReader r =
-        new BufferedReader(new InputStreamReader(process.getErrorStream(), UTF_8))) {
-      for (String line = r.readLine(); line != null; line = r.readLine()) {
-        stderrLines.add(line);
-        Matcher m = SERVING.matcher(line);
-        if (port < 0 && m.matches()) {
-          servingNanos = System.nanoTime();
-          port = Integer.parseInt(m.group(1));
-          serving.countDown();
-        } else if (port < 0 && line.startsWith("jpprof:")) {
-          // The agent reports that it did not start; the application runs on without it.
-          agentError = line;
-          serving.countDown();
-        }
-      }
-    } catch (IOException e) {
-      stderrLines.add("<<reading stderr failed: " + e + ">>");
-    }
-  }
-
-  private void readStdout() {
-    byte[] buf = new byte[8192];
-    try (InputStream in = process.getInputStream()) {
-      for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-        synchronized (stdout) {
-          stdout.write(buf, 0, n);
-        }
-      }
-    } catch (IOException e) {
-      // The process was destroyed; what was read is kept.
-    }
-  }
-
-  private static Thread daemon(String name, Runnable body) {
-    Thread t = new Thread(body, name);
-    t.setDaemon(true);
-    t.start();
-    return t;
   }
 
   public Jdk jdk() {
@@ -333,16 +278,17 @@ public final class AgentJvm implements AutoCloseable {
 
   /** The child's process id, for jcmd and /proc. */
   public long pid() {
-    return process.pid();
+    return child.pid();
   }
 
   /**
-   * The names of the child's native threads, as Linux shows them in /proc (at most 15
-   * characters): Java threads and those async-profiler starts ("Async-profiler ...") alike.
+   * The names of the child's native threads, as Linux shows them in /proc (at most 15 characters):
+   * Java threads and those async-profiler starts ("Async-profiler ...") alike.
    */
   public List<String> threadNames() {
     List<String> names = new ArrayList<>();
-    try (java.util.stream.Stream<Path> tasks = Files.list(Paths.get("/proc", Long.toString(pid()), "task"))) {
+    try (java.util.stream.Stream<Path> tasks =
+        Files.list(Paths.get("/proc", Long.toString(pid()), "task"))) {
       for (Path task : (Iterable<Path>) tasks::iterator) {
         try {
           names.add(Files.readString(task.resolve("comm")).trim());
@@ -358,7 +304,8 @@ public final class AgentJvm implements AutoCloseable {
 
   /** How many file descriptors the child has open now, from /proc/<pid>/fd. */
   public int openFds() {
-    try (java.util.stream.Stream<Path> fds = Files.list(Paths.get("/proc", Long.toString(pid()), "fd"))) {
+    try (java.util.stream.Stream<Path> fds =
+        Files.list(Paths.get("/proc", Long.toString(pid()), "fd"))) {
       return (int) fds.count();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list the descriptors of " + this, e);
@@ -367,7 +314,7 @@ public final class AgentJvm implements AutoCloseable {
 
   /** The exact argv the child was started with. */
   public List<String> command() {
-    return command;
+    return child.command();
   }
 
   /** {@code http://127.0.0.1:<port><path>}. */
@@ -377,16 +324,16 @@ public final class AgentJvm implements AutoCloseable {
 
   /** Time from starting the process to reading the serving line. */
   public Duration timeToServing() {
-    return Duration.ofNanos(servingNanos - startNanos);
+    return Duration.ofNanos(servingNanos - child.startNanos());
   }
 
   /** Writes one line to the child's stdin (the demo reads commands there with --stdin). */
   public void send(String line) {
     try {
-      stdin.write((line + "\n").getBytes(UTF_8));
-      stdin.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write to the child's stdin; " + describe(), e);
+      child.send(line);
+    } catch (UncheckedIOException e) {
+      throw new UncheckedIOException(
+          "cannot write to the child's stdin; " + describe(), e.getCause());
     }
   }
 
@@ -405,20 +352,11 @@ public final class AgentJvm implements AutoCloseable {
    * most {@code timeout}; fails sooner once the child's stderr has ended.
    */
   public String awaitLine(int from, String prefix, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      boolean ended = !stderrReader.isAlive(); // before reading: its last lines are in then
-      List<String> lines = stderrLines();
-      for (String line : lines.subList(Math.min(from, lines.size()), lines.size())) {
-        if (line.startsWith(prefix)) {
-          return line;
-        }
-      }
-      if (ended || System.nanoTime() > deadline) {
-        throw new AssertionError("no \"" + prefix + "\" line within " + timeout + "; " + describe());
-      }
-      Thread.sleep(20);
+    String line = child.awaitLine(from, l -> l.startsWith(prefix), timeout);
+    if (line == null) {
+      throw new AssertionError("no \"" + prefix + "\" line within " + timeout + "; " + describe());
     }
+    return line;
   }
 
   /**
@@ -440,7 +378,8 @@ public final class AgentJvm implements AutoCloseable {
 
   /** Runs {@code jcmd <pid> command...} with the child's own JDK and returns its output. */
   String jcmd(String... command) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(jdk.home().resolve("bin/jcmd").toString(), Long.toString(pid())));
+    List<String> cmd =
+        new ArrayList<>(List.of(jdk.home().resolve("bin/jcmd").toString(), Long.toString(pid())));
     cmd.addAll(Arrays.asList(command));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     byte[] out = p.getInputStream().readAllBytes();
@@ -452,32 +391,28 @@ public final class AgentJvm implements AutoCloseable {
   }
 
   public boolean isAlive() {
-    return process.isAlive();
+    return child.isAlive();
   }
 
   /** The exit code, once the child has exited. */
   public int exitCode() {
-    return process.exitValue();
+    return child.exitCode();
   }
 
   /** Everything the child wrote on stdout so far. */
   public byte[] stdout() {
-    synchronized (stdout) {
-      return stdout.toByteArray();
-    }
+    return child.stdout();
   }
 
   /** The stderr lines read so far. */
   public List<String> stderrLines() {
-    synchronized (stderrLines) {
-      return new ArrayList<>(stderrLines);
-    }
+    return child.stderrLines();
   }
 
   /** The command, stdout and stderr, for failure messages. */
   public String describe() {
     return "command: "
-        + String.join(" ", command)
+        + String.join(" ", child.command())
         + "\nstdout: "
         + new String(stdout(), UTF_8)
         + "\nstderr:\n"
@@ -486,26 +421,11 @@ public final class AgentJvm implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      stdin.close();
-    } catch (IOException e) {
-      // The child is going away anyway.
-    }
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-      stderrReader.join(2000);
-      stdoutReader.join(2000);
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
+    child.destroy();
   }
 
   @Override
   public String toString() {
-    return jdk + " pid " + process.pid() + " port " + port;
+    return jdk + " pid " + child.pid() + " port " + port;
   }
 }

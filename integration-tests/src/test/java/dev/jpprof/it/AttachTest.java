@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class AttachTest {
   private static final Pattern SERVING =
-      Pattern.compile("jpprof: serving (http://127\\.0\\.0\\.1:(\\d+)/debug/pprof/) in process \\d+");
+      Pattern.compile(
+          "jpprof: serving (http://127\\.0\\.0\\.1:(\\d+)/debug/pprof/) in process \\d+");
 
   static List<Jdk> jdks() {
     return Jdk.all();
@@ -37,10 +38,12 @@ class AttachTest {
     if (jdk.feature() >= 21) {
       target.add("-XX:+EnableDynamicAgentLoading");
     }
-    target.addAll(List.of("-Xmx64m", "-cp", AgentJvm.demoClasses().toString(), AgentJvm.DEMO, "120"));
+    target.addAll(
+        List.of("-Xmx64m", "-cp", AgentJvm.demoClasses().toString(), AgentJvm.DEMO, "120"));
     Path out = dir.resolve("out");
     Path err = dir.resolve("err");
-    Process app = new ProcessBuilder(target).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    Process app =
+        new ProcessBuilder(target).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     try {
       Thread.sleep(500); // the attach listener answers once the JVM is up
       Result first = attach(jdk, app.pid(), "port=0");
@@ -80,8 +83,16 @@ class AttachTest {
 
   /** Runs {@code java -jar profiler.jar attach <pid> <options>} on {@code jdk}. */
   static Result attach(Jdk jdk, long pid, String options) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(jdk.java().toString(), "-jar", AgentJvm.agentJar().toString(),
-        "attach", Long.toString(pid), options).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                jdk.java().toString(),
+                "-jar",
+                AgentJvm.agentJar().toString(),
+                "attach",
+                Long.toString(pid),
+                options)
+            .redirectErrorStream(true)
+            .start();
     byte[] text = p.getInputStream().readAllBytes();
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "attach did not finish");
     return new Result(p.exitValue(), new String(text, StandardCharsets.UTF_8));

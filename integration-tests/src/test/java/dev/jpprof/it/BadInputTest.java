@@ -28,14 +28,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Malformed and odd requests against a real child JVM, one per JDK: each gets Go's status (and
  * text, where Go defines one) or a clear 4xx; never a 500, a Java stack trace, a hang, or a
  * connection dropped without an answer. The child runs with {@code maxSeconds=1} so that every
- * profile request Go would run for its default 30 s ends after 1 s, and with {@code
- * idleTimeout=2s} for the stalled clients. The table is {@link BadRequests}.
+ * profile request Go would run for its default 30 s ends after 1 s, and with {@code idleTimeout=2s}
+ * for the stalled clients. The table is {@link BadRequests}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BadInputTest {
   static final int IDLE_SECONDS = 2;
   private static final Duration TIMEOUT = Duration.ofSeconds(15);
-  private final DemoJvms jvms = new DemoJvms("port=0,maxSeconds=1,idleTimeout=" + IDLE_SECONDS + "s");
+  private final DemoJvms jvms =
+      new DemoJvms("port=0,maxSeconds=1,idleTimeout=" + IDLE_SECONDS + "s");
   private final AtomicInteger tried = new AtomicInteger();
   private final AtomicInteger crashes = new AtomicInteger(); // 5xx, stack traces, silent drops
 
@@ -45,7 +46,8 @@ class BadInputTest {
 
   @AfterAll
   void closeJvms() {
-    System.out.println("BadInputTest: " + tried.get() + " requests tried, " + crashes.get() + " crashes");
+    System.out.println(
+        "BadInputTest: " + tried.get() + " requests tried, " + crashes.get() + " crashes");
     jvms.close();
   }
 
@@ -76,8 +78,9 @@ class BadInputTest {
     } finally {
       pool.shutdownNow();
     }
-    assertTrue(failures.isEmpty(), failures.size() + " of " + cases.size() + " cases failed:\n"
-        + String.join("\n", failures));
+    assertTrue(
+        failures.isEmpty(),
+        failures.size() + " of " + cases.size() + " cases failed:\n" + String.join("\n", failures));
     assertTrue(jvm.isAlive(), jvm::describe);
   }
 
@@ -125,14 +128,16 @@ class BadInputTest {
     List<Thread> threads = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     for (String half : halves) {
-      Thread t = new Thread(() -> {
-        String failure = closedWithin(jvm.port(), half, IDLE_SECONDS + 4);
-        synchronized (failures) {
-          if (failure != null) {
-            failures.add(failure);
-          }
-        }
-      });
+      Thread t =
+          new Thread(
+              () -> {
+                String failure = closedWithin(jvm.port(), half, IDLE_SECONDS + 4);
+                synchronized (failures) {
+                  if (failure != null) {
+                    failures.add(failure);
+                  }
+                }
+              });
       t.start();
       threads.add(t);
     }
@@ -172,7 +177,13 @@ class BadInputTest {
     } catch (SocketException e) {
       return null; // reset by the server's close: closed all the same
     } catch (java.net.SocketTimeoutException e) {
-      return "[" + half + "] still open after " + seconds + " s (idleTimeout=" + IDLE_SECONDS + "s)";
+      return "["
+          + half
+          + "] still open after "
+          + seconds
+          + " s (idleTimeout="
+          + IDLE_SECONDS
+          + "s)";
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -181,19 +192,24 @@ class BadInputTest {
   /** Marks a stalled request that is sent a byte every 300 ms rather than at once. */
   private static final String TRICKLE = "<trickle>";
 
-  /** Writes {@code bytes} one at a time, 300 ms apart, on a daemon thread, until the socket closes. */
+  /**
+   * Writes {@code bytes} one at a time, 300 ms apart, on a daemon thread, until the socket closes.
+   */
   private static void trickle(OutputStream out, byte[] bytes) {
-    Thread t = new Thread(() -> {
-      try {
-        for (byte b : bytes) {
-          out.write(b);
-          out.flush();
-          Thread.sleep(300);
-        }
-      } catch (IOException | InterruptedException e) {
-        // Closed by the server, as it should be.
-      }
-    }, "trickle");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                for (byte b : bytes) {
+                  out.write(b);
+                  out.flush();
+                  Thread.sleep(300);
+                }
+              } catch (IOException | InterruptedException e) {
+                // Closed by the server, as it should be.
+              }
+            },
+            "trickle");
     t.setDaemon(true);
     t.start();
   }

@@ -11,10 +11,10 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The table of {@link BadInputTest}: raw requests with the statuses Go's net/http/pprof gives
- * them (shared/docs/go-pprof-spec.md §1), and Go's exact body where it defines one. Where Go's
- * answer depends on its version or is not pinned down, a case allows each clear 4xx it may be.
- * Written for a server with {@code maxSeconds=1}: a profile Go would take for 30 s takes 1 s.
+ * The table of {@link BadInputTest}: raw requests with the statuses Go's net/http/pprof gives them
+ * (docs/protocol.md §1–§3), and Go's exact body where it defines one. Where Go's answer depends on
+ * its version or is not pinned down, a case allows each clear 4xx it may be. Written for a server
+ * with {@code maxSeconds=1}: a profile Go would take for 30 s takes 1 s.
  */
 final class BadRequests {
   static final String UNKNOWN = "Unknown profile\n";
@@ -39,8 +39,8 @@ final class BadRequests {
     }
 
     /**
-     * The text without the frame, file and "created by" lines of a goroutine?debug=2 dump: a
-     * thread may be running, say, DirectCodeBuilder.writeExceptionHandlers, which is data.
+     * The text without the frame, file and "created by" lines of a goroutine?debug=2 dump: a thread
+     * may be running, say, DirectCodeBuilder.writeExceptionHandlers, which is data.
      */
     private static String withoutGoroutineFrames(String text) {
       return text.replaceAll("(?m)^(\\S.*\\(\\.\\.\\.\\)|\t\\S+:\\d+.*|created by .*)$", "");
@@ -63,11 +63,17 @@ final class BadRequests {
       // Only text can be a stack trace; a profile or JFR body names exceptions as data.
       boolean isText = String.valueOf(r.header("Content-Type")).startsWith("text/");
       if (r.status() >= 500 && !statuses.contains(r.status())
-          || isText && (withoutGoroutineFrames(text).contains("Exception") || text.contains("\tat "))) {
+          || isText
+              && (withoutGoroutineFrames(text).contains("Exception") || text.contains("\tat "))) {
         return show(request) + " -> crash: " + r + " " + text;
       }
       if (!statuses.contains(r.status())) {
-        return show(request) + " -> " + r.statusLine() + " (want " + statuses + "): "
+        return show(request)
+            + " -> "
+            + r.statusLine()
+            + " (want "
+            + statuses
+            + "): "
             + (isText ? text : r.body().length + " bytes of " + r.header("Content-Type"));
       }
       if (body != null && r.status() == statuses.iterator().next() && !body.equals(text)) {
@@ -101,8 +107,19 @@ final class BadRequests {
     List<Case> c = new ArrayList<>();
     String p = "/debug/pprof/profile";
     // CPU profile: a missing, unparsable or non-positive seconds is Go's 30, i.e. maxSeconds here.
-    for (String s : Arrays.asList("abc", "-5", "0", "", "1.5", "99999999999999999999", "0x10",
-        "%201", "%zz", "1e3", "%2B1")) {
+    for (String s :
+        Arrays.asList(
+            "abc",
+            "-5",
+            "0",
+            "",
+            "1.5",
+            "99999999999999999999",
+            "0x10",
+            "%201",
+            "%zz",
+            "1e3",
+            "%2B1")) {
       c.add(new Case(get(p + "?seconds=" + s), null, 200));
     }
     c.add(new Case(get(p + "?seconds=1&seconds=abc"), null, 200)); // the first value counts
@@ -115,8 +132,15 @@ final class BadRequests {
       c.add(new Case(get(p + "?seconds=" + s), OVER, 400));
     }
     // Parameters on endpoints that take none, and on the index.
-    for (String q : Arrays.asList("seconds=-1", "debug=abc", "gc=1", "debug=1&debug=2", "%zz",
-        "foo=bar&foo=baz", "seconds=1.5&gc=x")) {
+    for (String q :
+        Arrays.asList(
+            "seconds=-1",
+            "debug=abc",
+            "gc=1",
+            "debug=1&debug=2",
+            "%zz",
+            "foo=bar&foo=baz",
+            "seconds=1.5&gc=x")) {
       c.add(new Case(get("/debug/pprof/cmdline?" + q), null, 200));
       c.add(new Case(get("/debug/pprof/?" + q), null, 200));
     }
@@ -124,23 +148,47 @@ final class BadRequests {
     c.add(new Case(get("/debug/pprof/symbol?0x1&0x1+%zz"), "num_symbols: 1\n", 200));
     // Named profiles (Go's handler.ServeHTTP): seconds ≠ "" is a delta, which wants a positive
     // integer, no debug, and (the agent's rule) at most maxSeconds.
-    for (String q : Arrays.asList("heap?seconds=abc", "heap?seconds=-1", "goroutine?seconds=0",
-        "allocs?seconds=1.5", "goroutine?seconds=99999999999999999999", "heap?seconds=%201",
-        "mutex?seconds=-1", "block?seconds=x")) {
+    for (String q :
+        Arrays.asList(
+            "heap?seconds=abc",
+            "heap?seconds=-1",
+            "goroutine?seconds=0",
+            "allocs?seconds=1.5",
+            "goroutine?seconds=99999999999999999999",
+            "heap?seconds=%201",
+            "mutex?seconds=-1",
+            "block?seconds=x")) {
       c.add(new Case(get("/debug/pprof/" + q), INVALID, 400));
     }
     c.add(new Case(get("/debug/pprof/heap?seconds=2"), OVER, 400));
-    c.add(new Case(get("/debug/pprof/mutex?seconds=1&debug=1"),
-        "seconds and debug params are incompatible\n", 400));
+    c.add(
+        new Case(
+            get("/debug/pprof/mutex?seconds=1&debug=1"),
+            "seconds and debug params are incompatible\n",
+            400));
     // block and mutex exist (empty at rate 0); odd parameters are ignored as in Go.
-    for (String q : Arrays.asList("block", "mutex?debug=abc", "block?debug=1&gc=1", "mutex?debug=-1")) {
+    for (String q :
+        Arrays.asList("block", "mutex?debug=abc", "block?debug=1&gc=1", "mutex?debug=-1")) {
       c.add(new Case(get("/debug/pprof/" + q), null, 200));
     }
-    c.add(new Case(get("/debug/pprof/goroutine?seconds=1&debug=1"),
-        "seconds and debug params are incompatible\n", 400));
-    for (String q : Arrays.asList("heap?seconds=%zz", "heap?seconds=", "heap?seconds=1&gc=1",
-        "goroutine?seconds=1", "heap?gc=abc", "allocs?gc=1", "heap?debug=-1", "goroutine?debug=2",
-        "goroutine?debug=abc", "heap?debug=1&debug=0", "goroutine?foo=bar&foo=baz")) {
+    c.add(
+        new Case(
+            get("/debug/pprof/goroutine?seconds=1&debug=1"),
+            "seconds and debug params are incompatible\n",
+            400));
+    for (String q :
+        Arrays.asList(
+            "heap?seconds=%zz",
+            "heap?seconds=",
+            "heap?seconds=1&gc=1",
+            "goroutine?seconds=1",
+            "heap?gc=abc",
+            "allocs?gc=1",
+            "heap?debug=-1",
+            "goroutine?debug=2",
+            "goroutine?debug=abc",
+            "heap?debug=1&debug=0",
+            "goroutine?foo=bar&foo=baz")) {
       c.add(new Case(get("/debug/pprof/" + q), null, 200));
     }
     // trace: seconds is a float; missing, bad or ≤ 0 is 1 s; NaN and Inf end at once.
@@ -153,20 +201,37 @@ final class BadRequests {
     c.add(new Case(get("/debug/vars?x=%zz"), null, 200));
     c.add(new Case(request("PUT", "/debug/vars"), null, 200));
     // Names that are no profile.
-    for (String t : Arrays.asList("mutexes", "block/", "foo", "CMDLINE", "cmdline/", "profile/",
-        "%3Cscript%3Ealert(1)%3C/script%3E", "cmdline%00", "%c0%ae%c0%ae/", "..%5c..%5cetc",
-        "..\\..\\etc", "%ff%fe")) {
+    for (String t :
+        Arrays.asList(
+            "mutexes",
+            "block/",
+            "foo",
+            "CMDLINE",
+            "cmdline/",
+            "profile/",
+            "%3Cscript%3Ealert(1)%3C/script%3E",
+            "cmdline%00",
+            "%c0%ae%c0%ae/",
+            "..%5c..%5cetc",
+            "..\\..\\etc",
+            "%ff%fe")) {
       c.add(new Case(get("/debug/pprof/" + t), UNKNOWN, 404));
     }
     // Outside /debug/pprof/: the mux's 404.
-    for (String t : Arrays.asList("/", "/DEBUG/PPROF/", "/debug/pprof\\cmdline", "/debug/pprofx",
-        "/etc/passwd")) {
+    for (String t :
+        Arrays.asList(
+            "/", "/DEBUG/PPROF/", "/debug/pprof\\cmdline", "/debug/pprofx", "/etc/passwd")) {
       c.add(new Case(get(t), NOT_FOUND, 404));
     }
     // Paths the mux cleans and redirects (301): nothing is served from outside.
-    for (String t : Arrays.asList("/debug/pprof/../../etc/passwd", "/debug/pprof/%2e%2e/%2e%2e/etc",
-        "//debug/pprof/", "/debug//pprof/cmdline", "/debug/pprof/./cmdline",
-        "/debug/pprof/%2fcmdline")) {
+    for (String t :
+        Arrays.asList(
+            "/debug/pprof/../../etc/passwd",
+            "/debug/pprof/%2e%2e/%2e%2e/etc",
+            "//debug/pprof/",
+            "/debug//pprof/cmdline",
+            "/debug/pprof/./cmdline",
+            "/debug/pprof/%2fcmdline")) {
       c.add(new Case(get(t), null, 301));
     }
     c.add(new Case(get("/debug/pprof/%63mdline"), null, 200)); // %63 is 'c'
@@ -178,54 +243,143 @@ final class BadRequests {
     for (String m : Arrays.asList("PUT", "DELETE", "OPTIONS", "TRACE", "PATCH", "FOO", "get")) {
       c.add(new Case(request(m, "/debug/pprof/cmdline"), NOT_ALLOWED, 405));
     }
-    c.add(new Case(withHeaders("CONNECT 127.0.0.1:{port} HTTP/1.1", "Host: 127.0.0.1:{port}\r\n"),
-        null, 400, 404, 405)); // Go: 400 (no path to route)
+    c.add(
+        new Case(
+            withHeaders("CONNECT 127.0.0.1:{port} HTTP/1.1", "Host: 127.0.0.1:{port}\r\n"),
+            null,
+            400,
+            404,
+            405)); // Go: 400 (no path to route)
     // Go: 200 for OPTIONS * (its server's own answer), 400 for any other method on *.
     c.add(new Case(request("OPTIONS", "*"), null, 200, 400));
     c.add(new Case(request("GET", "*"), BAD, 400));
-    c.add(new Case(withHeaders("POST /debug/pprof/symbol HTTP/1.1", "Host: 127.0.0.1\r\n",
-        "Content-Length: 1000000\r\n"), null, 413));
+    c.add(
+        new Case(
+            withHeaders(
+                "POST /debug/pprof/symbol HTTP/1.1",
+                "Host: 127.0.0.1\r\n",
+                "Content-Length: 1000000\r\n"),
+            null,
+            413));
     // Absolute-form targets: the host in the target is the one the Host guard checks.
     c.add(new Case(get("http://127.0.0.1:{port}/debug/pprof/cmdline"), null, 200));
     c.add(new Case(get("http://localhost:{port}/debug/pprof/foo"), UNKNOWN, 404));
-    c.add(new Case(withHeaders("GET http://evil.example/debug/pprof/cmdline HTTP/1.1",
-        "Host: 127.0.0.1\r\n"), null, 403));
-    c.add(new Case(withHeaders("GET http://127.0.0.1:{port}/debug/pprof/cmdline HTTP/1.1"),
-        BAD + ": missing required Host header", 400));
+    c.add(
+        new Case(
+            withHeaders(
+                "GET http://evil.example/debug/pprof/cmdline HTTP/1.1", "Host: 127.0.0.1\r\n"),
+            null,
+            403));
+    c.add(
+        new Case(
+            withHeaders("GET http://127.0.0.1:{port}/debug/pprof/cmdline HTTP/1.1"),
+            BAD + ": missing required Host header",
+            400));
     // HTTP/1.0 needs no Host; HTTP/1.1 does, exactly one.
     c.add(new Case(withHeaders("GET /debug/pprof/cmdline HTTP/1.0"), null, 200));
-    c.add(new Case(withHeaders("GET /debug/pprof/cmdline HTTP/1.0", "Host: 127.0.0.1\r\n"), null, 200));
-    c.add(new Case(withHeaders("GET /debug/pprof/cmdline HTTP/1.0", "Host: evil.example\r\n"), null, 403));
-    c.add(new Case(withHeaders("GET /debug/pprof/cmdline HTTP/1.1"),
-        BAD + ": missing required Host header", 400));
-    c.add(new Case(withHeaders("GET /debug/pprof/cmdline HTTP/1.1", "Host: 127.0.0.1\r\n",
-        "Host: evil.example\r\n"), BAD + ": too many Host headers", 400));
+    c.add(
+        new Case(
+            withHeaders("GET /debug/pprof/cmdline HTTP/1.0", "Host: 127.0.0.1\r\n"), null, 200));
+    c.add(
+        new Case(
+            withHeaders("GET /debug/pprof/cmdline HTTP/1.0", "Host: evil.example\r\n"), null, 403));
+    c.add(
+        new Case(
+            withHeaders("GET /debug/pprof/cmdline HTTP/1.1"),
+            BAD + ": missing required Host header",
+            400));
+    c.add(
+        new Case(
+            withHeaders(
+                "GET /debug/pprof/cmdline HTTP/1.1",
+                "Host: 127.0.0.1\r\n",
+                "Host: evil.example\r\n"),
+            BAD + ": too many Host headers",
+            400));
     c.add(new Case(withHeaders("GET /debug/pprof/cmdline HTTP/1.1", "Host: \r\n"), null, 400, 403));
     // Broken request lines and headers.
     c.add(new Case("GET /debug/pprof/cmdline\r\nHost: 127.0.0.1\r\n\r\n", null, 400));
-    c.add(new Case(withHeaders("GET /debug/pprof/cmdline HTTP/2.0", "Host: 127.0.0.1\r\n"),
-        "505 HTTP Version Not Supported: unsupported protocol version", 505));
-    c.add(new Case(withHeaders("GET /debug/pprof/cmdline HTTP/9", "Host: 127.0.0.1\r\n"), null, 400, 505));
-    c.add(new Case(withHeaders("GET  /debug/pprof/cmdline  HTTP/1.1", "Host: 127.0.0.1\r\n"), null, 200, 400));
-    c.add(new Case(withHeaders("GET /debug/pprof/cmdline HTTP/1.1", "Host: 127.0.0.1\r\n",
-        "NoColonHere\r\n"), null, 400));
-    c.add(new Case(withHeaders("GET /debug/pprof/cmdline HTTP/1.1", "Host: 127.0.0.1\r\n",
-        "Content-Length: -1\r\n"), null, 400));
-    c.add(new Case(withHeaders("GET /debug/pprof/cmdline HTTP/1.1", "Host: 127.0.0.1\r\n",
-        "Content-Length: abc\r\n"), null, 400));
-    c.add(new Case(withHeaders("POST /debug/pprof/symbol HTTP/1.1", "Host: 127.0.0.1\r\n",
-        "Transfer-Encoding: chunked\r\n") + "zz\r\n0x1\r\n0\r\n\r\n", null, 400));
-    c.add(new Case(withHeaders("GET /debug/pprof/cmdline HTTP/1.1", "Host: 127.0.0.1\r\n",
-        "Expect: 100-continue\r\n"), null, 200));
-    c.add(new Case(withHeaders("GET /debug/pprof/cmdline HTTP/1.1", "Host: 127.0.0.1\r\n",
-        "Expect: teapot\r\n"), null, 417));
+    c.add(
+        new Case(
+            withHeaders("GET /debug/pprof/cmdline HTTP/2.0", "Host: 127.0.0.1\r\n"),
+            "505 HTTP Version Not Supported: unsupported protocol version",
+            505));
+    c.add(
+        new Case(
+            withHeaders("GET /debug/pprof/cmdline HTTP/9", "Host: 127.0.0.1\r\n"), null, 400, 505));
+    c.add(
+        new Case(
+            withHeaders("GET  /debug/pprof/cmdline  HTTP/1.1", "Host: 127.0.0.1\r\n"),
+            null,
+            200,
+            400));
+    c.add(
+        new Case(
+            withHeaders(
+                "GET /debug/pprof/cmdline HTTP/1.1", "Host: 127.0.0.1\r\n", "NoColonHere\r\n"),
+            null,
+            400));
+    c.add(
+        new Case(
+            withHeaders(
+                "GET /debug/pprof/cmdline HTTP/1.1",
+                "Host: 127.0.0.1\r\n",
+                "Content-Length: -1\r\n"),
+            null,
+            400));
+    c.add(
+        new Case(
+            withHeaders(
+                "GET /debug/pprof/cmdline HTTP/1.1",
+                "Host: 127.0.0.1\r\n",
+                "Content-Length: abc\r\n"),
+            null,
+            400));
+    c.add(
+        new Case(
+            withHeaders(
+                    "POST /debug/pprof/symbol HTTP/1.1",
+                    "Host: 127.0.0.1\r\n",
+                    "Transfer-Encoding: chunked\r\n")
+                + "zz\r\n0x1\r\n0\r\n\r\n",
+            null,
+            400));
+    c.add(
+        new Case(
+            withHeaders(
+                "GET /debug/pprof/cmdline HTTP/1.1",
+                "Host: 127.0.0.1\r\n",
+                "Expect: 100-continue\r\n"),
+            null,
+            200));
+    c.add(
+        new Case(
+            withHeaders(
+                "GET /debug/pprof/cmdline HTTP/1.1", "Host: 127.0.0.1\r\n", "Expect: teapot\r\n"),
+            null,
+            417));
     // Bare LF line ends: Go accepts them; Netty refuses them (strict CRLF, against smuggling).
-    c.add(new Case("GET /debug/pprof/cmdline HTTP/1.1\nHost: 127.0.0.1\nConnection: close\n\n", null, 200, 400));
-    c.add(new Case(withHeaders("GET /debug/pprof/cmdline HTTP/1.1", "Host: 127.0.0.1\r\n",
-        "X-Big: " + "a".repeat(20_000) + "\r\n"), null, 431));
+    c.add(
+        new Case(
+            "GET /debug/pprof/cmdline HTTP/1.1\nHost: 127.0.0.1\nConnection: close\n\n",
+            null,
+            200,
+            400));
+    c.add(
+        new Case(
+            withHeaders(
+                "GET /debug/pprof/cmdline HTTP/1.1",
+                "Host: 127.0.0.1\r\n",
+                "X-Big: " + "a".repeat(20_000) + "\r\n"),
+            null,
+            431));
     c.add(new Case(get("/debug/pprof/" + "a".repeat(10_000)), null, 414));
     // Not HTTP at all: Go's 400.
-    c.add(new Case("\u0016\u0003\u0001\u0000\u00a5\u0001\u0000\u0000\u00a1\u0003\u0003\r\n\r\n", null, 400));
+    c.add(
+        new Case(
+            "\u0016\u0003\u0001\u0000\u00a5\u0001\u0000\u0000\u00a1\u0003\u0003\r\n\r\n",
+            null,
+            400));
     c.add(new Case("\u0000\u0001\u0002\u0003\u00ff\u00fe\r\n\r\n", null, 400));
     c.add(new Case("HELLO\r\n\r\n", null, 400));
     c.add(new Case("SSH-2.0-OpenSSH_9.6\r\n\r\n", null, 400));

@@ -12,10 +12,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * maxConnections: idle sockets beyond the cap are closed as soon as they are accepted, so a
- * client that opens many and sends nothing cannot make the application hold a file descriptor
- * for each until idleTimeout; once they are gone, requests are served again. One JDK: the cap is
- * Netty code of ours, nothing in it depends on the JVM.
+ * maxConnections: idle sockets beyond the cap are closed as soon as they are accepted, so a client
+ * that opens many and sends nothing cannot make the application hold a file descriptor for each
+ * until idleTimeout; once they are gone, requests are served again. One JDK: the cap is Netty code
+ * of ours, nothing in it depends on the JVM.
  */
 class ConnectionCapTest {
   private static final int CAP = 20;
@@ -24,10 +24,14 @@ class ConnectionCapTest {
   @Test
   void connectionsOverTheCapAreClosedAtOnce() throws Exception {
     Jdk jdk = Jdk.all().get(0);
-    try (AgentJvm jvm = AgentJvm.start(jdk, "port=0,maxConnections=" + CAP, AgentJvm.DEMO,
-        AgentJvm.DEMO_SECONDS, "--stdin")) {
+    try (AgentJvm jvm =
+        AgentJvm.on(jdk)
+            .agent("port=0,maxConnections=" + CAP)
+            .main(AgentJvm.DEMO, AgentJvm.DEMO_SECONDS, "--stdin")
+            .start()) {
       String index = Http.get(jvm.port(), "/debug/pprof/").text();
-      assertTrue(index.contains(" maxConnections=" + CAP + " "), "the index page shows the cap: " + index);
+      assertTrue(
+          index.contains(" maxConnections=" + CAP + " "), "the index page shows the cap: " + index);
       int fdsBefore = jvm.openFds();
       List<Socket> sockets = new ArrayList<>();
       try {
@@ -43,13 +47,21 @@ class ConnectionCapTest {
           }
           Thread.sleep(50);
         }
-        assertEquals(EXTRA, closed, "the sockets over the cap were closed within 2 s, the rest kept");
+        assertEquals(
+            EXTRA, closed, "the sockets over the cap were closed within 2 s, the rest kept");
         int fdsWith = jvm.openFds();
-        System.out.printf("ConnectionCapTest: %d fds before, %d with %d sockets open (cap %d)%n",
+        System.out.printf(
+            "ConnectionCapTest: %d fds before, %d with %d sockets open (cap %d)%n",
             fdsBefore, fdsWith, sockets.size(), CAP);
-        assertTrue(fdsWith <= fdsBefore + CAP + 5,
-            "the child's descriptors stay bounded: " + fdsBefore + " before, " + fdsWith + " with "
-                + sockets.size() + " sockets open");
+        assertTrue(
+            fdsWith <= fdsBefore + CAP + 5,
+            "the child's descriptors stay bounded: "
+                + fdsBefore
+                + " before, "
+                + fdsWith
+                + " with "
+                + sockets.size()
+                + " sockets open");
         assertTrue(jvm.isAlive(), jvm.describe());
       } finally {
         for (Socket s : sockets) {
@@ -68,15 +80,18 @@ class ConnectionCapTest {
         }
         Thread.sleep(200);
         assertEquals(0, closedByServer(again), "a cap's worth of connections is admitted again");
-        assertEquals(200, Http.get(jvm.port(), "/debug/pprof/cmdline").status(), "the last slot serves");
+        assertEquals(
+            200, Http.get(jvm.port(), "/debug/pprof/cmdline").status(), "the last slot serves");
       } finally {
         for (Socket s : again) {
           s.close();
         }
       }
       String vars = Http.get(jvm.port(), "/debug/vars").text();
-      assertTrue(vars.contains("\"connections.refused\": " + EXTRA)
-          || vars.contains("\"connections.refused\":" + EXTRA), vars);
+      assertTrue(
+          vars.contains("\"connections.refused\": " + EXTRA)
+              || vars.contains("\"connections.refused\":" + EXTRA),
+          vars);
     }
   }
 

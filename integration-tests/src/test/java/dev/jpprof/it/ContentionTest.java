@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jpprof.pprof.proto.ProfileProto.Sample;
+import dev.jpprof.testing.GoPprof;
+import dev.jpprof.testing.Waits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,19 +18,27 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * block and mutex on one child JVM per JDK running every contention scenario of
- * {@code dev.jpprof.demo.Contention} at once: turned on at start (JDK 25) or by the attach
- * command (JDK 17), then each scenario's waiting method must carry the wait the demo measured itself
- * (within 20 %), the holders' methods must be in mutex, the uncontended loop in neither,
- * {@code go tool pprof} must read both (URL, delta, debug=1, both sample indexes), and the attach
- * command must turn them off again.
+ * block and mutex on one child JVM per JDK running every contention scenario of {@code
+ * dev.jpprof.demo.Contention} at once: turned on at start (JDK 25) or by the attach command (JDK
+ * 17), then each scenario's waiting method must carry the wait the demo measured itself (within 20
+ * %), the holders' methods must be in mutex, the uncontended loop in neither, {@code go tool pprof}
+ * must read both (URL, delta, debug=1, both sample indexes), and the attach command must turn them
+ * off again.
  */
 class ContentionTest {
   private static final String DEMO = "dev.jpprof.demo.Contention.";
   private static final long RUN_SECONDS = 5;
+
   /** Each scenario's waiting method: its block delay must match the demo's own measurement. */
-  private static final List<String> WAITERS = List.of("monitorLoop", "reentrantLoop",
-      "readLoop", "semaphoreLoop", "latchLoop", "consumeLoop", "waitLoop");
+  private static final List<String> WAITERS =
+      List.of(
+          "monitorLoop",
+          "reentrantLoop",
+          "readLoop",
+          "semaphoreLoop",
+          "latchLoop",
+          "consumeLoop",
+          "waitLoop");
 
   static List<Jdk> jdks() {
     return Jdk.all();
@@ -40,8 +50,12 @@ class ContentionTest {
     // Both ways of turning them on: at start (JDK 25) and at run time by attach (JDK 17).
     boolean atStart = jdk.feature() >= 21;
     String rates = "block.rate=100us,mutex.fraction=1";
-    try (AgentJvm jvm = AgentJvm.start(jdk, List.of("-XX:+EnableDynamicAgentLoading"),
-        atStart ? "port=0," + rates : "port=0", "dev.jpprof.demo.Contention", "300")) {
+    try (AgentJvm jvm =
+        AgentJvm.on(jdk)
+            .options(List.of("-XX:+EnableDynamicAgentLoading"))
+            .agent(atStart ? "port=0," + rates : "port=0")
+            .main("dev.jpprof.demo.Contention", "300")
+            .start()) {
       String index = Http.get(jvm.port(), "/debug/pprof/").text();
       if (atStart) {
         assertTrue(index.contains("block.rate 100000 ns, mutex.fraction 1; "), index);
@@ -57,10 +71,16 @@ class ContentionTest {
 
       jvm.send("run " + RUN_SECONDS);
       // Delta windows inside the run, read by go tool pprof straight from the URL.
-      CompletableFuture<GoPprof.Result> delta = CompletableFuture.supplyAsync(() -> GoPprof.run(
-          Duration.ofSeconds(60), "-raw", jvm.url("/debug/pprof/block?seconds=2")));
-      CompletableFuture<GoPprof.Result> mutexDelta = CompletableFuture.supplyAsync(() ->
-          GoPprof.run(Duration.ofSeconds(60), "-raw", jvm.url("/debug/pprof/mutex?seconds=2")));
+      CompletableFuture<GoPprof.Result> delta =
+          CompletableFuture.supplyAsync(
+              () ->
+                  GoPprof.run(
+                      Duration.ofSeconds(60), "-raw", jvm.url("/debug/pprof/block?seconds=2")));
+      CompletableFuture<GoPprof.Result> mutexDelta =
+          CompletableFuture.supplyAsync(
+              () ->
+                  GoPprof.run(
+                      Duration.ofSeconds(60), "-raw", jvm.url("/debug/pprof/mutex?seconds=2")));
       Map<String, Long> measured = awaitDone(jvm);
       GoPprof.Result raw = delta.get();
       assertEquals(0, raw.exitCode, raw::toString);
@@ -76,8 +96,13 @@ class ContentionTest {
         long want = measured.get(waiter);
         long got = block.sumWhereStackContains(DEMO + waiter, 1);
         if (Math.abs(got - want) > want / 5) {
-          failures.append(waiter).append(": block delay ").append(got).append(" ns, measured ")
-              .append(want).append(" ns\n");
+          failures
+              .append(waiter)
+              .append(": block delay ")
+              .append(got)
+              .append(" ns, measured ")
+              .append(want)
+              .append(" ns\n");
         }
       }
       long reentrant = mutex.sumWhereStackContains(DEMO + "reentrantRelease", 1);
@@ -112,18 +137,18 @@ class ContentionTest {
       assertTrue(index.contains("synchronized and Object.wait: off."), index);
       AttachTest.Result bad = AttachTest.attach(jdk, jvm.pid(), "mutex.fraction=-2");
       assertEquals(1, bad.code, bad.text);
-      assertTrue(bad.text.contains("bad value \"-2\" for configuration key \"mutex.fraction\""), bad.text);
+      assertTrue(
+          bad.text.contains("bad value \"-2\" for configuration key \"mutex.fraction\""), bad.text);
       assertEquals(0, jvm.stdout().length, "nothing on stdout");
     }
   }
 
   /** The demo's own measurements, after its "contention done" line. */
   private static Map<String, Long> awaitDone(AgentJvm jvm) throws InterruptedException {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (!jvm.stderrLines().contains("contention done")) {
-      assertTrue(System.nanoTime() < deadline, jvm::describe);
-      Thread.sleep(50);
-    }
+    Waits.await(
+        java.time.Duration.ofSeconds(60),
+        () -> jvm.stderrLines().contains("contention done"),
+        jvm::describe);
     Map<String, Long> waited = new HashMap<>();
     for (String line : jvm.stderrLines()) {
       if (line.startsWith("waited ")) {
@@ -136,7 +161,8 @@ class ContentionTest {
   }
 
   /** JFR hands events over about once a second: the block profile once monitorLoop is in. */
-  private static ProfileView awaitMonitorEvents(AgentJvm jvm, long want) throws InterruptedException {
+  private static ProfileView awaitMonitorEvents(AgentJvm jvm, long want)
+      throws InterruptedException {
     long deadline = System.nanoTime() + 15_000_000_000L;
     while (true) {
       ProfileView v = profile(jvm, "block");
@@ -171,22 +197,24 @@ class ContentionTest {
     Path file = dir.resolve(name + ".pb.gz");
     Files.write(file, r.body());
     for (String index : List.of("contentions", "delay")) {
-      GoPprof.Result top = GoPprof.run(Duration.ofSeconds(60), "-top", "-sample_index=" + index,
-          file.toString());
+      GoPprof.Result top =
+          GoPprof.run(Duration.ofSeconds(60), "-top", "-sample_index=" + index, file.toString());
       assertEquals(0, top.exitCode, top::toString);
       assertTrue(top.stdout.contains(DEMO), top::toString);
     }
-    GoPprof.Result url = GoPprof.run(Duration.ofSeconds(60), "-top", jvm.url("/debug/pprof/" + name));
+    GoPprof.Result url =
+        GoPprof.run(Duration.ofSeconds(60), "-top", jvm.url("/debug/pprof/" + name));
     assertEquals(0, url.exitCode, url::toString);
     assertTrue(url.stdout.contains(DEMO), url::toString);
 
     String text = Http.get(jvm.port(), "/debug/pprof/" + name + "?debug=1").text();
-    String header = name.equals("mutex")
-        ? "--- mutex:\ncycles/second=1000000000\nsampling period=1\n"
-        : "--- contention:\ncycles/second=1000000000\n";
+    String header =
+        name.equals("mutex")
+            ? "--- mutex:\ncycles/second=1000000000\nsampling period=1\n"
+            : "--- contention:\ncycles/second=1000000000\n";
     assertTrue(text.startsWith(header), text);
-    GoPprof.Result raw = GoPprof.run(Duration.ofSeconds(60), "-raw",
-        jvm.url("/debug/pprof/" + name + "?debug=1"));
+    GoPprof.Result raw =
+        GoPprof.run(Duration.ofSeconds(60), "-raw", jvm.url("/debug/pprof/" + name + "?debug=1"));
     assertEquals(0, raw.exitCode, raw::toString);
     assertTrue(raw.stdout.contains(DEMO), raw::toString);
 
@@ -195,7 +223,8 @@ class ContentionTest {
     String index = Http.get(jvm.port(), "/debug/pprof/").text();
     int at = index.indexOf(row);
     long count = Long.parseLong(index.substring(index.lastIndexOf("<td>", at) + 4, at));
-    assertTrue(count > 0 && Math.abs(count - records) <= records / 10 + 2,
+    assertTrue(
+        count > 0 && Math.abs(count - records) <= records / 10 + 2,
         "index count " + count + " vs " + records + " records");
   }
 }

@@ -3,6 +3,8 @@ package dev.jpprof.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jpprof.testing.GoPprof;
+import dev.jpprof.testing.Waits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,11 +22,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code cpu.idleTimeout}: async-profiler's session outlives a window by the idle timeout, so a
- * scraper's back-to-back windows reuse it, and then stops (its thread and temp file gone); the
- * next request starts it again. With the agent loaded at start and by attach.
+ * scraper's back-to-back windows reuse it, and then stops (its thread and temp file gone); the next
+ * request starts it again. With the agent loaded at start and by attach.
  */
 class CpuIdleTest {
-  private static final Pattern SERVING = Pattern.compile("serving (http://[^ ]+:(\\d+)/debug/pprof/)");
+  private static final Pattern SERVING =
+      Pattern.compile("serving (http://[^ ]+:(\\d+)/debug/pprof/)");
 
   static List<Jdk> jdks() {
     return Jdk.all();
@@ -33,8 +36,12 @@ class CpuIdleTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
   void atStartTheSessionOutlivesWindowsThenStops(Jdk jdk, @TempDir Path tmp) throws Exception {
-    try (AgentJvm jvm = AgentJvm.start(jdk, List.of("-Djava.io.tmpdir=" + tmp),
-        "port=0,cpu.idleTimeout=3s", AgentJvm.DEMO, AgentJvm.DEMO_SECONDS)) {
+    try (AgentJvm jvm =
+        AgentJvm.on(jdk)
+            .options(List.of("-Djava.io.tmpdir=" + tmp))
+            .agent("port=0,cpu.idleTimeout=3s")
+            .main(AgentJvm.DEMO, AgentJvm.DEMO_SECONDS)
+            .start()) {
       Path file = null;
       for (int i = 0; i < 3; i++) { // back to back, as Parca asks
         profile(jvm.port());
@@ -44,14 +51,16 @@ class CpuIdleTest {
           assertEquals(file, files.get(0), "the session was restarted between windows");
         }
         file = files.get(0);
-        assertTrue(profilerThreads(jvm) > 0, "async-profiler stopped between windows: "
-            + jvm.threadNames());
+        assertTrue(
+            profilerThreads(jvm) > 0,
+            "async-profiler stopped between windows: " + jvm.threadNames());
       }
-      assertTrue(await(() -> sessionFiles(tmp).isEmpty() && profilerThreads(jvm) == 0, 20_000),
+      assertTrue(
+          await(() -> sessionFiles(tmp).isEmpty() && profilerThreads(jvm) == 0, 20_000),
           "the idle session did not stop: " + sessionFiles(tmp) + " " + jvm.threadNames());
       // Started again, as the real client sees it.
-      GoPprof.Result r = GoPprof.run(Duration.ofSeconds(60), "-top",
-          jvm.url("/debug/pprof/profile?seconds=2"));
+      GoPprof.Result r =
+          GoPprof.run(Duration.ofSeconds(60), "-top", jvm.url("/debug/pprof/profile?seconds=2"));
       assertEquals(0, r.exitCode, r::toString);
       assertTrue(r.stdout.contains("dev.jpprof.demo.Demo"), r::toString);
       assertTrue(jvm.isAlive(), jvm::describe);
@@ -61,14 +70,19 @@ class CpuIdleTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
   void afterAttachTheIdleTimeoutStopsTheSession(Jdk jdk, @TempDir Path tmp) throws Exception {
-    List<String> target = new ArrayList<>(List.of(jdk.java().toString(), "-Djava.io.tmpdir=" + tmp));
+    List<String> target =
+        new ArrayList<>(List.of(jdk.java().toString(), "-Djava.io.tmpdir=" + tmp));
     target.addAll(jdk.agentFlags());
     if (jdk.feature() >= 21) {
       target.add("-XX:+EnableDynamicAgentLoading");
     }
-    target.addAll(List.of("-Xmx64m", "-cp", AgentJvm.demoClasses().toString(), AgentJvm.DEMO, "120"));
-    Process app = new ProcessBuilder(target).redirectOutput(tmp.resolve("out").toFile())
-        .redirectError(tmp.resolve("err").toFile()).start();
+    target.addAll(
+        List.of("-Xmx64m", "-cp", AgentJvm.demoClasses().toString(), AgentJvm.DEMO, "120"));
+    Process app =
+        new ProcessBuilder(target)
+            .redirectOutput(tmp.resolve("out").toFile())
+            .redirectError(tmp.resolve("err").toFile())
+            .start();
     try {
       AttachTest.Result attached = null;
       for (int i = 0; i < 50 && (attached == null || attached.code != 0); i++) {
@@ -82,7 +96,8 @@ class CpuIdleTest {
 
       profile(port);
       assertEquals(1, sessionFiles(tmp).size(), "the session outlives the window");
-      assertTrue(await(() -> sessionFiles(tmp).isEmpty(), 20_000),
+      assertTrue(
+          await(() -> sessionFiles(tmp).isEmpty(), 20_000),
           "the idle session did not stop: " + sessionFiles(tmp));
       profile(port);
       assertTrue(app.isAlive(), "the application runs on");
@@ -111,14 +126,7 @@ class CpuIdleTest {
     return jvm.threadNames().stream().filter(n -> n.startsWith("Async-profiler")).count();
   }
 
-  private static boolean await(BooleanSupplier condition, long millis) throws InterruptedException {
-    long deadline = System.nanoTime() + millis * 1_000_000L;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      Thread.sleep(50);
-    }
-    return true;
+  private static boolean await(BooleanSupplier condition, long millis) {
+    return Waits.until(java.time.Duration.ofMillis(millis), condition);
   }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jpprof.pprof.proto.ProfileProto.Profile;
 import dev.jpprof.pprof.proto.ProfileProto.Sample;
+import dev.jpprof.testing.GoPprof;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -203,19 +204,24 @@ class CpuProfileTest {
           checked++;
         }
         if (f.function.equals(HOT)) {
-          assertTrue(hotCalls.contains((int) f.line), "hot's line " + f.line + " is not a call "
-              + hotCalls);
+          assertTrue(
+              hotCalls.contains((int) f.line),
+              "hot's line " + f.line + " is not a call " + hotCalls);
         }
         if (f.function.equals(COLD)) {
-          assertTrue(coldCalls.contains((int) f.line), "cold's line " + f.line + " is not a call "
-              + coldCalls);
+          assertTrue(
+              coldCalls.contains((int) f.line),
+              "cold's line " + f.line + " is not a call " + coldCalls);
         }
       }
     }
     assertTrue(checked > 0, "no demo frames");
     // Go sets system_name = name.
-    v.profile.getFunctionList().forEach(fn ->
-        assertEquals(v.string(fn.getName()), v.string(fn.getSystemName()), "system_name"));
+    v.profile
+        .getFunctionList()
+        .forEach(
+            fn ->
+                assertEquals(v.string(fn.getName()), v.string(fn.getSystemName()), "system_name"));
   }
 
   /**

@@ -31,7 +31,7 @@ final class DemoJvms implements AutoCloseable {
     AgentJvm jvm = jvms.get(jdk);
     if (jvm == null) {
       try {
-        jvm = AgentJvm.start(jdk, agentArgs, AgentJvm.DEMO, AgentJvm.DEMO_SECONDS);
+        jvm = AgentJvm.on(jdk).agent(agentArgs).main(AgentJvm.DEMO, AgentJvm.DEMO_SECONDS).start();
       } catch (RuntimeException | Error e) {
         failures.put(jdk, e);
         throw e;

@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The line numbers of the demo's methods, read from Demo.java itself, so the tests can check that
- * a profile's line numbers point into the right method without hard-coding them.
+ * The line numbers of the demo's methods, read from Demo.java itself, so the tests can check that a
+ * profile's line numbers point into the right method without hard-coding them.
  */
 final class DemoSource {
   private final List<String> lines;

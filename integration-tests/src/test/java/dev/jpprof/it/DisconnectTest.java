@@ -26,16 +26,19 @@ class DisconnectTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
   void aDisconnectClosesTheWindow(Jdk jdk) throws IOException, InterruptedException {
-    try (AgentJvm jvm = AgentJvm.demo(jdk)) {
+    try (AgentJvm jvm = AgentJvm.on(jdk).demo().start()) {
       try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), jvm.port())) {
         OutputStream out = socket.getOutputStream();
-        out.write(("GET /debug/pprof/profile?seconds=30 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
+        out.write(
+            ("GET /debug/pprof/profile?seconds=30 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         out.flush();
-        String running = awaitEngine(jvm, line -> line.contains("async-profiler") && !line.contains("idle"));
+        String running =
+            awaitEngine(jvm, line -> line.contains("async-profiler") && !line.contains("idle"));
         assertTrue(running.contains("async-profiler"), running);
-        assertTrue(profilerThreads(jvm) > 0, "a running profile has async-profiler's thread: "
-            + jvm.threadNames());
+        assertTrue(
+            profilerThreads(jvm) > 0,
+            "a running profile has async-profiler's thread: " + jvm.threadNames());
       } // the client hangs up, 29 s early
       long closedAt = System.nanoTime();
       String idle = awaitEngine(jvm, line -> line.contains("idle"));
@@ -47,8 +50,10 @@ class DisconnectTest {
       while (profilerThreads(jvm) > 0 && System.nanoTime() < threadDeadline) {
         Thread.sleep(100);
       }
-      assertEquals(0, profilerThreads(jvm), "no profiler thread left 5 s after the engine stopped: "
-          + jvm.threadNames());
+      assertEquals(
+          0,
+          profilerThreads(jvm),
+          "no profiler thread left 5 s after the engine stopped: " + jvm.threadNames());
 
       Http.Response next = Http.get(jvm.port(), "/debug/pprof/profile?seconds=1");
       assertEquals("HTTP/1.1 200 OK", next.statusLine(), next::text);
@@ -61,7 +66,8 @@ class DisconnectTest {
   }
 
   /** Polls the index page (at most 20 s) until its engine line matches; returns the last line. */
-  private static String awaitEngine(AgentJvm jvm, Predicate<String> wanted) throws InterruptedException {
+  private static String awaitEngine(AgentJvm jvm, Predicate<String> wanted)
+      throws InterruptedException {
     String line = "";
     long deadline = System.nanoTime() + 20_000_000_000L;
     while (System.nanoTime() < deadline) {

@@ -8,9 +8,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Every endpoint the agent serves, as the index page lists them, with the parameters that pick
- * each of its forms: for tests that must see the agent do all it does (and so load all it loads)
- * before the application does something that earlier agent work could break.
+ * Every endpoint the agent serves, as the index page lists them, with the parameters that pick each
+ * of its forms: for tests that must see the agent do all it does (and so load all it loads) before
+ * the application does something that earlier agent work could break.
  */
 final class Endpoints {
   private static final Pattern LISTED = Pattern.compile("<a href='([a-z]+)\\?debug=1'>");
@@ -18,14 +18,22 @@ final class Endpoints {
   private Endpoints() {}
 
   /**
-   * The request targets: the index, cmdline, symbol (GET and a lookup), 1 s windows of profile
-   * and trace, /debug/vars, and each named profile plain, with debug=1, with seconds=1 (delta),
-   * and goroutine with debug=2.
+   * The request targets: the index, cmdline, symbol (GET and a lookup), 1 s windows of profile and
+   * trace, /debug/vars, and each named profile plain, with debug=1, with seconds=1 (delta), and
+   * goroutine with debug=2.
    */
   static List<String> all(int port) {
-    List<String> targets = new ArrayList<>(List.of("/debug/pprof/", "/debug/pprof/cmdline",
-        "/debug/pprof/symbol", "/debug/pprof/symbol?0x1", "/debug/pprof/profile?seconds=1",
-        "/debug/pprof/trace?seconds=1", "/debug/vars", "/debug/pprof/goroutine?debug=2"));
+    List<String> targets =
+        new ArrayList<>(
+            List.of(
+                "/debug/pprof/",
+                "/debug/pprof/cmdline",
+                "/debug/pprof/symbol",
+                "/debug/pprof/symbol?0x1",
+                "/debug/pprof/profile?seconds=1",
+                "/debug/pprof/trace?seconds=1",
+                "/debug/vars",
+                "/debug/pprof/goroutine?debug=2"));
     Matcher m = LISTED.matcher(Http.get(port, "/debug/pprof/").text());
     while (m.find()) {
       String name = m.group(1);

@@ -25,9 +25,15 @@ class FaultsTest {
   @MethodSource("jdks")
   void aPortInUseIsOneLineAndTheAppRunsOn(Jdk jdk) throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
-        AgentJvm jvm = AgentJvm.launch(jdk, "port=" + taken.getLocalPort(), AgentJvm.DEMO, "60", "--stdin")) {
+        AgentJvm jvm =
+            AgentJvm.on(jdk)
+                .agent("port=" + taken.getLocalPort())
+                .main(AgentJvm.DEMO, "60", "--stdin")
+                .launch()) {
       String line = jvm.awaitRefusal();
-      assertTrue(line.startsWith("jpprof: not serving: port " + taken.getLocalPort() + " is in use"), line);
+      assertTrue(
+          line.startsWith("jpprof: not serving: port " + taken.getLocalPort() + " is in use"),
+          line);
       long before = rounds(jvm);
       Thread.sleep(500);
       assertTrue(rounds(jvm) > before, "the application keeps working");
@@ -41,13 +47,18 @@ class FaultsTest {
   void bindRetriesServesOnceThePortIsFree(Jdk jdk) throws Exception {
     ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
     int port = taken.getLocalPort();
-    try (AgentJvm jvm = AgentJvm.launch(jdk, "port=" + port + ",bindRetries=20", AgentJvm.DEMO, "60")) {
+    try (AgentJvm jvm =
+        AgentJvm.on(jdk)
+            .agent("port=" + port + ",bindRetries=20")
+            .main(AgentJvm.DEMO, "60")
+            .launch()) {
       String line = jvm.awaitRefusal();
       assertTrue(line.contains("port " + port + " is in use") && line.contains("retrying"), line);
       taken.close(); // the old process goes away
       assertEquals(port, jvm.awaitPort(Duration.ofSeconds(15)));
       assertEquals(200, Http.get(port, "/debug/pprof/cmdline").status());
-      assertEquals(2, agentLines(jvm).size(), "the retry line and the serving line: " + agentLines(jvm));
+      assertEquals(
+          2, agentLines(jvm).size(), "the retry line and the serving line: " + agentLines(jvm));
     } finally {
       taken.close();
     }
@@ -61,8 +72,11 @@ class FaultsTest {
     try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       port = free.getLocalPort();
     }
-    try (AgentJvm jvm = AgentJvm.launch(jdk, "port=" + port, "dev.jpprof.demo.SelfProfile",
-        Integer.toString(port))) {
+    try (AgentJvm jvm =
+        AgentJvm.on(jdk)
+            .agent("port=" + port)
+            .main("dev.jpprof.demo.SelfProfile", Integer.toString(port))
+            .launch()) {
       long deadline = System.nanoTime() + 20_000_000_000L;
       while (!jvm.stderrLines().contains("main returns") && System.nanoTime() < deadline) {
         Thread.sleep(20);
@@ -70,8 +84,10 @@ class FaultsTest {
       List<String> stderr = jvm.stderrLines();
       assertTrue(stderr.contains("main returns"), "main did not run to its end: " + jvm.describe());
       assertTrue(stderr.stream().anyMatch(l -> l.startsWith("jpprof: serving")), stderr.toString());
-      assertTrue(jvm.awaitExit(Duration.ofSeconds(5)),
-          "still running 5 s after main returned, 25 s before the profile's end: " + jvm.describe());
+      assertTrue(
+          jvm.awaitExit(Duration.ofSeconds(5)),
+          "still running 5 s after main returned, 25 s before the profile's end: "
+              + jvm.describe());
     }
   }
 
@@ -80,6 +96,8 @@ class FaultsTest {
   }
 
   private static List<String> agentLines(AgentJvm jvm) {
-    return jvm.stderrLines().stream().filter(l -> l.startsWith("jpprof:")).collect(Collectors.toList());
+    return jvm.stderrLines().stream()
+        .filter(l -> l.startsWith("jpprof:"))
+        .collect(Collectors.toList());
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jpprof.testing.GoPprof;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,9 +29,11 @@ final class HeapChecks {
   static final String PAYLOAD_CHAIN = "dev.jpprof.demo.HeapPayload.chain";
 
   private static final Pattern ENGINE = Pattern.compile("(allocation sampling: [^<]*)<br>");
-  private static final Pattern COUNTERS = Pattern.compile("; (\\d+) samples, (\\d+) live tracked"
-      + ".*, (\\d+) not tracked for in-use.*, (\\d+) dropped while the collector was behind,"
-      + " (\\d+) methods cached, (\\d+) KiB native memory");
+  private static final Pattern COUNTERS =
+      Pattern.compile(
+          "; (\\d+) samples, (\\d+) live tracked"
+              + ".*, (\\d+) not tracked for in-use.*, (\\d+) dropped while the collector was behind,"
+              + " (\\d+) methods cached, (\\d+) KiB native memory");
 
   private HeapChecks() {}
 
@@ -39,8 +42,10 @@ final class HeapChecks {
    * write no core dump, then {@code more}.
    */
   static List<String> jvmOptions(Path dir, String... more) {
-    List<String> options = new ArrayList<>(List.of(
-        "-XX:ErrorFile=" + dir.resolve("hs_err_pid%p.log"), "-XX:-CreateCoredumpOnCrash"));
+    List<String> options =
+        new ArrayList<>(
+            List.of(
+                "-XX:ErrorFile=" + dir.resolve("hs_err_pid%p.log"), "-XX:-CreateCoredumpOnCrash"));
     options.addAll(Arrays.asList(more));
     return options;
   }
@@ -65,9 +70,13 @@ final class HeapChecks {
 
   private static void assertNoCrash(AgentJvm jvm, Path dir) {
     try (Stream<Path> files = Files.list(dir)) {
-      files.filter(f -> f.getFileName().toString().startsWith("hs_err")).findAny().ifPresent(f -> {
-        throw new AssertionError("the JVM crashed: " + f + "\n" + read(f));
-      });
+      files
+          .filter(f -> f.getFileName().toString().startsWith("hs_err"))
+          .findAny()
+          .ifPresent(
+              f -> {
+                throw new AssertionError("the JVM crashed: " + f + "\n" + read(f));
+              });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -76,9 +85,14 @@ final class HeapChecks {
     lines.addAll(Arrays.asList(new String(jvm.stdout(), UTF_8).split("\n")));
     for (String line : lines) {
       boolean agent = line.startsWith("jpprof: ");
-      assertFalse(agent ? line.contains(" failed: ")
-          : line.contains("Exception") || line.contains("Error") || line.startsWith("FAILED")
-              || line.startsWith("\tat "), () -> "in the output: " + line + "\n" + jvm.describe());
+      assertFalse(
+          agent
+              ? line.contains(" failed: ")
+              : line.contains("Exception")
+                  || line.contains("Error")
+                  || line.startsWith("FAILED")
+                  || line.startsWith("\tat "),
+          () -> "in the output: " + line + "\n" + jvm.describe());
     }
   }
 
@@ -120,8 +134,12 @@ final class HeapChecks {
     String line = engineLine(jvm);
     Matcher m = COUNTERS.matcher(line);
     assertTrue(m.find(), "not the JVMTI engine's line: " + line);
-    return new Counters(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)),
-        Long.parseLong(m.group(3)), Long.parseLong(m.group(4)), Long.parseLong(m.group(5)),
+    return new Counters(
+        Long.parseLong(m.group(1)),
+        Long.parseLong(m.group(2)),
+        Long.parseLong(m.group(3)),
+        Long.parseLong(m.group(4)),
+        Long.parseLong(m.group(5)),
         Long.parseLong(m.group(6)));
   }
 
@@ -145,8 +163,18 @@ final class HeapChecks {
 
     @Override
     public String toString() {
-      return samples + " samples, " + live + " live, " + untracked + " untracked, " + dropped
-          + " dropped, " + methods + " methods, " + nativeKib + " KiB native";
+      return samples
+          + " samples, "
+          + live
+          + " live, "
+          + untracked
+          + " untracked, "
+          + dropped
+          + " dropped, "
+          + methods
+          + " methods, "
+          + nativeKib
+          + " KiB native";
     }
   }
 }

@@ -21,19 +21,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The JVMTI heap engine where a native library could crash the JVM (issue 10), each case in a
- * child JVM on JDK 17 and 25 sampling every allocation ({@code alloc.rate=1}) or every 256
- * bytes: classes unloaded while their jmethodIDs sit in the library's method cache, classes
- * redefined while their methods allocate, 10 000 platform threads (and 100 000 virtual ones on
- * JDK 25), and the engine started by attaching to a running JVM. heap (with gc=1) and allocs are
- * fetched while the load runs and after it; the child must stay alive, print no exception and
- * exit 0 when told to.
+ * The JVMTI heap engine where a native library could crash the JVM (issue 10), each case in a child
+ * JVM on JDK 17 and 25 sampling every allocation ({@code alloc.rate=1}) or every 256 bytes: classes
+ * unloaded while their jmethodIDs sit in the library's method cache, classes redefined while their
+ * methods allocate, 10 000 platform threads (and 100 000 virtual ones on JDK 25), and the engine
+ * started by attaching to a running JVM. heap (with gc=1) and allocs are fetched while the load
+ * runs and after it; the child must stay alive, print no exception and exit 0 when told to.
  */
 class HeapCrashTest {
   private static final Duration LOAD = Duration.ofSeconds(30);
+
   /**
-   * Every allocation, with room for its buckets: at rate 1 the JVM's own start (JDK 25's class
-   * file API above all) fills the default 8192 (stack, size) buckets before main runs, and the
+   * Every allocation, with room for its buckets: at rate 1 the JVM's own start (JDK 25's class file
+   * API above all) fills the default 8192 (stack, size) buckets before main runs, and the
    * workload's samples would all go to the overflow bucket.
    */
   private static final String EVERY_ALLOCATION = "port=0,alloc.rate=1,alloc.maxBuckets=65536";
@@ -45,8 +45,12 @@ class HeapCrashTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
   void classLoaderChurn(Jdk jdk, @TempDir Path dir) throws Exception {
-    try (AgentJvm jvm = AgentJvm.start(jdk, HeapChecks.jvmOptions(dir), EVERY_ALLOCATION,
-        HEAP_STRESS, "churn", "400", "20")) {
+    try (AgentJvm jvm =
+        AgentJvm.on(jdk)
+            .options(HeapChecks.jvmOptions(dir))
+            .agent(EVERY_ALLOCATION)
+            .main(HEAP_STRESS, "churn", "400", "20")
+            .start()) {
       String done = fetchUntilDone(jvm, dir);
       Matcher m = Pattern.compile("done churn loaders=(\\d+) unloaded=(\\d+)").matcher(done);
       assertTrue(m.matches(), done);
@@ -54,8 +58,9 @@ class HeapCrashTest {
       ProfileView heap = HeapChecks.fetch(jvm, "/debug/pprof/heap?gc=1", dir.resolve("heap.pb.gz"));
       long allocated = heap.sumWhereStackContains(PAYLOAD_CHAIN, 1);
       long inuse = heap.sumWhereStackContains(PAYLOAD_CHAIN, 3);
-      System.out.printf("%s churn: %s; %s; HeapPayload.chain alloc %d B, inuse %d B%n", jdk, done,
-          HeapChecks.counters(jvm), allocated, inuse);
+      System.out.printf(
+          "%s churn: %s; %s; HeapPayload.chain alloc %d B, inuse %d B%n",
+          jdk, done, HeapChecks.counters(jvm), allocated, inuse);
       assertTrue(allocated > 0, "the unloaded classes' samples are named");
       assertTrue(inuse < allocated / 100, "dropped with their loaders: inuse " + inuse);
       HeapChecks.assertPprofReads(dir.resolve("heap.pb.gz"));
@@ -67,13 +72,19 @@ class HeapCrashTest {
   @MethodSource("jdks")
   void redefinedWhileSampled(Jdk jdk, @TempDir Path dir) throws Exception {
     Path redefiner = redefinerJar(dir);
-    try (AgentJvm jvm = AgentJvm.start(jdk, HeapChecks.jvmOptions(dir, "-javaagent:" + redefiner),
-        "port=0,alloc.rate=256", HEAP_STRESS, "redefine", "200", "15")) {
+    try (AgentJvm jvm =
+        AgentJvm.on(jdk)
+            .options(HeapChecks.jvmOptions(dir, "-javaagent:" + redefiner))
+            .agent("port=0,alloc.rate=256")
+            .main(HEAP_STRESS, "redefine", "200", "15")
+            .start()) {
       String done = fetchUntilDone(jvm, dir);
       assertTrue(done.matches("done redefine rounds=\\d+"), done);
-      ProfileView allocs = HeapChecks.fetch(jvm, "/debug/pprof/allocs", dir.resolve("allocs.pb.gz"));
+      ProfileView allocs =
+          HeapChecks.fetch(jvm, "/debug/pprof/allocs", dir.resolve("allocs.pb.gz"));
       System.out.printf("%s redefine: %s; %s%n", jdk, done, HeapChecks.counters(jvm));
-      assertTrue(allocs.sumWhereStackContains(PAYLOAD_CHAIN, 1) > 0, "the redefined class's samples");
+      assertTrue(
+          allocs.sumWhereStackContains(PAYLOAD_CHAIN, 1) > 0, "the redefined class's samples");
       HeapChecks.assertExitsNormally(jvm, dir);
     }
   }
@@ -91,14 +102,20 @@ class HeapCrashTest {
 
   private static void threads(Jdk jdk, Path dir, String mode, String count, String... options)
       throws Exception {
-    try (AgentJvm jvm = AgentJvm.start(jdk, HeapChecks.jvmOptions(dir, options),
-        EVERY_ALLOCATION, HEAP_STRESS, mode, count, "40")) {
+    try (AgentJvm jvm =
+        AgentJvm.on(jdk)
+            .options(HeapChecks.jvmOptions(dir, options))
+            .agent(EVERY_ALLOCATION)
+            .main(HEAP_STRESS, mode, count, "40")
+            .start()) {
       String done = fetchUntilDone(jvm, dir);
       assertTrue(done.matches("done " + mode + " \\w+=" + count + " \\w+=true"), done);
-      ProfileView allocs = HeapChecks.fetch(jvm, "/debug/pprof/allocs", dir.resolve("allocs.pb.gz"));
+      ProfileView allocs =
+          HeapChecks.fetch(jvm, "/debug/pprof/allocs", dir.resolve("allocs.pb.gz"));
       long objects = allocs.sumWhereStackContains(PAYLOAD_CHAIN, 0);
-      System.out.printf("%s %s: %s; %s; HeapPayload.chain %d objects%n", jdk, mode, done,
-          HeapChecks.counters(jvm), objects);
+      System.out.printf(
+          "%s %s: %s; %s; HeapPayload.chain %d objects%n",
+          jdk, mode, done, HeapChecks.counters(jvm), objects);
       assertTrue(objects > 0, "the threads' samples");
       HeapChecks.assertExitsNormally(jvm, dir);
     }
@@ -111,17 +128,23 @@ class HeapCrashTest {
     if (jdk.feature() >= 21) {
       options.add("-XX:+EnableDynamicAgentLoading");
     }
-    try (AgentJvm jvm = AgentJvm.withoutAgent(jdk, options,
-        List.of("-cp", AgentJvm.demoClasses().toString(), HEAP_STRESS, "soak", "2", "30"))) {
+    try (AgentJvm jvm =
+        AgentJvm.on(jdk)
+            .options(options)
+            .application(
+                List.of("-cp", AgentJvm.demoClasses().toString(), HEAP_STRESS, "soak", "2", "30"))
+            .launch()) {
       jvm.awaitLine(0, "started soak", Duration.ofSeconds(30));
       AttachTest.Result attach = AttachTest.attach(jdk, jvm.pid(), "port=0,alloc.rate=256");
       assertEquals(0, attach.code, attach.text);
       jvm.awaitPort(Duration.ofSeconds(30));
-      assertTrue(HeapChecks.engineLine(jvm).startsWith("allocation sampling: JVMTI"),
+      assertTrue(
+          HeapChecks.engineLine(jvm).startsWith("allocation sampling: JVMTI"),
           HeapChecks.engineLine(jvm));
       Thread.sleep(1000);
       HeapChecks.fetch(jvm, "/debug/pprof/heap?gc=1", dir.resolve("heap.pb.gz"));
-      ProfileView allocs = HeapChecks.fetch(jvm, "/debug/pprof/allocs", dir.resolve("allocs.pb.gz"));
+      ProfileView allocs =
+          HeapChecks.fetch(jvm, "/debug/pprof/allocs", dir.resolve("allocs.pb.gz"));
       System.out.printf("%s attached: %s%n", jdk, HeapChecks.counters(jvm));
       assertTrue(allocs.sumWhereStackContains(PAYLOAD_CHAIN, 1) > 0, "samples after attach");
       HeapChecks.assertAlive(jvm, dir);
@@ -130,8 +153,8 @@ class HeapCrashTest {
   }
 
   /**
-   * Fetches heap?gc=1 and allocs about every second until the workload says done (at most
-   * {@link #LOAD}); returns the done line.
+   * Fetches heap?gc=1 and allocs about every second until the workload says done (at most {@link
+   * #LOAD}); returns the done line.
    */
   private static String fetchUntilDone(AgentJvm jvm, Path dir) throws Exception {
     long deadline = System.nanoTime() + LOAD.toNanos();
@@ -143,7 +166,9 @@ class HeapCrashTest {
       }
       assertTrue(System.nanoTime() < deadline, "not done within " + LOAD + "; " + jvm.describe());
       HeapChecks.assertAlive(jvm, dir);
-      HeapChecks.fetch(jvm, "/debug/pprof/" + (round % 2 == 0 ? "heap?gc=1" : "allocs"),
+      HeapChecks.fetch(
+          jvm,
+          "/debug/pprof/" + (round % 2 == 0 ? "heap?gc=1" : "allocs"),
           dir.resolve("during.pb.gz"));
       Thread.sleep(1000);
     }

@@ -16,8 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The heap engine's fallbacks, each forced for real in a child JVM: libjpprof missing or not a
  * library ({@code -Djpprof.heap.library}), JFR or Byte Buddy asked for by name, and the JVM's
- * sampler already held by another agent (async-profiler's {@code event=alloc} as -agentpath).
- * The index page names the engine that runs and why, allocs has the workload's samples, and the
+ * sampler already held by another agent (async-profiler's {@code event=alloc} as -agentpath). The
+ * index page names the engine that runs and why, allocs has the workload's samples, and the
  * application runs on.
  */
 class HeapFallbackTest {
@@ -38,13 +38,17 @@ class HeapFallbackTest {
     switch (fault) {
       case "missing":
         library = "/nonexistent/libjpprof.so";
-        expected = JFR + ".*Why not JVMTI: libjpprof could not be loaded:"
-            + " java.lang.UnsatisfiedLinkError: Can't load library: /nonexistent/libjpprof.so";
+        expected =
+            JFR
+                + ".*Why not JVMTI: libjpprof could not be loaded:"
+                + " java.lang.UnsatisfiedLinkError: Can't load library: /nonexistent/libjpprof.so";
         break;
       case "notElf":
         library = Files.writeString(dir.resolve("libjpprof.so"), "not a library\n").toString();
-        expected = JFR + ".*Why not JVMTI: libjpprof could not be loaded:"
-            + " java.lang.UnsatisfiedLinkError: .*libjpprof.so: .*(invalid ELF header|too short).*";
+        expected =
+            JFR
+                + ".*Why not JVMTI: libjpprof could not be loaded:"
+                + " java.lang.UnsatisfiedLinkError: .*libjpprof.so: .*(invalid ELF header|too short).*";
         break;
       case "jfr":
         agentArgs += ",alloc.engine=jfr";
@@ -52,12 +56,20 @@ class HeapFallbackTest {
         break;
       default:
         agentArgs += ",alloc.engine=bytebuddy";
-        expected = "allocation sampling: Byte Buddy \\(alloc.engine=bytebuddy, allocation sites"
-            + " rewritten\\), rate 256 bytes, .*";
+        expected =
+            "allocation sampling: Byte Buddy \\(alloc.engine=bytebuddy, allocation sites"
+                + " rewritten\\), rate 256 bytes, .*";
     }
-    List<String> options = library == null ? HeapChecks.jvmOptions(dir)
-        : HeapChecks.jvmOptions(dir, "-Djpprof.heap.library=" + library);
-    try (AgentJvm jvm = AgentJvm.start(Jdk.all().get(0), options, agentArgs, WORKLOAD, "120")) {
+    List<String> options =
+        library == null
+            ? HeapChecks.jvmOptions(dir)
+            : HeapChecks.jvmOptions(dir, "-Djpprof.heap.library=" + library);
+    try (AgentJvm jvm =
+        AgentJvm.on(Jdk.all().get(0))
+            .options(options)
+            .agent(agentArgs)
+            .main(WORKLOAD, "120")
+            .start()) {
       assertAllocsNamedAndRunning(jvm, dir, expected);
     }
   }
@@ -70,17 +82,27 @@ class HeapFallbackTest {
         InputStream in = jar.getInputStream(jar.getEntry("linux-x64/libasyncProfiler.so"))) {
       Files.copy(in, so);
     }
-    List<String> options = HeapChecks.jvmOptions(dir, "-agentpath:" + so
-        + "=start,event=alloc,jfr,file=" + dir.resolve("theirs.jfr"));
-    try (AgentJvm jvm = AgentJvm.start(jdk, options, "port=0,alloc.rate=256", WORKLOAD, "120")) {
-      assertAllocsNamedAndRunning(jvm, dir, JFR + ".*Why not JVMTI: the JVM's allocation sampler"
-          + " is held by another agent \\(async-profiler alloc, a vendor agent\\): only one may use it");
+    List<String> options =
+        HeapChecks.jvmOptions(
+            dir, "-agentpath:" + so + "=start,event=alloc,jfr,file=" + dir.resolve("theirs.jfr"));
+    try (AgentJvm jvm =
+        AgentJvm.on(jdk)
+            .options(options)
+            .agent("port=0,alloc.rate=256")
+            .main(WORKLOAD, "120")
+            .start()) {
+      assertAllocsNamedAndRunning(
+          jvm,
+          dir,
+          JFR
+              + ".*Why not JVMTI: the JVM's allocation sampler"
+              + " is held by another agent \\(async-profiler alloc, a vendor agent\\): only one may use it");
     }
   }
 
   /**
-   * The index page's engine line matches {@code expected}; allocs (awaited up to 10 s: JFR
-   * delivers in chunks) has allocA's samples and go tool pprof reads it; no crash.
+   * The index page's engine line matches {@code expected}; allocs (awaited up to 10 s: JFR delivers
+   * in chunks) has allocA's samples and go tool pprof reads it; no crash.
    */
   private static void assertAllocsNamedAndRunning(AgentJvm jvm, Path dir, String expected)
       throws Exception {
@@ -89,7 +111,8 @@ class HeapFallbackTest {
     assertTrue(line.matches(expected), line);
     Path file = dir.resolve("allocs.pb.gz");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (HeapChecks.fetch(jvm, "/debug/pprof/allocs", file).sumWhereStackContains(ALLOC_A, 1) == 0) {
+    while (HeapChecks.fetch(jvm, "/debug/pprof/allocs", file).sumWhereStackContains(ALLOC_A, 1)
+        == 0) {
       assertTrue(System.nanoTime() < deadline, "no allocA samples in allocs; " + line);
       Thread.sleep(500);
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jpprof.pprof.proto.ProfileProto.Sample;
+import dev.jpprof.testing.GoPprof;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,8 +14,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * heap and allocs end to end on {@link dev.jpprof.demo.AllocWorkload}: the 3:1 allocation split,
- * a known retained set after gc=1 and its release, JDK-internal allocation charged to the
+ * heap and allocs end to end on {@link dev.jpprof.demo.AllocWorkload}: the 3:1 allocation split, a
+ * known retained set after gc=1 and its release, JDK-internal allocation charged to the
  * application's method, delta and debug=1, and the real go tool pprof on all of them.
  */
 class HeapProfileTest {
@@ -32,15 +33,25 @@ class HeapProfileTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
   void heapAndAllocsAsGoReportsThem(Jdk jdk, @TempDir Path dir) throws Exception {
-    try (AgentJvm jvm = AgentJvm.start(jdk, List.of("-Xmx600m"), "port=0", WORKLOAD, "300")) {
+    try (AgentJvm jvm =
+        AgentJvm.on(jdk)
+            .options(List.of("-Xmx600m"))
+            .agent("port=0")
+            .main(WORKLOAD, "300")
+            .start()) {
       Thread.sleep(4000);
       Http.Response allocs = Http.get(jvm.port(), "/debug/pprof/allocs");
       assertEquals(200, allocs.status(), allocs::text);
       assertEquals("attachment; filename=\"allocs\"", allocs.header("Content-Disposition"));
       ProfileView v = ProfileView.parse(allocs.body());
       v.assertGoConventions();
-      assertEquals(List.of("alloc_objects/count", "alloc_space/bytes", "inuse_objects/count",
-          "inuse_space/bytes"), v.sampleTypes());
+      assertEquals(
+          List.of(
+              "alloc_objects/count",
+              "alloc_space/bytes",
+              "inuse_objects/count",
+              "inuse_space/bytes"),
+          v.sampleTypes());
       assertEquals("alloc_space", v.string(v.profile.getDefaultSampleType()));
       assertEquals(524288, v.profile.getPeriod());
       long a = v.sumWhereStackContains(A, 1);
@@ -56,7 +67,9 @@ class HeapProfileTest {
       Path allocsFile = dir.resolve("allocs.pb.gz");
       Files.write(allocsFile, allocs.body());
       for (String index : new String[] {"alloc_space", "alloc_objects"}) {
-        GoPprof.Result top = GoPprof.run(Duration.ofSeconds(60), "-top", "-sample_index=" + index, allocsFile.toString());
+        GoPprof.Result top =
+            GoPprof.run(
+                Duration.ofSeconds(60), "-top", "-sample_index=" + index, allocsFile.toString());
         assertEquals(0, top.exitCode, top::toString);
         assertTrue(top.stdout.contains(A), index + ": " + top);
       }
@@ -64,11 +77,16 @@ class HeapProfileTest {
       jvm.ask("retain 200", "retained");
       ProfileView held = heap(jvm, dir.resolve("held.pb.gz"));
       long inuse = held.sumWhereStackContains(RETAIN, 3);
-      System.out.printf("%s: retained 200 MiB, inuse_space under retain() %d (%.1f%%)%n",
+      System.out.printf(
+          "%s: retained 200 MiB, inuse_space under retain() %d (%.1f%%)%n",
           jdk, inuse, 100.0 * inuse / RETAINED);
       assertTrue(Math.abs(inuse - RETAINED) <= RETAINED / 10, "inuse_space " + inuse);
-      GoPprof.Result top = GoPprof.run(Duration.ofSeconds(60), "-top", "-sample_index=inuse_space",
-          dir.resolve("held.pb.gz").toString());
+      GoPprof.Result top =
+          GoPprof.run(
+              Duration.ofSeconds(60),
+              "-top",
+              "-sample_index=inuse_space",
+              dir.resolve("held.pb.gz").toString());
       assertTrue(top.stdout.contains(RETAIN), top::toString);
 
       jvm.ask("release", "released");
@@ -93,8 +111,8 @@ class HeapProfileTest {
       assertEquals(0, textRaw.exitCode, textRaw::toString);
       assertTrue(textRaw.stdout.contains("inuse_space/bytes"), textRaw::toString);
       // From the live URL, pprof names the text's addresses through /debug/pprof/symbol.
-      GoPprof.Result live = GoPprof.run(Duration.ofSeconds(60), "-raw",
-          jvm.url("/debug/pprof/heap?debug=1"));
+      GoPprof.Result live =
+          GoPprof.run(Duration.ofSeconds(60), "-raw", jvm.url("/debug/pprof/heap?debug=1"));
       assertEquals(0, live.exitCode, live::toString);
       assertTrue(live.stdout.contains(A), live::toString);
       assertEquals(0, jvm.stdout().length, "nothing on stdout");

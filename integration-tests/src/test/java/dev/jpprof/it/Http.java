@@ -47,8 +47,13 @@ public final class Http {
     return request(port, method, target, headers, body, Duration.ofSeconds(60));
   }
 
-  private static Response request(int port, String method, String target,
-      Map<String, String> headers, byte[] body, Duration timeout) {
+  private static Response request(
+      int port,
+      String method,
+      String target,
+      Map<String, String> headers,
+      byte[] body,
+      Duration timeout) {
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
       socket.setSoTimeout((int) timeout.toMillis());
       StringBuilder head = new StringBuilder();
@@ -77,10 +82,10 @@ public final class Http {
   }
 
   /**
-   * Sends {@code request} exactly as given (the bytes of a malformed request, or several
-   * pipelined ones) and reads up to {@code count} responses in order, skipping interim 1xx
-   * ones. The list is shorter when the server closes the connection first: empty means it
-   * answered nothing at all. A {@code HEAD} as the only request reads no body.
+   * Sends {@code request} exactly as given (the bytes of a malformed request, or several pipelined
+   * ones) and reads up to {@code count} responses in order, skipping interim 1xx ones. The list is
+   * shorter when the server closes the connection first: empty means it answered nothing at all. A
+   * {@code HEAD} as the only request reads no body.
    */
   public static List<Response> raw(int port, byte[] request, int count, Duration timeout) {
     List<Response> responses = new ArrayList<>();
@@ -90,7 +95,9 @@ public final class Http {
       out.write(request);
       out.flush();
       InputStream in = new BufferedInputStream(socket.getInputStream());
-      boolean head = count == 1 && new String(request, 0, Math.min(5, request.length), ISO_8859_1).equals("HEAD ");
+      boolean head =
+          count == 1
+              && new String(request, 0, Math.min(5, request.length), ISO_8859_1).equals("HEAD ");
       while (responses.size() < count) {
         in.mark(1);
         if (in.read() < 0) {
@@ -104,8 +111,14 @@ public final class Http {
       }
       return responses;
     } catch (IOException e) {
-      throw new UncheckedIOException("raw request on port " + port + " failed after "
-          + responses.size() + " responses: " + new String(request, ISO_8859_1), e);
+      throw new UncheckedIOException(
+          "raw request on port "
+              + port
+              + " failed after "
+              + responses.size()
+              + " responses: "
+              + new String(request, ISO_8859_1),
+          e);
     }
   }
 

@@ -27,21 +27,20 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every non-profile response of the agent, against Go's net/http/pprof byte for byte where the
- * spec (shared/docs/go-pprof-spec.md §1) fixes the bytes: one child JVM per JDK.
+ * Every non-profile response of the agent, against Go's net/http/pprof byte for byte where the spec
+ * (docs/protocol.md §1–§3) fixes the bytes: one child JVM per JDK.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HttpSurfaceTest {
   private static final String TEXT = "text/plain; charset=utf-8";
 
-  /** Go's descriptions (spec §1.2), before HTML escaping. */
+  /** Go's descriptions (docs/protocol.md §1, §9), before HTML escaping. */
   private static final Map<String, String> GO_DESCRIPTIONS = new LinkedHashMap<>();
 
   static {
     GO_DESCRIPTIONS.put("allocs", "A sampling of all past memory allocations");
-    GO_DESCRIPTIONS.put(
-        "block", "Stack traces that led to blocking on synchronization primitives");
+    GO_DESCRIPTIONS.put("block", "Stack traces that led to blocking on synchronization primitives");
     GO_DESCRIPTIONS.put("cmdline", "The command line invocation of the current program");
     GO_DESCRIPTIONS.put(
         "goroutine",
@@ -60,8 +59,7 @@ class HttpSurfaceTest {
         "symbol",
         "Maps given program counters to function names. Counters can be specified in a GET raw"
             + " query or POST body, multiple counters are separated by '+'.");
-    GO_DESCRIPTIONS.put(
-        "threadcreate", "Stack traces that led to the creation of new OS threads");
+    GO_DESCRIPTIONS.put("threadcreate", "Stack traces that led to the creation of new OS threads");
     GO_DESCRIPTIONS.put(
         "trace",
         "A trace of execution of the current program. You can specify the duration in the"
@@ -81,7 +79,8 @@ class HttpSurfaceTest {
           + "Profile Descriptions:\n<ul>\n";
   private static final String INDEX_LIST_END = "</ul>\n</p>\n";
   private static final Pattern ROW =
-      Pattern.compile("<tr><td>(\\d+)</td><td><a href='([^'<>]*)\\?debug=1'>([^<]*)</a></td></tr>\n");
+      Pattern.compile(
+          "<tr><td>(\\d+)</td><td><a href='([^'<>]*)\\?debug=1'>([^<]*)</a></td></tr>\n");
 
   private final DemoJvms jvms = new DemoJvms();
 

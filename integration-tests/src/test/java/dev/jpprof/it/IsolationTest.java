@@ -4,6 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jpprof.testing.GoPprof;
+import dev.jpprof.testing.Waits;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -24,10 +26,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * An application that bundles its own Netty 4.1, protobuf-java 3 and Byte Buddy 1.14
- * (src/isolation, compiled here against the jars the build copies to target/isolation-libs)
- * runs with the agent exactly as without it: the same versions, the same jars, the same results
- * from each library, while the agent serves CPU, heap and goroutine profiles that go tool pprof
- * reads and that show the application's own frames.
+ * (src/isolation, compiled here against the jars the build copies to target/isolation-libs) runs
+ * with the agent exactly as without it: the same versions, the same jars, the same results from
+ * each library, while the agent serves CPU, heap and goroutine profiles that go tool pprof reads
+ * and that show the application's own frames.
  */
 class IsolationTest {
   private static final String MAIN = "isoapp.IsolatedApp";
@@ -43,13 +45,19 @@ class IsolationTest {
     Path sources = Paths.get(System.getProperty("jpprof.isolationSources"));
     List<String> jars;
     try (Stream<Path> files = Files.list(libs)) {
-      jars = files.map(Path::toString).filter(f -> f.endsWith(".jar")).sorted().collect(Collectors.toList());
+      jars =
+          files
+              .map(Path::toString)
+              .filter(f -> f.endsWith(".jar"))
+              .sorted()
+              .collect(Collectors.toList());
     }
     assertEquals(10, jars.size(), "the build copies the app's ten jars to " + libs + ": " + jars);
     Path classes = libs.resolveSibling("isolation-app");
     Files.createDirectories(classes);
-    List<String> args = new ArrayList<>(List.of("--release", "11", "-d", classes.toString(),
-        "-cp", String.join(":", jars)));
+    List<String> args =
+        new ArrayList<>(
+            List.of("--release", "11", "-d", classes.toString(), "-cp", String.join(":", jars)));
     try (Stream<Path> files = Files.walk(sources)) {
       files.filter(f -> f.toString().endsWith(".java")).forEach(f -> args.add(f.toString()));
     }
@@ -66,21 +74,30 @@ class IsolationTest {
     assertTrue(without.contains("protobuf version 3.25.5"), without.toString());
     assertTrue(without.contains("bytebuddy version 1.14.18"), without.toString());
     assertTrue(without.contains("netty http HTTP/1.1 200 OK / hello /app"), without.toString());
-    assertTrue(without.contains("bytebuddy isoapp.Generated: made by the app's Byte Buddy"), without.toString());
+    assertTrue(
+        without.contains("bytebuddy isoapp.Generated: made by the app's Byte Buddy"),
+        without.toString());
 
-    try (AgentJvm jvm = AgentJvm.start(List.of(), jdk, List.of(), "port=0",
-        List.of("-cp", classPath, MAIN))) {
+    try (AgentJvm jvm =
+        AgentJvm.on(jdk).agent("port=0").application(List.of("-cp", classPath, MAIN)).start()) {
       List<String> with = linesUntilReady(jvm);
       assertEquals(without, with, "the same with the agent; " + jvm.describe());
-      assertTrue(with.get(0).startsWith("netty versions {") && !with.get(0).contains("4.2."),
+      assertTrue(
+          with.get(0).startsWith("netty versions {") && !with.get(0).contains("4.2."),
           "Netty's Version.identify() sees only the app's Netty: " + with.get(0));
 
       String cpu = raw(jvm, "/debug/pprof/profile?seconds=1");
       assertTrue(cpu.contains("isoapp.IsolatedApp.main"), cpu);
-      assertTrue(raw(jvm, "/debug/pprof/allocs").contains("isoapp.IsolatedApp"), "allocation sites in the app");
-      assertTrue(raw(jvm, "/debug/pprof/goroutine").contains("isoapp.IsolatedApp.main"), "the app's main thread");
-      List<String> agentLines = jvm.stderrLines().stream()
-          .filter(l -> l.startsWith("jpprof:")).collect(Collectors.toList());
+      assertTrue(
+          raw(jvm, "/debug/pprof/allocs").contains("isoapp.IsolatedApp"),
+          "allocation sites in the app");
+      assertTrue(
+          raw(jvm, "/debug/pprof/goroutine").contains("isoapp.IsolatedApp.main"),
+          "the app's main thread");
+      List<String> agentLines =
+          jvm.stderrLines().stream()
+              .filter(l -> l.startsWith("jpprof:"))
+              .collect(Collectors.toList());
       assertEquals(1, agentLines.size(), "the serving line only: " + jvm.describe());
     }
   }
@@ -109,15 +126,11 @@ class IsolationTest {
   }
 
   private static List<String> linesUntilReady(AgentJvm jvm) throws InterruptedException {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      List<String> lines = List.of(new String(jvm.stdout(), UTF_8).split("\n"));
-      int ready = lines.indexOf("ready");
-      if (ready >= 0) {
-        return lines.subList(0, ready);
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no ready line within 30 s; " + jvm.describe());
+    Waits.await(
+        java.time.Duration.ofSeconds(30),
+        () -> List.of(new String(jvm.stdout(), UTF_8).split("\n")).contains("ready"),
+        () -> "no ready line; " + jvm.describe());
+    List<String> lines = List.of(new String(jvm.stdout(), UTF_8).split("\n"));
+    return lines.subList(0, lines.indexOf("ready"));
   }
 }

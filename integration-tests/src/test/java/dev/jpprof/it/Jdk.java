@@ -2,11 +2,11 @@ package dev.jpprof.it;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.jpprof.testing.Jdks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -27,12 +27,8 @@ public final class Jdk {
    */
   public static List<Jdk> all() {
     List<Jdk> jdks = new ArrayList<>();
-    jdks.add(at(Paths.get(System.getProperty("java.home"))));
-    String jdk25 = System.getProperty("jpprof.jdk25");
-    if (jdk25 == null || jdk25.isEmpty()) {
-      fail("system property jpprof.jdk25 is not set (surefire sets it from ${jdk25.home})");
-    }
-    jdks.add(at(Paths.get(jdk25)));
+    jdks.add(at(Jdks.here()));
+    jdks.add(at(Jdks.jdk25()));
     return jdks;
   }
 

@@ -22,16 +22,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Load on loopback, bounded in count and time: 1 000 connections open at once, each with a
- * request, then a burst of 200 profile requests at once. Every client gets an answer (a 503
- * from the in-flight limit counts), the demo's throughput keeps going, the server answers
- * afterwards, and the heap after a full GC is back near its level before.
+ * Load on loopback, bounded in count and time: 1 000 connections open at once, each with a request,
+ * then a burst of 200 profile requests at once. Every client gets an answer (a 503 from the
+ * in-flight limit counts), the demo's throughput keeps going, the server answers afterwards, and
+ * the heap after a full GC is back near its level before.
  */
 class LoadTest {
   private static final int CONNECTIONS = 1000;
   private static final int PROFILES = 200;
+
   /** Readers of the answers; the sockets themselves are all open at once. */
   private static final int READERS = 16;
+
   /** The whole load on one JDK must end within this. */
   private static final Duration CAP = Duration.ofSeconds(30);
 
@@ -43,8 +45,11 @@ class LoadTest {
   @MethodSource("jdks")
   void manyClientsAtOnce(Jdk jdk) throws Exception {
     // All 1 000 sockets are open at once: the connection cap (default 64) is raised above that.
-    try (AgentJvm jvm = AgentJvm.start(jdk, "port=0,maxConnections=" + (CONNECTIONS + 100),
-        AgentJvm.DEMO, AgentJvm.DEMO_SECONDS, "--stdin")) {
+    try (AgentJvm jvm =
+        AgentJvm.on(jdk)
+            .agent("port=0,maxConnections=" + (CONNECTIONS + 100))
+            .main(AgentJvm.DEMO, AgentJvm.DEMO_SECONDS, "--stdin")
+            .start()) {
       // Warm up what a first request loads (Netty's buffers, the native engine) before measuring.
       assertEquals(200, Http.get(jvm.port(), "/debug/pprof/profile?seconds=1").status());
       long heapBefore = jvm.heapUsedAfterGcKib();
@@ -52,20 +57,25 @@ class LoadTest {
       long t0 = System.nanoTime();
 
       long deadline = System.nanoTime() + CAP.toNanos();
-      Map<Integer, Integer> plain = burst(jvm.port(), CONNECTIONS, "/debug/pprof/cmdline", deadline);
+      Map<Integer, Integer> plain =
+          burst(jvm.port(), CONNECTIONS, "/debug/pprof/cmdline", deadline);
       Map<Integer, Integer> profiles =
           burst(jvm.port(), PROFILES, "/debug/pprof/profile?seconds=1", deadline);
 
       long rounds1 = rounds(jvm);
       double seconds = (System.nanoTime() - t0) / 1e9;
-      System.out.printf("LoadTest %s: %d connections %s, %d profiles %s, demo %d rounds in %.1f s%n",
+      System.out.printf(
+          "LoadTest %s: %d connections %s, %d profiles %s, demo %d rounds in %.1f s%n",
           jdk, CONNECTIONS, plain, PROFILES, profiles, rounds1 - rounds0, seconds);
 
       assertEquals(CONNECTIONS, total(plain), "every connection answered: " + plain);
-      assertTrue(plain.keySet().stream().allMatch(s -> s == 200 || s == 503), "only 200/503: " + plain);
+      assertTrue(
+          plain.keySet().stream().allMatch(s -> s == 200 || s == 503), "only 200/503: " + plain);
       assertTrue(plain.getOrDefault(200, 0) > CONNECTIONS / 2, "most were served: " + plain);
       assertEquals(PROFILES, total(profiles), "every profile request answered: " + profiles);
-      assertTrue(profiles.keySet().stream().allMatch(s -> s == 200 || s == 503), "only 200/503: " + profiles);
+      assertTrue(
+          profiles.keySet().stream().allMatch(s -> s == 200 || s == 503),
+          "only 200/503: " + profiles);
       assertTrue(profiles.getOrDefault(200, 0) > 0, "some profiles were taken: " + profiles);
       // demo-cpu finishes about 12 rounds a second alone; under the load it must not stall.
       assertTrue(rounds1 - rounds0 >= 3, "the demo stalled: " + (rounds1 - rounds0) + " rounds");
@@ -74,12 +84,16 @@ class LoadTest {
       Http.Response index = Http.get(jvm.port(), "/debug/pprof/");
       assertEquals(200, index.status());
       assertTrue(index.text().contains("idle"), "the engine is idle again: " + index.text());
-      Map<Integer, Integer> again = burst(jvm.port(), 16, "/debug/pprof/cmdline", System.nanoTime() + 10_000_000_000L);
+      Map<Integer, Integer> again =
+          burst(jvm.port(), 16, "/debug/pprof/cmdline", System.nanoTime() + 10_000_000_000L);
       assertEquals(Map.of(200, 16), again, "all 16 slots (maxRequests) are free again");
 
       long heapAfter = jvm.heapUsedAfterGcKib();
-      System.out.printf("LoadTest %s: heap after full GC %d KiB before, %d KiB after%n", jdk, heapBefore, heapAfter);
-      assertTrue(heapAfter <= heapBefore + Math.max(4096, heapBefore / 4),
+      System.out.printf(
+          "LoadTest %s: heap after full GC %d KiB before, %d KiB after%n",
+          jdk, heapBefore, heapAfter);
+      assertTrue(
+          heapAfter <= heapBefore + Math.max(4096, heapBefore / 4),
           "heap after a full GC grew from " + heapBefore + " to " + heapAfter + " KiB");
       assertTrue(jvm.isAlive(), jvm::describe);
     }
@@ -90,9 +104,9 @@ class LoadTest {
   }
 
   /**
-   * Opens {@code n} connections, sends {@code target} on each (all before reading any answer,
-   * so they are all in the server at once), then reads the answers with {@link #READERS}
-   * threads. Returns status → count; an unanswered connection counts as status 0.
+   * Opens {@code n} connections, sends {@code target} on each (all before reading any answer, so
+   * they are all in the server at once), then reads the answers with {@link #READERS} threads.
+   * Returns status → count; an unanswered connection counts as status 0.
    */
   private static Map<Integer, Integer> burst(int port, int n, String target, long deadline)
       throws Exception {
@@ -137,6 +151,9 @@ class LoadTest {
   }
 
   private static int total(Map<Integer, Integer> counts) {
-    return counts.entrySet().stream().filter(e -> e.getKey() != 0).mapToInt(Map.Entry::getValue).sum();
+    return counts.entrySet().stream()
+        .filter(e -> e.getKey() != 0)
+        .mapToInt(Map.Entry::getValue)
+        .sum();
   }
 }

@@ -9,11 +9,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * An application that installs its own java.util.logging manager after start (as WildFly
- * does) still gets it, even after the agent has served every endpoint: nothing the agent does
- * (JMX, System.Logger, JFR, thread dumps) may initialise JUL first, or LogManager would be the
- * JDK's and the application's logging would be lost. On JDK 25 (run with the flag the README
- * names) the whole run prints no WARNING either.
+ * An application that installs its own java.util.logging manager after start (as WildFly does)
+ * still gets it, even after the agent has served every endpoint: nothing the agent does (JMX,
+ * System.Logger, JFR, thread dumps) may initialise JUL first, or LogManager would be the JDK's and
+ * the application's logging would be lost. On JDK 25 (run with the flag the README names) the whole
+ * run prints no WARNING either.
  */
 class LogManagerTest {
   static List<Jdk> jdks() {
@@ -23,25 +23,32 @@ class LogManagerTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
   void theApplicationsLogManagerWinsAfterEveryEndpoint(Jdk jdk) throws Exception {
-    try (AgentJvm jvm = AgentJvm.start(jdk, "port=0", "dev.jpprof.demo.LateLogManager")) {
+    try (AgentJvm jvm =
+        AgentJvm.on(jdk).agent("port=0").main("dev.jpprof.demo.LateLogManager").start()) {
       int requests = Endpoints.requestAll(jvm);
       System.out.printf("LogManagerTest %s: %d requests before install%n", jdk, requests);
       String answer = jvm.ask("install", "logmanager ");
-      assertTrue(answer.startsWith("logmanager dev.jpprof.demo.AppLogManager loggers-added "),
+      assertTrue(
+          answer.startsWith("logmanager dev.jpprof.demo.AppLogManager loggers-added "),
           "the application's manager, not the JDK's: " + answer + "; " + jvm.describe());
-      assertTrue(Integer.parseInt(answer.substring(answer.lastIndexOf(' ') + 1)) > 0,
+      assertTrue(
+          Integer.parseInt(answer.substring(answer.lastIndexOf(' ') + 1)) > 0,
           "loggers go through the application's manager: " + answer);
       long deadline = System.nanoTime() + 5_000_000_000L;
       while (!jvm.stderrLines().contains("applog: INFO hello from the application")
           && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
-      assertTrue(jvm.stderrLines().contains("applog: INFO hello from the application"), jvm.describe());
+      assertTrue(
+          jvm.stderrLines().contains("applog: INFO hello from the application"), jvm.describe());
       // The agent still serves after the switch.
       assertEquals(200, Http.get(jvm.port(), "/debug/pprof/goroutine?debug=2").status());
-      List<String> warnings = jvm.stderrLines().stream()
-          .filter(l -> l.contains("WARNING")).collect(Collectors.toList());
-      assertEquals(List.of(), warnings, "no warnings with " + jdk.agentFlags() + "; " + jvm.describe());
+      List<String> warnings =
+          jvm.stderrLines().stream()
+              .filter(l -> l.contains("WARNING"))
+              .collect(Collectors.toList());
+      assertEquals(
+          List.of(), warnings, "no warnings with " + jdk.agentFlags() + "; " + jvm.describe());
       assertEquals(0, jvm.stdout().length, "nothing on stdout");
     }
   }

@@ -20,9 +20,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * A named-module application (src/jpms: module {@code app}, compiled here, run with {@code
  * --module-path ... -m app/app.Main}) with the agent: CPU, allocation sampling (the allocation
- * sites inside the module are rewritten to call the bootstrap hooks, which a named module must
- * be able to reach), threadcreate and goroutine all work and name the module's frames, and
- * nothing but the serving line reaches stderr (no IllegalAccessError, no warnings).
+ * sites inside the module are rewritten to call the bootstrap hooks, which a named module must be
+ * able to reach), threadcreate and goroutine all work and name the module's frames, and nothing but
+ * the serving line reaches stderr (no IllegalAccessError, no warnings).
  */
 class ModularAppTest {
   private static Path modules;
@@ -35,24 +35,34 @@ class ModularAppTest {
   static void compileTheModule() throws IOException {
     Path sources = AgentJvm.demoClasses().getParent().getParent().resolve("src/jpms/app");
     modules = AgentJvm.demoClasses().getParent().resolve("jpms");
-    List<String> args = new ArrayList<>(List.of("--release", "11", "-d", modules.resolve("app").toString()));
+    List<String> args =
+        new ArrayList<>(List.of("--release", "11", "-d", modules.resolve("app").toString()));
     try (Stream<Path> files = Files.walk(sources)) {
       files.filter(f -> f.toString().endsWith(".java")).forEach(f -> args.add(f.toString()));
     }
-    assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, args.toArray(new String[0])),
+    assertEquals(
+        0,
+        ToolProvider.getSystemJavaCompiler().run(null, null, null, args.toArray(new String[0])),
         "javac " + args);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
   void aNamedModuleIsProfiledWholly(Jdk jdk) throws Exception {
-    try (AgentJvm jvm = AgentJvm.start(List.of(), jdk, List.of(), "port=0",
-        List.of("--module-path", modules.toString(), "-m", "app/app.Main"))) {
+    try (AgentJvm jvm =
+        AgentJvm.on(jdk)
+            .agent("port=0")
+            .application(List.of("--module-path", modules.toString(), "-m", "app/app.Main"))
+            .start()) {
       long deadline = System.nanoTime() + 20_000_000_000L;
-      while (!new String(jvm.stdout(), UTF_8).contains("app ready app\n") && System.nanoTime() < deadline) {
+      while (!new String(jvm.stdout(), UTF_8).contains("app ready app\n")
+          && System.nanoTime() < deadline) {
         Thread.sleep(50);
       }
-      assertEquals("app ready app\n", new String(jvm.stdout(), UTF_8), "runs in module app; " + jvm.describe());
+      assertEquals(
+          "app ready app\n",
+          new String(jvm.stdout(), UTF_8),
+          "runs in module app; " + jvm.describe());
 
       ProfileView cpu = profile(jvm, "/debug/pprof/profile?seconds=1");
       assertTrue(cpu.sumWhereStackContains("app.Main.build", 0) > 0, "CPU samples in the module");
@@ -69,15 +79,20 @@ class ModularAppTest {
       assertTrue(ownSites > 0, "allocation sites inside module app are sampled");
 
       ProfileView threads = profile(jvm, "/debug/pprof/threadcreate");
-      assertTrue(threads.sumWhereStackContains("app.Main.spawn", 0) > 0, "threads started in the module");
+      assertTrue(
+          threads.sumWhereStackContains("app.Main.spawn", 0) > 0, "threads started in the module");
       ProfileView goroutines = profile(jvm, "/debug/pprof/goroutine");
-      assertTrue(goroutines.sumWhereStackContains("app.Main.work", 0) > 0
-          || goroutines.sumWhereStackContains("app.Main.build", 0) > 0, "the module's thread app-work");
+      assertTrue(
+          goroutines.sumWhereStackContains("app.Main.work", 0) > 0
+              || goroutines.sumWhereStackContains("app.Main.build", 0) > 0,
+          "the module's thread app-work");
       String dump = Http.get(jvm.port(), "/debug/pprof/goroutine?debug=2").text();
       assertTrue(dump.contains("app.Main.main"), dump);
 
-      List<String> stderr = jvm.stderrLines().stream()
-          .filter(l -> !l.startsWith("jpprof: serving")).collect(Collectors.toList());
+      List<String> stderr =
+          jvm.stderrLines().stream()
+              .filter(l -> !l.startsWith("jpprof: serving"))
+              .collect(Collectors.toList());
       assertEquals(List.of(), stderr, "nothing on stderr but the serving line; " + jvm.describe());
     }
   }

@@ -15,17 +15,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Two CPU profile requests whose windows overlap both succeed (Parca polls every 10 s while a
- * person asks for 30 s), and each holds only its own window: the demo burns {@code early()} in
- * the long window's first second only, before the short window opens.
+ * person asks for 30 s), and each holds only its own window: the demo burns {@code early()} in the
+ * long window's first second only, before the short window opens.
  */
 class OverlappingProfilesTest {
   private static final String EARLY = "dev.jpprof.demo.Demo.early";
   private static final String HOT = "dev.jpprof.demo.Demo.hot";
   private static final int LONG_SECONDS = 5;
   private static final int SHORT_SECONDS = 2;
+
   /** early() burns from 300 ms to 1000 ms into the long window. */
   private static final long EARLY_FROM_MS = 300;
+
   private static final long EARLY_MS = 700;
+
   /** The short window opens 2 s into the long one, a second after early() stopped. */
   private static final long SHORT_FROM_MS = 2000;
 
@@ -37,7 +40,7 @@ class OverlappingProfilesTest {
   @MethodSource("jdks")
   void bothSucceedEachWithItsOwnWindow(Jdk jdk)
       throws InterruptedException, ExecutionException, TimeoutException {
-    try (AgentJvm jvm = AgentJvm.demo(jdk, "--stdin")) {
+    try (AgentJvm jvm = AgentJvm.on(jdk).demo("--stdin").start()) {
       // The first profile loads the native engine; the timed windows below must open at once.
       Http.Response warmUp = profile(jvm, 1);
       assertEquals("HTTP/1.1 200 OK", warmUp.statusLine(), warmUp::text);

@@ -148,12 +148,16 @@ final class ProfileView {
   /** "type/unit" of each sample type. */
   List<String> sampleTypes() {
     List<String> types = new ArrayList<>();
-    profile.getSampleTypeList().forEach(t -> types.add(string(t.getType()) + "/" + string(t.getUnit())));
+    profile
+        .getSampleTypeList()
+        .forEach(t -> types.add(string(t.getType()) + "/" + string(t.getUnit())));
     return types;
   }
 
   String periodType() {
-    return string(profile.getPeriodType().getType()) + "/" + string(profile.getPeriodType().getUnit());
+    return string(profile.getPeriodType().getType())
+        + "/"
+        + string(profile.getPeriodType().getUnit());
   }
 
   List<String> comments() {

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Measures what the agent adds to JVM start: the time from launching {@link Idle} to its main()
- * without the agent, and to the agent's serving line (and to main) with it. Not a test: timing
- * on a shared machine is for reading, not asserting. Run after {@code mvn verify}:
+ * without the agent, and to the agent's serving line (and to main) with it. Not a test: timing on a
+ * shared machine is for reading, not asserting. Run after {@code mvn verify}:
  *
  * <pre>
  * java -Djpprof.agentJar=agent/target/profiler.jar -Djpprof.jdk25=/usr/lib/jvm/temurin-25-jdk-amd64 \
@@ -28,8 +28,9 @@ public final class StartupTime {
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 7;
     Path agent = Paths.get(System.getProperty("jpprof.agentJar")).toAbsolutePath();
-    String classes = Paths.get(StartupTime.class.getProtectionDomain().getCodeSource()
-        .getLocation().toURI()).toString();
+    String classes =
+        Paths.get(StartupTime.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            .toString();
     for (Jdk jdk : Jdk.all()) {
       List<Long> bare = new ArrayList<>();
       List<Long> serving = new ArrayList<>();

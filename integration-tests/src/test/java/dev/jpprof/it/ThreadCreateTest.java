@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jpprof.pprof.proto.ProfileProto.Sample;
+import dev.jpprof.testing.GoPprof;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -16,8 +17,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * threadcreate finds a thread leak: the stack that started the leaked threads with their count,
- * in protobuf and debug=1, and goroutine debug=2 names the leaking method in "created by".
+ * threadcreate finds a thread leak: the stack that started the leaked threads with their count, in
+ * protobuf and debug=1, and goroutine debug=2 names the leaking method in "created by".
  */
 class ThreadCreateTest {
   private static final String LEAK = "dev.jpprof.demo.ThreadLeak.leakThreads";
@@ -30,7 +31,8 @@ class ThreadCreateTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
   void theLeakingStackWithItsCount(Jdk jdk, @TempDir Path dir) throws Exception {
-    try (AgentJvm jvm = AgentJvm.start(jdk, "port=0", "dev.jpprof.demo.ThreadLeak", "300")) {
+    try (AgentJvm jvm =
+        AgentJvm.on(jdk).agent("port=0").main("dev.jpprof.demo.ThreadLeak", "300").start()) {
       long before = indexCount(jvm);
       Thread.sleep(2000); // the hook is installed on the agent's start thread, after the server
       jvm.send("leak " + LEAKED);
@@ -62,8 +64,8 @@ class ThreadCreateTest {
       Http.Response text = Http.get(jvm.port(), "/debug/pprof/threadcreate?debug=1");
       assertTrue(text.text().startsWith("threadcreate profile: total "), text.text());
       assertTrue(text.text().contains("\n" + LEAKED + " @ "), text.text());
-      GoPprof.Result raw = GoPprof.run(Duration.ofSeconds(60), "-raw",
-          jvm.url("/debug/pprof/threadcreate?debug=1"));
+      GoPprof.Result raw =
+          GoPprof.run(Duration.ofSeconds(60), "-raw", jvm.url("/debug/pprof/threadcreate?debug=1"));
       assertEquals(0, raw.exitCode, raw::toString);
       assertTrue(raw.stdout.contains(LEAK), raw::toString);
 
@@ -80,8 +82,11 @@ class ThreadCreateTest {
   @Test
   void theHookRunsWithAllocationSamplingOff() throws Exception {
     Jdk jdk = Jdk.at(Paths.get(System.getProperty("java.home")));
-    try (AgentJvm jvm = AgentJvm.start(jdk, "port=0,alloc.rate=0", "dev.jpprof.demo.ThreadLeak",
-        "300")) {
+    try (AgentJvm jvm =
+        AgentJvm.on(jdk)
+            .agent("port=0,alloc.rate=0")
+            .main("dev.jpprof.demo.ThreadLeak", "300")
+            .start()) {
       Thread.sleep(2000); // as above: the hook comes after the server
       jvm.send("leak 3");
       long deadline = System.nanoTime() + 30_000_000_000L;
@@ -97,10 +102,15 @@ class ThreadCreateTest {
         }
       }
       assertEquals(3, leaked, jvm::describe);
-      assertTrue(Http.get(jvm.port(), "/debug/pprof/").text()
-          .contains("allocation sampling: off (alloc.rate=0)"));
-      assertEquals(List.of(), jvm.stderrLines().stream()
-          .filter(l -> l.contains("jpprof:") && !l.contains("serving")).collect(toList()));
+      assertTrue(
+          Http.get(jvm.port(), "/debug/pprof/")
+              .text()
+              .contains("allocation sampling: off (alloc.rate=0)"));
+      assertEquals(
+          List.of(),
+          jvm.stderrLines().stream()
+              .filter(l -> l.contains("jpprof:") && !l.contains("serving"))
+              .collect(toList()));
     }
   }
 

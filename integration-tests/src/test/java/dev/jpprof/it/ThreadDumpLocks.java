@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * Who holds and who waits for which lock, read from {@code jcmd <pid> Thread.print -l}: monitors
- * ("- locked", "- waiting to lock") and java.util.concurrent locks ("Locked ownable
- * synchronizers", "- parking to wait for").
+ * ("- locked", "- waiting to lock") and java.util.concurrent locks ("Locked ownable synchronizers",
+ * "- parking to wait for").
  */
 final class ThreadDumpLocks {
   private static final Pattern THREAD = Pattern.compile("^\"(.*?)\" .*");
@@ -64,7 +64,8 @@ final class ThreadDumpLocks {
       String trimmed = line.trim();
       if (trimmed.startsWith("- locked") || (ownable && trimmed.startsWith("- <"))) {
         owners.put(address, thread);
-      } else if (trimmed.startsWith("- waiting to lock") || trimmed.startsWith("- parking to wait for")) {
+      } else if (trimmed.startsWith("- waiting to lock")
+          || trimmed.startsWith("- parking to wait for")) {
         waiting.add(new String[] {thread, address, line});
       }
     }

@@ -3,9 +3,9 @@ package dev.jpprof.pprof;
 /**
  * A profile that pprof would reject, or profiles that cannot be merged.
  *
- * <p>{@link #reason()} is pprof's own wording (e.g. {@code multiple locations with same id: 3}),
- * so a caller can compare it with what {@code go tool pprof} prints. Where pprof's wording does
- * not say which element is bad, {@link #getMessage()} adds that after a colon.
+ * <p>{@link #reason()} is pprof's own wording (e.g. {@code multiple locations with same id: 3}), so
+ * a caller can compare it with what {@code go tool pprof} prints. Where pprof's wording does not
+ * say which element is bad, {@link #getMessage()} adds that after a colon.
  */
 public final class InvalidProfileException extends Exception {
   private final String reason;

@@ -94,7 +94,9 @@ public final class Labels {
       return false;
     }
     Labels l = (Labels) o;
-    return Arrays.equals(keys, l.keys) && Arrays.equals(strs, l.strs) && Arrays.equals(nums, l.nums);
+    return Arrays.equals(keys, l.keys)
+        && Arrays.equals(strs, l.strs)
+        && Arrays.equals(nums, l.nums);
   }
 
   @Override

@@ -47,8 +47,8 @@ final class MergeKeys {
   }
 
   /**
-   * pprof's mapping key: size rounded up to 4 KiB, file offset, and build id or else file name.
-   * The start address is left out so the same binary loaded elsewhere (ASLR) is one mapping.
+   * pprof's mapping key: size rounded up to 4 KiB, file offset, and build id or else file name. The
+   * start address is left out so the same binary loaded elsewhere (ASLR) is one mapping.
    */
   static final class MappingKey extends Key {
     MappingKey(long memoryStart, long memoryLimit, long fileOffset, String buildId, String file) {

@@ -21,15 +21,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The body of a merge: samples of valid, compatible profiles added up by content ({@link
- * #add}), then written with fresh ids ({@link #writeTo}). Only what a non-zero sample uses is
- * written, numbered 1, 2, 3… in first-use order, as Go's runtime/pprof numbers them.
+ * The body of a merge: samples of valid, compatible profiles added up by content ({@link #add}),
+ * then written with fresh ids ({@link #writeTo}). Only what a non-zero sample uses is written,
+ * numbered 1, 2, 3… in first-use order, as Go's runtime/pprof numbers them.
  */
 final class Merger {
   private final int valueCount;
   private final Map<SampleKey, long[]> samples = new LinkedHashMap<>();
+
   /** The first profile's mapping of each key: its start address and file are what we write. */
   private final Map<MappingKey, Mapping> mappings = new HashMap<>();
+
   private final Map<MappingKey, String[]> mappingStrings = new HashMap<>();
   private MappingKey mainMapping;
 
@@ -112,7 +114,9 @@ final class Merger {
       Function f = t.functions.get(line.getFunctionId());
       FunctionKey fk =
           new FunctionKey(
-              t.str(f.getName()), t.str(f.getSystemName()), t.str(f.getFilename()),
+              t.str(f.getName()),
+              t.str(f.getSystemName()),
+              t.str(f.getFilename()),
               f.getStartLine());
       lines.add(new LineKey(fk, line.getLine(), line.getColumn()));
     }

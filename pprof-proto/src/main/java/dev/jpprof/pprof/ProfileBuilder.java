@@ -20,8 +20,8 @@ import java.util.Objects;
  * interned on first use (ids from 1, string 0 is ""), and samples with the same locations and
  * labels are added together.
  *
- * <p>Every location points at one mapping (id 1) marked {@code has_functions}, so pprof never
- * asks the server's {@code /symbol} endpoint: Java frames are always symbolized here.
+ * <p>Every location points at one mapping (id 1) marked {@code has_functions}, so pprof never asks
+ * the server's {@code /symbol} endpoint: Java frames are always symbolized here.
  *
  * <p>Not thread-safe: one builder serves one profile on one thread.
  */
@@ -101,11 +101,11 @@ public final class ProfileBuilder {
   }
 
   /**
-   * Adds {@code values} to the sample with these locations (leaf first) and labels. The arrays
-   * are copied, so callers may reuse them.
+   * Adds {@code values} to the sample with these locations (leaf first) and labels. The arrays are
+   * copied, so callers may reuse them.
    *
-   * @throws IllegalArgumentException if the value count differs from the sample type count or
-   *     an id was not returned by {@link #location}: pprof would reject the whole profile
+   * @throws IllegalArgumentException if the value count differs from the sample type count or an id
+   *     was not returned by {@link #location}: pprof would reject the whole profile
    */
   public void addSample(long[] locationIds, long[] values, Labels labels) {
     if (values.length != valueCount) {
@@ -203,8 +203,8 @@ public final class ProfileBuilder {
   }
 
   /**
-   * One line of a location: the function ({@code package.Class.method} for Java), its source
-   * file and first line, and the line executing in it. Unknown parts are "" and 0.
+   * One line of a location: the function ({@code package.Class.method} for Java), its source file
+   * and first line, and the line executing in it. Unknown parts are "" and 0.
    */
   public static final class Frame {
     /** Function name, e.g. {@code java.util.HashMap.put}. */

@@ -10,8 +10,8 @@ import java.util.Set;
 
 /**
  * Merge, scale and delta of profiles with pprof's semantics (google/pprof {@code merge.go};
- * spec §1.7 and §5.4). A delta is how {@code /debug/pprof/heap?seconds=N} answers: the profile
- * at the end minus the profile at the start.
+ * docs/protocol.md §4). A delta is how {@code /debug/pprof/heap?seconds=N} answers: the profile at
+ * the end minus the profile at the start.
  *
  * <p>Results have ids 1, 2, 3… and pass {@link ProfileValidator#checkGoConventions} whenever the
  * inputs do (an unmapped input location stays unmapped). Inputs are never modified.
@@ -20,9 +20,9 @@ public final class ProfileMerge {
   private ProfileMerge() {}
 
   /**
-   * Adds up {@code profiles}, which must have identical period and sample types. Samples with
-   * the same stack (compared by content: mapping, relative address, lines and functions) and the
-   * same labels become one; samples whose values are all zero are dropped. Headers: the earliest
+   * Adds up {@code profiles}, which must have identical period and sample types. Samples with the
+   * same stack (compared by content: mapping, relative address, lines and functions) and the same
+   * labels become one; samples whose values are all zero are dropped. Headers: the earliest
    * non-zero time, the summed durations, the largest period, the first non-empty default sample
    * type, each distinct comment once; period type and drop/keep frames of the first profile.
    *

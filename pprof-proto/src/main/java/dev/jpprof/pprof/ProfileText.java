@@ -17,11 +17,11 @@ import java.util.TreeMap;
 
 /**
  * A readable, deterministic dump of a profile, laid out like google/pprof's {@code
- * Profile.String()}: headers, sample types, samples (values, location ids, labels), locations
- * with their lines and functions, mappings. Golden tests compare it; people read it when a
- * profile looks wrong. It differs from {@code go tool pprof -raw} only where pprof's output is
- * not deterministic or has trailing blanks: time in UTC ISO-8601, duration in nanoseconds, no
- * blank at the end of a sample line or for an empty mapping file or build id.
+ * Profile.String()}: headers, sample types, samples (values, location ids, labels), locations with
+ * their lines and functions, mappings. Golden tests compare it; people read it when a profile looks
+ * wrong. It differs from {@code go tool pprof -raw} only where pprof's output is not deterministic
+ * or has trailing blanks: time in UTC ISO-8601, duration in nanoseconds, no blank at the end of a
+ * sample line or for an empty mapping file or build id.
  */
 public final class ProfileText {
   private ProfileText() {}
@@ -33,8 +33,11 @@ public final class ProfileText {
       out.add("Comment: " + str(p, c));
     }
     if (p.hasPeriodType()) {
-      out.add("PeriodType: " + str(p, p.getPeriodType().getType()) + " "
-          + str(p, p.getPeriodType().getUnit()));
+      out.add(
+          "PeriodType: "
+              + str(p, p.getPeriodType().getType())
+              + " "
+              + str(p, p.getPeriodType().getUnit()));
     }
     out.add("Period: " + p.getPeriod());
     if (p.getTimeNanos() != 0) {
@@ -119,9 +122,15 @@ public final class ProfileText {
       if (f != null) {
         String name = str(p, f.getName());
         String system = str(p, f.getSystemName());
-        text = name + " " + str(p, f.getFilename()) + ":" + line.getLine()
-            + " s=" + f.getStartLine()
-            + (name.equals(system) ? "" : "(" + system + ")");
+        text =
+            name
+                + " "
+                + str(p, f.getFilename())
+                + ":"
+                + line.getLine()
+                + " s="
+                + f.getStartLine()
+                + (name.equals(system) ? "" : "(" + system + ")");
       }
       out.add(prefix + " " + text);
       prefix = "            "; // id and address on the first line only; pprof's indent
@@ -130,15 +139,20 @@ public final class ProfileText {
 
   private static String mapping(Profile p, Mapping m) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format("%d: %#x/%#x/%#x", m.getId(), m.getMemoryStart(),
-        m.getMemoryLimit(), m.getFileOffset()));
+    sb.append(
+        String.format(
+            "%d: %#x/%#x/%#x",
+            m.getId(), m.getMemoryStart(), m.getMemoryLimit(), m.getFileOffset()));
     for (long s : new long[] {m.getFilename(), m.getBuildId()}) {
       if (s != 0) {
         sb.append(' ').append(str(p, s));
       }
     }
-    String bits = (m.getHasFunctions() ? "[FN]" : "") + (m.getHasFilenames() ? "[FL]" : "")
-        + (m.getHasLineNumbers() ? "[LN]" : "") + (m.getHasInlineFrames() ? "[IN]" : "");
+    String bits =
+        (m.getHasFunctions() ? "[FN]" : "")
+            + (m.getHasFilenames() ? "[FL]" : "")
+            + (m.getHasLineNumbers() ? "[LN]" : "")
+            + (m.getHasInlineFrames() ? "[IN]" : "");
     return bits.isEmpty() ? sb.toString() : sb.append(' ').append(bits).toString();
   }
 

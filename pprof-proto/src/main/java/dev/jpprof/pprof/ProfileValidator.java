@@ -13,8 +13,8 @@ import java.util.Set;
 
 /**
  * The rules pprof applies when it reads a profile (google/pprof {@code profile.Parse}: string
- * indices while decoding, then {@code CheckValid}), in pprof's order and with pprof's messages.
- * A profile that passes {@link #check} is one {@code go tool pprof} accepts.
+ * indices while decoding, then {@code CheckValid}), in pprof's order and with pprof's messages. A
+ * profile that passes {@link #check} is one {@code go tool pprof} accepts.
  *
  * <p>{@link #checkGoConventions} adds what Go's runtime/pprof always does but pprof does not
  * require, such as ids numbered 1, 2, 3…; our tests hold every profile we write to it.
@@ -50,10 +50,10 @@ public final class ProfileValidator {
   }
 
   /**
-   * Runs {@link #check}, then the conventions of Go's runtime/pprof (spec §2.1): each string once
-   * in the table, mapping/function/location ids 1, 2, 3… in table order, every location pointing
-   * at a mapping, one label per key and no reserved {@code pprof::} keys, and a default sample
-   * type that names a sample type.
+   * Runs {@link #check}, then the conventions of Go's runtime/pprof (docs/protocol.md §10): each
+   * string once in the table, mapping/function/location ids 1, 2, 3… in table order, every location
+   * pointing at a mapping, one label per key and no reserved {@code pprof::} keys, and a default
+   * sample type that names a sample type.
    */
   public static void checkGoConventions(Profile p) throws InvalidProfileException {
     check(p);
@@ -75,7 +75,10 @@ public final class ProfileValidator {
       requireSequential("location", i, l.getId());
       if (l.getMappingId() < 1 || l.getMappingId() > p.getMappingCount()) {
         throw new InvalidProfileException(
-            "location id " + l.getId() + " has mapping id " + l.getMappingId()
+            "location id "
+                + l.getId()
+                + " has mapping id "
+                + l.getMappingId()
                 + ", which names no mapping");
       }
     }
@@ -120,8 +123,8 @@ public final class ProfileValidator {
       for (long id : s.getLocationIdList()) {
         if (!locations.contains(id)) {
           throw new InvalidProfileException(
-              "sample has nil location", "sample " + i + " has location id " + id
-                  + ", which is not in the location table");
+              "sample has nil location",
+              "sample " + i + " has location id " + id + ", which is not in the location table");
         }
       }
     }
@@ -141,8 +144,7 @@ public final class ProfileValidator {
       throws InvalidProfileException {
     if (id != index + 1L) {
       throw new InvalidProfileException(
-          kind + " ids are not 1, 2, 3…: " + kind + " id " + id
-              + " is at position " + (index + 1));
+          kind + " ids are not 1, 2, 3…: " + kind + " id " + id + " is at position " + (index + 1));
     }
   }
 
@@ -205,8 +207,7 @@ public final class ProfileValidator {
     private void index(long i, String what) throws InvalidProfileException {
       if (i < 0 || i >= p.getStringTableCount()) {
         throw new InvalidProfileException(
-            MALFORMED,
-            what + " is string " + i + ", the table has " + p.getStringTableCount());
+            MALFORMED, what + " is string " + i + ", the table has " + p.getStringTableCount());
       }
     }
   }

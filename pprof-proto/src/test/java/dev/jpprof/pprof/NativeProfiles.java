@@ -9,37 +9,66 @@ import dev.jpprof.pprof.proto.ProfileProto.Sample;
 import dev.jpprof.pprof.proto.ProfileProto.ValueType;
 
 /**
- * Profiles with what ProfileBuilder never writes (real addresses, several mappings, an
- * unsymbolized and an unmapped location, ids that are not 1, 2, 3), as Go or another tool may.
+ * Profiles with what ProfileBuilder never writes (real addresses, several mappings, an unsymbolized
+ * and an unmapped location, ids that are not 1, 2, 3), as Go or another tool may.
  */
 final class NativeProfiles {
   private NativeProfiles() {}
 
   /**
    * A CPU-like profile of /usr/bin/app loaded at {@code start} and libc 0x10000000 above it:
-   * location 10 in main.main, 20 unsymbolized in libc, 30 without a mapping. Samples: [10] = n,
-   * [20 10] = 1, [30] = 2.
+   * location 10 in main.main, 20 unsymbolized in libc, 30 without a mapping. Samples: [10] = n, [20
+   * 10] = 1, [30] = 2.
    */
   static Profile app(long time, long start, long n) {
     Profile.Builder p = Profile.newBuilder().setTimeNanos(time).setPeriod(10_000_000);
-    for (String s : new String[] {"", "samples", "count", "cpu", "nanoseconds", "/usr/bin/app",
-        "b1d", "/lib/libc.so.6", "main.main", "/src/main.go"}) {
+    for (String s :
+        new String[] {
+          "",
+          "samples",
+          "count",
+          "cpu",
+          "nanoseconds",
+          "/usr/bin/app",
+          "b1d",
+          "/lib/libc.so.6",
+          "main.main",
+          "/src/main.go"
+        }) {
       p.addStringTable(s);
     }
     p.addSampleType(ValueType.newBuilder().setType(1).setUnit(2));
     p.setPeriodType(ValueType.newBuilder().setType(3).setUnit(4));
-    p.addMapping(Mapping.newBuilder().setId(5).setMemoryStart(start).setMemoryLimit(start + 0x7f000)
-        .setFilename(5).setBuildId(6).setHasFunctions(true));
+    p.addMapping(
+        Mapping.newBuilder()
+            .setId(5)
+            .setMemoryStart(start)
+            .setMemoryLimit(start + 0x7f000)
+            .setFilename(5)
+            .setBuildId(6)
+            .setHasFunctions(true));
     long libc = start + 0x10000000;
-    p.addMapping(Mapping.newBuilder().setId(9).setMemoryStart(libc).setMemoryLimit(libc + 0x1000)
-        .setFileOffset(0x2000).setFilename(7));
-    p.addFunction(Function.newBuilder().setId(2).setName(8).setSystemName(8).setFilename(9)
-        .setStartLine(10));
-    p.addLocation(Location.newBuilder().setId(10).setMappingId(5).setAddress(start + 0x1234)
-        .addLine(Line.newBuilder().setFunctionId(2).setLine(12)));
+    p.addMapping(
+        Mapping.newBuilder()
+            .setId(9)
+            .setMemoryStart(libc)
+            .setMemoryLimit(libc + 0x1000)
+            .setFileOffset(0x2000)
+            .setFilename(7));
+    p.addFunction(
+        Function.newBuilder().setId(2).setName(8).setSystemName(8).setFilename(9).setStartLine(10));
+    p.addLocation(
+        Location.newBuilder()
+            .setId(10)
+            .setMappingId(5)
+            .setAddress(start + 0x1234)
+            .addLine(Line.newBuilder().setFunctionId(2).setLine(12)));
     p.addLocation(Location.newBuilder().setId(20).setMappingId(9).setAddress(libc + 0x99));
-    p.addLocation(Location.newBuilder().setId(30).setAddress(0xdead)
-        .addLine(Line.newBuilder().setFunctionId(2).setLine(13)));
+    p.addLocation(
+        Location.newBuilder()
+            .setId(30)
+            .setAddress(0xdead)
+            .addLine(Line.newBuilder().setFunctionId(2).setLine(13)));
     p.addSample(Sample.newBuilder().addLocationId(10).addValue(n));
     p.addSample(Sample.newBuilder().addLocationId(20).addLocationId(10).addValue(1));
     p.addSample(Sample.newBuilder().addLocationId(30).addValue(2));

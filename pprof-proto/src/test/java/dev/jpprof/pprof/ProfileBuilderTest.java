@@ -59,8 +59,9 @@ class ProfileBuilderTest {
     for (int i = 0; i < p.getFunctionCount(); i++) {
       assertEquals(i + 1, p.getFunction(i).getId());
     }
-    assertEquals(List.of(1L, 2L, 3L), List.of(
-        p.getLocation(0).getId(), p.getLocation(1).getId(), p.getLocation(2).getId()));
+    assertEquals(
+        List.of(1L, 2L, 3L),
+        List.of(p.getLocation(0).getId(), p.getLocation(1).getId(), p.getLocation(2).getId()));
     assertEquals(3, p.getLocation(2).getLine(0).getFunctionId());
     assertEquals(26, p.getLocation(2).getLine(0).getLine());
     assertEquals("java.lang.Math.max", p.getStringTable((int) p.getFunction(0).getName()));
@@ -73,7 +74,8 @@ class ProfileBuilderTest {
     assertEquals(
         Map.of(
             "java.lang.Math.max:2041+com.example.App.compute:33;com.example.App.work:25;"
-                + "com.example.App.main:14 [thread=main]", List.of(3L, 30_000_000L),
+                + "com.example.App.main:14 [thread=main]",
+            List.of(3L, 30_000_000L),
             "com.example.App.work:25;com.example.App.main:14 [thread=main]",
             List.of(1L, 10_000_000L),
             "com.example.App.work:25;com.example.App.main:14 [thread=worker-1]",
@@ -105,13 +107,18 @@ class ProfileBuilderTest {
   void addSampleRejectsWhatPprofWouldReject() {
     ProfileBuilder b = new ProfileBuilder(0).sampleType("samples", "count");
     long main = b.location(MAIN);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> b.addSample(new long[] {main}, new long[] {1, 2}, Labels.NONE));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> b.addSample(new long[] {main}, new long[] {1, 2}, Labels.NONE));
     assertEquals("sample has 2 values but the profile has 1 types", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> b.addSample(new long[] {main, 2}, new long[] {1}, Labels.NONE));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> b.addSample(new long[] {main, 2}, new long[] {1}, Labels.NONE));
     assertEquals("unknown location id 2", e.getMessage());
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> b.addSample(new long[] {0}, new long[] {1}, Labels.NONE));
   }
 

@@ -19,8 +19,7 @@ import org.junit.jupiter.api.Test;
 class ProfileMergeTest {
   private static final Frame IDLE =
       new Frame("com.example.Idle.run", "com/example/Idle.java", 5, 6);
-  private static final Frame OLD =
-      new Frame("com.example.Old.gone", "com/example/Old.java", 7, 8);
+  private static final Frame OLD = new Frame("com.example.Old.gone", "com/example/Old.java", 7, 8);
   private static final Frame FRESH =
       new Frame("com.example.App.fresh", "com/example/App.java", 50, 51);
   private static final String INLINED_WORK_MAIN =
@@ -30,39 +29,46 @@ class ProfileMergeTest {
   @Test
   void mergeAddsOverlappingStacksAndCombinesHeaders() throws Exception {
     // Locations made in another order than in cpu(), so equal stacks have different ids.
-    ProfileBuilder b = new ProfileBuilder(TIME - 5)
-        .sampleType("samples", "count")
-        .sampleType("cpu", "nanoseconds")
-        .period("cpu", "nanoseconds", 2 * PERIOD)
-        .defaultSampleType("cpu")
-        .durationNanos(5_000_000_000L)
-        .comment("second")
-        .comment("shared");
+    ProfileBuilder b =
+        new ProfileBuilder(TIME - 5)
+            .sampleType("samples", "count")
+            .sampleType("cpu", "nanoseconds")
+            .period("cpu", "nanoseconds", 2 * PERIOD)
+            .defaultSampleType("cpu")
+            .durationNanos(5_000_000_000L)
+            .comment("second")
+            .comment("shared");
     long main = b.location(MAIN);
     long idle = b.location(IDLE);
     long work = b.location(WORK);
     b.addSample(new long[] {work, main}, new long[] {4, 4 * PERIOD}, Labels.of("thread", "main"));
     b.addSample(new long[] {idle, main}, new long[] {1, PERIOD}, Labels.NONE);
-    Profile first = TestProfiles.cpu().toBuilder().addStringTable("shared")
-        .addComment(TestProfiles.cpu().getStringTableCount()).build();
+    Profile first =
+        TestProfiles.cpu().toBuilder()
+            .addStringTable("shared")
+            .addComment(TestProfiles.cpu().getStringTableCount())
+            .build();
 
     Profile merged = ProfileMerge.merge(List.of(first, b.build()));
 
     ProfileValidator.checkGoConventions(merged);
     assertEquals(
         Map.of(
-            INLINED_WORK_MAIN + " [thread=main]", List.of(3L, 30_000_000L),
+            INLINED_WORK_MAIN + " [thread=main]",
+            List.of(3L, 30_000_000L),
             "com.example.App.work:25;com.example.App.main:14 [thread=main]",
             List.of(5L, 50_000_000L),
             "com.example.App.work:25;com.example.App.main:14 [thread=worker-1]",
             List.of(2L, 20_000_000L),
-            "com.example.Idle.run:6;com.example.App.main:14 []", List.of(1L, 10_000_000L)),
+            "com.example.Idle.run:6;com.example.App.main:14 []",
+            List.of(1L, 10_000_000L)),
         TestProfiles.stacks(merged));
     assertEquals(TIME - 5, merged.getTimeNanos());
     assertEquals(15_000_000_000L, merged.getDurationNanos());
     assertEquals(2 * PERIOD, merged.getPeriod());
     assertEquals("cpu", str(merged, merged.getDefaultSampleType()));
-    assertEquals(List.of("shared", "second"),
+    assertEquals(
+        List.of("shared", "second"),
         List.of(str(merged, merged.getComment(0)), str(merged, merged.getComment(1))));
     assertEquals(1, merged.getMappingCount(), "both mappings are the same 'java' mapping");
     assertEquals(5, merged.getFunctionCount());
@@ -78,9 +84,10 @@ class ProfileMergeTest {
 
   @Test
   void mergeOfOneProfileRenumbersAndCompacts() throws Exception {
-    Profile p = TestProfiles.cpu().toBuilder()
-        .setSample(2, TestProfiles.cpu().getSample(2).toBuilder().setValue(0, 0).setValue(1, 0))
-        .build();
+    Profile p =
+        TestProfiles.cpu().toBuilder()
+            .setSample(2, TestProfiles.cpu().getSample(2).toBuilder().setValue(0, 0).setValue(1, 0))
+            .build();
     Profile compact = ProfileMerge.merge(List.of(NativeProfiles.sparseIds(p)));
     ProfileValidator.checkGoConventions(compact);
     assertEquals(2, compact.getSampleCount(), "the all-zero sample is dropped");
@@ -94,27 +101,42 @@ class ProfileMergeTest {
     Profile merged = ProfileMerge.merge(List.of(a, b));
     // Not checkGoConventions: the unmapped location stays unmapped, which Go never writes.
     ProfileValidator.check(merged);
-    assertEquals(List.of(1L, 2L, 3L),
-        List.of(merged.getLocation(0).getId(), merged.getLocation(1).getId(),
+    assertEquals(
+        List.of(1L, 2L, 3L),
+        List.of(
+            merged.getLocation(0).getId(),
+            merged.getLocation(1).getId(),
             merged.getLocation(2).getId()));
     Golden.assertMatches("native-merged.txt", ProfileText.dump(merged));
   }
 
   @Test
   void mergeRejectsOtherSampleOrPeriodTypes() {
-    Profile fewer = new ProfileBuilder(TIME).sampleType("samples", "count")
-        .period("cpu", "nanoseconds", PERIOD).build();
-    InvalidProfileException e = assertThrows(InvalidProfileException.class,
-        () -> ProfileMerge.merge(List.of(TestProfiles.cpu(), fewer)));
+    Profile fewer =
+        new ProfileBuilder(TIME)
+            .sampleType("samples", "count")
+            .period("cpu", "nanoseconds", PERIOD)
+            .build();
+    InvalidProfileException e =
+        assertThrows(
+            InvalidProfileException.class,
+            () -> ProfileMerge.merge(List.of(TestProfiles.cpu(), fewer)));
     assertEquals("incompatible sample types", e.reason());
-    assertEquals("incompatible sample types: profile 0 has [samples/count cpu/nanoseconds], "
-        + "profile 1 has [samples/count]", e.getMessage());
+    assertEquals(
+        "incompatible sample types: profile 0 has [samples/count cpu/nanoseconds], "
+            + "profile 1 has [samples/count]",
+        e.getMessage());
 
-    e = assertThrows(InvalidProfileException.class,
-        () -> ProfileMerge.merge(
-            List.of(TestProfiles.cpu(), TestProfiles.cpu(), TestProfiles.heap())));
-    assertEquals("incompatible period types: profile 0 has [cpu/nanoseconds], "
-        + "profile 2 has [space/bytes]", e.getMessage());
+    e =
+        assertThrows(
+            InvalidProfileException.class,
+            () ->
+                ProfileMerge.merge(
+                    List.of(TestProfiles.cpu(), TestProfiles.cpu(), TestProfiles.heap())));
+    assertEquals(
+        "incompatible period types: profile 0 has [cpu/nanoseconds], "
+            + "profile 2 has [space/bytes]",
+        e.getMessage());
 
     e = assertThrows(InvalidProfileException.class, () -> ProfileMerge.merge(List.of()));
     assertEquals("no profiles to merge", e.getMessage());
@@ -123,8 +145,10 @@ class ProfileMergeTest {
   @Test
   void mergeRejectsAProfilePprofWouldReject() {
     Profile bad = TestProfiles.cpu().toBuilder().setStringTable(0, "x").build();
-    InvalidProfileException e = assertThrows(InvalidProfileException.class,
-        () -> ProfileMerge.merge(List.of(TestProfiles.cpu(), bad)));
+    InvalidProfileException e =
+        assertThrows(
+            InvalidProfileException.class,
+            () -> ProfileMerge.merge(List.of(TestProfiles.cpu(), bad)));
     assertEquals("string_table[0] must be ''", e.getMessage());
   }
 
@@ -140,8 +164,8 @@ class ProfileMergeTest {
     b0.addSample(new long[] {idle, main}, new long[] {5, 80, 5, 80}, bytes(16));
     b0.addSample(new long[] {old, main}, new long[] {1, 32, 1, 32}, bytes(32));
 
-    ProfileBuilder b1 = TestProfiles.heapHeader(TIME + 30_000_000_000L)
-        .defaultSampleType("alloc_space");
+    ProfileBuilder b1 =
+        TestProfiles.heapHeader(TIME + 30_000_000_000L).defaultSampleType("alloc_space");
     main = b1.location(MAIN);
     old = b1.location(OLD);
     work = b1.location(WORK);
@@ -160,11 +184,13 @@ class ProfileMergeTest {
         Map.of(
             "com.example.Cache.grow:42;com.example.App.work:25;com.example.App.main:14 [bytes=64]",
             List.of(50L, 3200L, -30L, -1920L),
-            "com.example.Old.gone:8;com.example.App.main:14 [bytes=32]", List.of(0L, 0L, -1L, -32L),
+            "com.example.Old.gone:8;com.example.App.main:14 [bytes=32]",
+            List.of(0L, 0L, -1L, -32L),
             "com.example.App.fresh:51;com.example.App.main:14 [bytes=8]",
             List.of(2L, 16L, 2L, 16L)),
         TestProfiles.stacks(delta));
-    assertFalse(delta.getStringTableList().contains("com.example.Idle.run"),
+    assertFalse(
+        delta.getStringTableList().contains("com.example.Idle.run"),
         "what only unchanged samples used is gone");
     assertEquals(TIME + 30_000_000_000L, delta.getTimeNanos());
     assertEquals(30_000_000_000L, delta.getDurationNanos());
@@ -184,9 +210,13 @@ class ProfileMergeTest {
 
   @Test
   void scaleRoundsHalfAwayFromZeroAndDropsZeroSamples() {
-    assertEquals(List.of(3L, -3L, 2L, -1L, 0L),
-        List.of(ProfileMerge.roundHalfAway(2.5), ProfileMerge.roundHalfAway(-2.5),
-            ProfileMerge.roundHalfAway(1.5), ProfileMerge.roundHalfAway(-0.5),
+    assertEquals(
+        List.of(3L, -3L, 2L, -1L, 0L),
+        List.of(
+            ProfileMerge.roundHalfAway(2.5),
+            ProfileMerge.roundHalfAway(-2.5),
+            ProfileMerge.roundHalfAway(1.5),
+            ProfileMerge.roundHalfAway(-0.5),
             ProfileMerge.roundHalfAway(0.49999999999999994)));
     Profile cpu = TestProfiles.cpu();
     Profile half = ProfileMerge.scale(cpu, 0.5);
@@ -201,9 +231,10 @@ class ProfileMergeTest {
 
   @Test
   void negateIsExactBeyondDoublePrecision() {
-    Profile big = TestProfiles.cpu().toBuilder()
-        .setSample(0, TestProfiles.cpu().getSample(0).toBuilder().setValue(1, Long.MAX_VALUE))
-        .build();
+    Profile big =
+        TestProfiles.cpu().toBuilder()
+            .setSample(0, TestProfiles.cpu().getSample(0).toBuilder().setValue(1, Long.MAX_VALUE))
+            .build();
     assertEquals(
         List.of(-3L, -Long.MAX_VALUE), ProfileMerge.negate(big).getSample(0).getValueList());
   }

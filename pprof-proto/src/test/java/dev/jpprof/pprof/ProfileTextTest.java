@@ -33,16 +33,25 @@ class ProfileTextTest {
     p.addStringTable("space-bytes").addStringTable("build-1234").addStringTable("a note");
     int n = p.getStringTableCount();
     p.setDefaultSampleType(p.getSampleType(1).getType()).addComment(n - 1);
-    p.setMapping(0, p.getMapping(0).toBuilder()
-        .setMemoryStart(0x400000).setMemoryLimit(0x4a0000).setFileOffset(0x1000)
-        .setBuildId(n - 2).setHasInlineFrames(false).setHasLineNumbers(false));
+    p.setMapping(
+        0,
+        p.getMapping(0).toBuilder()
+            .setMemoryStart(0x400000)
+            .setMemoryLimit(0x4a0000)
+            .setFileOffset(0x1000)
+            .setBuildId(n - 2)
+            .setHasInlineFrames(false)
+            .setHasLineNumbers(false));
     p.setLocation(0, p.getLocation(0).toBuilder().setAddress(0x401234).setIsFolded(true));
     p.setFunction(0, p.getFunction(0).toBuilder().setSystemName(n - 3));
-    p.setSample(0, p.getSample(0).toBuilder()
-        .addLabel(p.getSample(0).getLabel(0).toBuilder().setNum(65).setNumUnit(n - 3)));
+    p.setSample(
+        0,
+        p.getSample(0).toBuilder()
+            .addLabel(p.getSample(0).getLabel(0).toBuilder().setNum(65).setNumUnit(n - 3)));
     String dump = ProfileText.dump(p.build());
     assertEquals(
-        String.join("\n",
+        String.join(
+            "\n",
             "Comment: a note",
             "PeriodType: space bytes",
             "Period: 524288",

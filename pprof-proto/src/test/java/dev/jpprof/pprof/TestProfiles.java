@@ -21,21 +21,21 @@ final class TestProfiles {
   static final Frame WORK = new Frame("com.example.App.work", "com/example/App.java", 20, 25);
   static final Frame COMPUTE = new Frame("com.example.App.compute", "com/example/App.java", 30, 33);
   static final Frame MAX = new Frame("java.lang.Math.max", "java/lang/Math.java", 2040, 2041);
-  static final Frame ALLOC =
-      new Frame("com.example.Cache.grow", "com/example/Cache.java", 40, 42);
+  static final Frame ALLOC = new Frame("com.example.Cache.grow", "com/example/Cache.java", 40, 42);
 
   private TestProfiles() {}
 
   /**
-   * A CPU profile as {@code /debug/pprof/profile} serves it: two sample types, 10 ms period,
-   * thread labels, and one location where Math.max is inlined into compute.
+   * A CPU profile as {@code /debug/pprof/profile} serves it: two sample types, 10 ms period, thread
+   * labels, and one location where Math.max is inlined into compute.
    */
   static Profile cpu() {
-    ProfileBuilder b = new ProfileBuilder(TIME)
-        .sampleType("samples", "count")
-        .sampleType("cpu", "nanoseconds")
-        .period("cpu", "nanoseconds", PERIOD)
-        .durationNanos(10_000_000_000L);
+    ProfileBuilder b =
+        new ProfileBuilder(TIME)
+            .sampleType("samples", "count")
+            .sampleType("cpu", "nanoseconds")
+            .period("cpu", "nanoseconds", PERIOD)
+            .durationNanos(10_000_000_000L);
     long inlined = b.location(List.of(MAX, COMPUTE));
     long work = b.location(WORK);
     long main = b.location(MAIN);
@@ -95,8 +95,11 @@ final class TestProfiles {
         Location l = p.getLocationList().stream().filter(x -> x.getId() == id).findFirst().get();
         List<String> lines = new ArrayList<>();
         for (Line line : l.getLineList()) {
-          Function f = p.getFunctionList().stream()
-              .filter(x -> x.getId() == line.getFunctionId()).findFirst().get();
+          Function f =
+              p.getFunctionList().stream()
+                  .filter(x -> x.getId() == line.getFunctionId())
+                  .findFirst()
+                  .get();
           lines.add(p.getStringTable((int) f.getName()) + ":" + line.getLine());
         }
         frames.add(String.join("+", lines));

@@ -9,16 +9,15 @@ import java.util.Set;
 
 /**
  * CPU samples from one async-profiler session shared by all windows. The session starts with the
- * first window and runs while windows keep arriving: it stops once no window has been open for
- * the idle timeout ({@code cpu.idleTimeout}; 0 stops it as the last window closes), so an agent
- * nobody asks costs nothing, while a scraper's back-to-back windows do not restart the native
- * profiler every time (see BENCHMARKS.md, "Continuous CPU profiling"). It writes JFR to a temp
- * file. Each window boundary ({@link #open},
- * {@link EngineWindow#finish}) ends the current JFR chunk with a {@code dump}, so chunk boundaries
- * are window boundaries and a window's samples are exactly the chunks written while it was open.
- * Overlapping windows therefore each get their own samples (Parca asks {@code seconds=10} every
- * 10 s while a person asks for 30 s). Each chunk is parsed once and kept only while an open window
- * still needs it.
+ * first window and runs while windows keep arriving: it stops once no window has been open for the
+ * idle timeout ({@code cpu.idleTimeout}; 0 stops it as the last window closes), so an agent nobody
+ * asks costs nothing, while a scraper's back-to-back windows do not restart the native profiler
+ * every time (see BENCHMARKS.md, "Continuous CPU profiling"). It writes JFR to a temp file. Each
+ * window boundary ({@link #open}, {@link EngineWindow#finish}) ends the current JFR chunk with a
+ * {@code dump}, so chunk boundaries are window boundaries and a window's samples are exactly the
+ * chunks written while it was open. Overlapping windows therefore each get their own samples (Parca
+ * asks {@code seconds=10} every 10 s while a person asks for 30 s). Each chunk is parsed once and
+ * kept only while an open window still needs it.
  *
  * <p>Thread-safe; {@link #open} and finish block (starting the native profiler takes ~200 ms the
  * first time; parsing takes milliseconds).
@@ -47,8 +46,7 @@ final class AsyncProfilerEngine {
   }
 
   /**
-   * Opens a window collecting samples from now on; the first open window starts the native
-   * session.
+   * Opens a window collecting samples from now on; the first open window starts the native session.
    *
    * @throws AsyncProfilerUnavailableException if the native session could not load or start
    * @throws CpuProfilerException if the running session failed
@@ -80,8 +78,8 @@ final class AsyncProfilerEngine {
   }
 
   /**
-   * How long the session may run with no window open before it stops; 0 stops it as the last
-   * window closes. Applies to a session idle now too.
+   * How long the session may run with no window open before it stops; 0 stops it as the last window
+   * closes. Applies to a session idle now too.
    */
   void idleTimeout(long nanos) {
     synchronized (lock) {
@@ -176,8 +174,8 @@ final class AsyncProfilerEngine {
   }
 
   /**
-   * The session is unusable: stop it, fail every open window with the same message, and return
-   * the exception for the caller to throw.
+   * The session is unusable: stop it, fail every open window with the same message, and return the
+   * exception for the caller to throw.
    */
   private CpuProfilerException fail(Exception cause) {
     CpuProfilerException e =
@@ -206,8 +204,8 @@ final class AsyncProfilerEngine {
   }
 
   /**
-   * One daemon thread per native session: it stops the session once no window has been open for
-   * the idle timeout, and ends with the session.
+   * One daemon thread per native session: it stops the session once no window has been open for the
+   * idle timeout, and ends with the session.
    */
   private void startIdleWatch(Recording session) {
     try {
@@ -255,14 +253,25 @@ final class AsyncProfilerEngine {
     String fellBack = used.equals(event) ? "" : " (" + event + " unavailable)";
     String engine = recording.engine();
     String via = engine.isEmpty() ? "" : " via " + engine;
-    return "async-profiler " + version + ", event " + used + fellBack + via + ", interval "
+    return "async-profiler "
+        + version
+        + ", event "
+        + used
+        + fellBack
+        + via
+        + ", interval "
         + CpuProfiler.formatInterval(intervalNanos);
   }
 
   private String comment() {
     String engine = recording.engine();
-    return "jpprof cpu: async-profiler " + version + " event=" + recording.event() + " engine="
-        + (engine.isEmpty() ? "unknown" : engine) + " interval="
+    return "jpprof cpu: async-profiler "
+        + version
+        + " event="
+        + recording.event()
+        + " engine="
+        + (engine.isEmpty() ? "unknown" : engine)
+        + " interval="
         + CpuProfiler.formatInterval(intervalNanos);
   }
 }

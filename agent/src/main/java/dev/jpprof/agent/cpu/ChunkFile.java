@@ -79,9 +79,9 @@ final class ChunkFile implements Closeable {
   }
 
   /**
-   * Reads the next whole chunk of a stream of chunks (a JDK recording's data), ready for {@code
-   * new JfrReader(ByteBuffer)}; null at the end of the stream. One chunk at a time, so a long
-   * recording is never held in memory at once.
+   * Reads the next whole chunk of a stream of chunks (a JDK recording's data), ready for {@code new
+   * JfrReader(ByteBuffer)}; null at the end of the stream. One chunk at a time, so a long recording
+   * is never held in memory at once.
    */
   static ByteBuffer next(InputStream in) throws IOException {
     byte[] header = in.readNBytes(HEADER_SIZE);
@@ -125,7 +125,8 @@ final class ChunkFile implements Closeable {
     return channel;
   }
 
-  private static boolean readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+  private static boolean readFully(FileChannel ch, ByteBuffer buf, long position)
+      throws IOException {
     long at = position;
     while (buf.hasRemaining()) {
       int n = ch.read(buf, at);

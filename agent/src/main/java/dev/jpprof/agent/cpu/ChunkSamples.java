@@ -1,5 +1,6 @@
 package dev.jpprof.agent.cpu;
 
+import dev.jpprof.agent.frames.SourceInfo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -19,9 +20,11 @@ import one.jfr.event.ExecutionSample;
  */
 final class ChunkSamples {
   /** A chunk with no samples. */
-  static final ChunkSamples EMPTY = new ChunkSamples(Collections.emptyMap(), Collections.emptyMap());
+  static final ChunkSamples EMPTY =
+      new ChunkSamples(Collections.emptyMap(), Collections.emptyMap());
 
   final Map<Stack, Long> counts;
+
   /** Recording settings; async-profiler writes them into the first chunk of a file only. */
   final Map<String, String> settings;
 
@@ -113,7 +116,7 @@ final class ChunkSamples {
         return new String[] {"", "[unknown]", ""};
       }
       ClassRef cls = jfr.classes.get(method.cls);
-      String className = cls == null ? "" : javaClassName(symbol(cls.name));
+      String className = cls == null ? "" : SourceInfo.javaClassName(symbol(cls.name));
       return new String[] {className, symbol(method.name), symbol(method.sig)};
     }
 
@@ -125,16 +128,10 @@ final class ChunkSamples {
 
   /**
    * Turns a JVM internal class name into a dotted binary name. Hidden classes (lambdas, proxies)
-   * carry a per-run suffix: {@code Foo$$Lambda$14/0x0000000800c03000} on JDK 17, and on newer
-   * JDKs {@code Foo$$Lambda/0x…} or, as async-profiler reports it, {@code Foo$$Lambda.0x…}; the
-   * JDK's own JFR writes {@code Foo$$Lambda$19+0x00007fc710003db0.258952499}. It is dropped so
-   * profiles from different runs or windows merge, and so the file name falls back to the host
-   * class's ({@code Foo.java}), never one made of the address.
+   * carry a per-run suffix: {@code Foo$$Lambda$14/0x0000000800c03000} on JDK 17, and on newer JDKs
+   * {@code Foo$$Lambda/0x…} or, as async-profiler reports it, {@code Foo$$Lambda.0x…}; the JDK's
+   * own JFR writes {@code Foo$$Lambda$19+0x00007fc710003db0.258952499}. It is dropped so profiles
+   * from different runs or windows merge, and so the file name falls back to the host class's
+   * ({@code Foo.java}), never one made of the address.
    */
-  static String javaClassName(String internal) {
-    return HIDDEN_SUFFIX.matcher(internal).replaceFirst("").replace('/', '.');
-  }
-
-  private static final java.util.regex.Pattern HIDDEN_SUFFIX =
-      java.util.regex.Pattern.compile("([./]0x[0-9a-fA-F]+|\\+0x[0-9a-fA-F]+[./][0-9]+)$");
 }

@@ -1,5 +1,7 @@
 package dev.jpprof.agent.cpu;
 
+import dev.jpprof.agent.frames.ClassSource;
+import dev.jpprof.agent.frames.SourceInfo;
 import dev.jpprof.pprof.Labels;
 import dev.jpprof.pprof.ProfileBuilder;
 import dev.jpprof.pprof.ProfileBuilder.Frame;

@@ -1,5 +1,7 @@
 package dev.jpprof.agent.cpu;
 
+import dev.jpprof.agent.Config;
+import dev.jpprof.agent.frames.SourceInfo;
 import dev.jpprof.pprof.proto.ProfileProto.Profile;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
@@ -9,57 +11,63 @@ import java.util.regex.Pattern;
 
 /**
  * CPU profiles for {@code /debug/pprof/profile}: a {@link Window} per request, from an engine that
- * collects the samples and one writer that turns them into Go's profile ({@link
- * CpuProfileWriter}). Engines: async-profiler ({@link AsyncProfilerEngine}) and, where it cannot
- * run, the JDK's Flight Recorder ({@link JfrEngine}). With {@code auto}, a native library that
- * cannot load or a session that cannot start switches this and every later window to JFR; an
- * async-profiler that someone else is running switches only the window that found it busy.
+ * collects the samples and one writer that turns them into Go's profile ({@link CpuProfileWriter}).
+ * Engines: async-profiler ({@link AsyncProfilerEngine}) and, where it cannot run, the JDK's Flight
+ * Recorder ({@link JfrEngine}). With {@code auto}, a native library that cannot load or a session
+ * that cannot start switches this and every later window to JFR; an async-profiler that someone
+ * else is running switches only the window that found it busy.
  *
- * <p>Thread-safe. {@link #open} and {@link Window#finish} block (starting the native profiler
- * takes ~200 ms the first time; parsing and building take milliseconds): call them off the Netty
- * event loop. Nothing here prints to stdout or throws anything but {@link CpuProfilerException}.
+ * <p>Thread-safe. {@link #open} and {@link Window#finish} block (starting the native profiler takes
+ * ~200 ms the first time; parsing and building take milliseconds): call them off the Netty event
+ * loop. Nothing here prints to stdout or throws anything but {@link CpuProfilerException}.
  */
 public final class CpuProfiler {
   /**
-   * Restart the session on a fresh file when it grows past this. The session outlives windows
-   * that keep arriving (cpu.idleTimeout), so this is what bounds its file: ~20 minutes of the
-   * demo's samples. A restart is what per-window sessions paid every window; once per this many
-   * bytes it costs nothing measurable.
+   * Restart the session on a fresh file when it grows past this. The session outlives windows that
+   * keep arriving (cpu.idleTimeout), so this is what bounds its file: ~20 minutes of the demo's
+   * samples. A restart is what per-window sessions paid every window; once per this many bytes it
+   * costs nothing measurable.
    */
   static final long ROTATE_BYTES = 8L << 20;
 
   /** {@code cpu.engine}: async-profiler, falling back to JFR where it cannot run. */
   public static final String AUTO = "auto";
+
   /** {@code cpu.engine}: async-profiler only; a window fails if it cannot run. */
   public static final String ASYNC_PROFILER = "async-profiler";
+
   /** {@code cpu.engine}: JFR execution samples only; the native library is never loaded. */
   public static final String JFR = "jfr";
+
   /** The values {@code cpu.engine} accepts. */
   public static final List<String> ENGINES = List.of(AUTO, ASYNC_PROFILER, JFR);
 
   private static final String PREFIX = "Could not enable CPU profiling: ";
 
   // async-profiler takes comma-separated options: an event must not smuggle in more of them.
-  private static final Pattern EVENT = Pattern.compile("[A-Za-z0-9_.:$-]+");
+  private static final Pattern EVENT = Pattern.compile(Config.CPU_EVENT_PATTERN);
 
   private final String engine;
   private final long intervalNanos;
   private final SourceInfo sources;
   private final AsyncProfilerEngine async;
   private final JfrEngine jfr;
+
   /** Why async-profiler cannot run, once auto has found out; JFR serves every window then. */
   private volatile String asyncUnavailable;
+
   /** After the describe line of JFR when the last window used it, else null. */
   private volatile String jfrNote;
+
   /** Why the last open failed when JFR could not start either, else null. */
   private volatile String failure;
 
   /**
    * A profiler for {@code event} ("cpu" uses perf_events where allowed; blank means "cpu"),
-   * sampling every {@code intervalNanos} (10 ms is Go's 100 Hz), keeping at most {@code
-   * stackDepth} Java frames. {@code inst} may be null (unit tests); when given, it finds the class
-   * loaders of classes the system class loader cannot see, for file names and first lines. Cheap:
-   * starts nothing.
+   * sampling every {@code intervalNanos} (10 ms is Go's 100 Hz), keeping at most {@code stackDepth}
+   * Java frames. {@code inst} may be null (unit tests); when given, it finds the class loaders of
+   * classes the system class loader cannot see, for file names and first lines. Cheap: starts
+   * nothing.
    *
    * @throws IllegalArgumentException if the event has characters async-profiler would misread, or
    *     the interval or depth is not positive
@@ -75,7 +83,13 @@ public final class CpuProfiler {
    */
   public CpuProfiler(
       String engine, String event, long intervalNanos, int stackDepth, Instrumentation inst) {
-    this(engine, event, intervalNanos, stackDepth, inst, ROTATE_BYTES);
+    this(engine, event, intervalNanos, stackDepth, new SourceInfo(inst), ROTATE_BYTES);
+  }
+
+  /** As above, naming frames with the agent's one shared {@code sources}. */
+  public static CpuProfiler naming(
+      SourceInfo sources, String engine, String event, long intervalNanos, int stackDepth) {
+    return new CpuProfiler(engine, event, intervalNanos, stackDepth, sources, ROTATE_BYTES);
   }
 
   CpuProfiler(
@@ -84,6 +98,16 @@ public final class CpuProfiler {
       long intervalNanos,
       int stackDepth,
       Instrumentation inst,
+      long rotateBytes) {
+    this(engine, event, intervalNanos, stackDepth, new SourceInfo(inst), rotateBytes);
+  }
+
+  private CpuProfiler(
+      String engine,
+      String event,
+      long intervalNanos,
+      int stackDepth,
+      SourceInfo sources,
       long rotateBytes) {
     if (!ENGINES.contains(engine)) {
       throw new IllegalArgumentException(
@@ -99,7 +123,7 @@ public final class CpuProfiler {
     }
     this.engine = engine;
     this.intervalNanos = intervalNanos;
-    this.sources = new SourceInfo(inst);
+    this.sources = sources;
     this.async = new AsyncProfilerEngine(ev, intervalNanos, stackDepth, rotateBytes);
     this.jfr = new JfrEngine(intervalNanos);
     this.jfrNote = engine.equals(JFR) ? "" : null;
@@ -118,8 +142,8 @@ public final class CpuProfiler {
 
   /**
    * One line for the index page: the engine in use, e.g. "async-profiler 4.6, event cpu via
-   * perf_events, interval 10ms", "JFR execution samples, interval 10ms (async-profiler
-   * unavailable: ...)", "not started yet", or the error that stopped it.
+   * perf_events, interval 10ms", "JFR execution samples, interval 10ms (async-profiler unavailable:
+   * ...)", "not started yet", or the error that stopped it.
    */
   public String describe() {
     String failed = failure;
@@ -177,8 +201,8 @@ public final class CpuProfiler {
 
   /**
    * How long the native session runs on after its last window closed ({@code cpu.idleTimeout}):
-   * scrapers ask for windows back to back, and each restart of async-profiler costs the
-   * application (BENCHMARKS.md). 0, the default here, stops it with the last window.
+   * scrapers ask for windows back to back, and each restart of async-profiler costs the application
+   * (BENCHMARKS.md). 0, the default here, stops it with the last window.
    */
   public void idleTimeout(long nanos) {
     if (nanos < 0) {
@@ -221,7 +245,11 @@ public final class CpuProfiler {
       // Outside any engine lock: other windows may open and close while this one is built.
       try {
         return CpuProfileWriter.write(
-            taken.counts, startEpochNanos, durationNanos, intervalNanos, taken.comment,
+            taken.counts,
+            startEpochNanos,
+            durationNanos,
+            intervalNanos,
+            taken.comment,
             sources.batch());
       } catch (RuntimeException e) {
         throw new CpuProfilerException("Could not build CPU profile: " + e, e);

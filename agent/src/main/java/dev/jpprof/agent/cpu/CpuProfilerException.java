@@ -2,8 +2,8 @@ package dev.jpprof.agent.cpu;
 
 /**
  * CPU profiling could not be started or its profile could not be built. The message is one line
- * meant for the user (the server sends it back as the error body), e.g. {@code Could not enable
- * CPU profiling: async-profiler failed to load: ...}.
+ * meant for the user (the server sends it back as the error body), e.g. {@code Could not enable CPU
+ * profiling: async-profiler failed to load: ...}.
  */
 public class CpuProfilerException extends Exception {
   private static final long serialVersionUID = 1L;

@@ -3,8 +3,8 @@ package dev.jpprof.agent.cpu;
 import java.util.Map;
 
 /**
- * One engine's side of a {@link CpuProfiler.Window}: the engines differ in how they collect
- * samples (async-profiler chunks, a JDK recording), never in how the profile is built.
+ * One engine's side of a {@link CpuProfiler.Window}: the engines differ in how they collect samples
+ * (async-profiler chunks, a JDK recording), never in how the profile is built.
  */
 interface EngineWindow {
   /**
@@ -20,6 +20,7 @@ interface EngineWindow {
   /** The samples of one window, counted per (thread, stack), and the profile comment. */
   final class Samples {
     final Map<Stack, Long> counts;
+
     /** Names the engine that took them, e.g. {@code jpprof cpu: jfr ExecutionSample ...}. */
     final String comment;
 

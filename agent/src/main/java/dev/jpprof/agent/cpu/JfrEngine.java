@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * CPU samples from the JDK's Flight Recorder ({@code jdk.ExecutionSample}), for JVMs where
  * async-profiler cannot run. Each window records on its own ({@link JfrWindow}). Compared with
  * async-profiler: Java frames only, the JDK samples a few running threads per period (so busy
- * processes with many threads get fewer samples than CPU time), and stacks are cut at JFR's
- * stack depth (64 unless {@code -XX:FlightRecorderOptions:stackdepth=} says otherwise).
+ * processes with many threads get fewer samples than CPU time), and stacks are cut at JFR's stack
+ * depth (64 unless {@code -XX:FlightRecorderOptions:stackdepth=} says otherwise).
  *
  * <p>Loading this class loads nothing from {@code jdk.jfr}; opening the first window does.
  */
@@ -43,7 +43,9 @@ final class JfrEngine {
    */
   String describe(String note) {
     String idle = used && open.get() == 0 ? ", idle" : "";
-    return "JFR execution samples, interval " + CpuProfiler.formatInterval(intervalNanos) + note
+    return "JFR execution samples, interval "
+        + CpuProfiler.formatInterval(intervalNanos)
+        + note
         + idle;
   }
 

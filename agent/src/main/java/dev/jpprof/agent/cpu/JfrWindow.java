@@ -16,9 +16,9 @@ import jdk.jfr.Recording;
  * when a JFR window first opens, never in premain.
  *
  * <p>Windows may overlap: each has its own recording. The JDK starts a new chunk whenever a
- * recording starts or stops, and samples at the shortest period any recording asks for. Chunks
- * are shared by all running recordings (the application's own too), so a window counts only the
- * samples inside its own start and stop times, and only Java threads the JDK saw running.
+ * recording starts or stops, and samples at the shortest period any recording asks for. Chunks are
+ * shared by all running recordings (the application's own too), so a window counts only the samples
+ * inside its own start and stop times, and only Java threads the JDK saw running.
  */
 final class JfrWindow implements EngineWindow {
   private final Recording recording;
@@ -71,7 +71,8 @@ final class JfrWindow implements EngineWindow {
     } catch (IOException | RuntimeException e) {
       throw new CpuProfilerException("CPU profiling failed: JFR: " + e, e);
     } finally {
-      recording.close(); // deletes its chunks from the repository unless another recording needs them
+      recording
+          .close(); // deletes its chunks from the repository unless another recording needs them
     }
   }
 
@@ -109,7 +110,8 @@ final class JfrWindow implements EngineWindow {
       if (states == null || !"STATE_RUNNABLE".equals(states.get(sample.threadState))) {
         return false;
       }
-      long at = jfr.chunkStartNanos + (long) ((sample.time - jfr.chunkStartTicks) * jfr.nanosPerTick);
+      long at =
+          jfr.chunkStartNanos + (long) ((sample.time - jfr.chunkStartTicks) * jfr.nanosPerTick);
       return at >= from && at <= to;
     };
   }

@@ -21,12 +21,14 @@ final class NativeSession {
   private static AsyncProfiler profiler; // guarded by NativeSession.class
   private static String loadError; // guarded by NativeSession.class
   private static boolean exitHook; // guarded by NativeSession.class
+
   /** The file of the running session, deleted at JVM exit if a window is still open then. */
   private static volatile Path current;
 
   private final AsyncProfiler api;
   private final long intervalNanos;
   private final int stackDepth;
+
   /** The event that started, after falling back; the engine behind it comes from the JFR file. */
   final String event;
 
@@ -51,8 +53,8 @@ final class NativeSession {
 
   /**
    * Starts profiling {@code event}; where that event cannot start, tries {@code itimer} and then
-   * {@code ctimer}. A profiler already started by someone else is a busy error, not a reason to
-   * try another event: it would only fail the same way.
+   * {@code ctimer}. A profiler already started by someone else is a busy error, not a reason to try
+   * another event: it would only fail the same way.
    */
   static NativeSession start(String event, long intervalNanos, int stackDepth)
       throws CpuProfilerException {
@@ -80,7 +82,8 @@ final class NativeSession {
             "Could not enable CPU profiling: async-profiler rejected " + command + ": " + e, e);
       }
     }
-    throw new CpuProfilerException("Could not enable CPU profiling: " + String.join("; ", failures));
+    throw new CpuProfilerException(
+        "Could not enable CPU profiling: " + String.join("; ", failures));
   }
 
   /** Starts the same session again on a fresh file, for rotating a file that grew too large. */
@@ -101,7 +104,8 @@ final class NativeSession {
     try {
       api.execute("dump,jfr" + SILENT);
     } catch (Exception e) {
-      throw new CpuProfilerException("CPU profiling failed: async-profiler dump: " + e.getMessage(), e);
+      throw new CpuProfilerException(
+          "CPU profiling failed: async-profiler dump: " + e.getMessage(), e);
     }
   }
 
@@ -131,8 +135,15 @@ final class NativeSession {
   }
 
   private static String startCommand(String event, long intervalNanos, int stackDepth, Path file) {
-    return "start,event=" + event + ",interval=" + intervalNanos + ",jstackdepth=" + stackDepth
-        + ",jfr,file=" + file + SILENT;
+    return "start,event="
+        + event
+        + ",interval="
+        + intervalNanos
+        + ",jstackdepth="
+        + stackDepth
+        + ",jfr,file="
+        + file
+        + SILENT;
   }
 
   private static synchronized AsyncProfiler load() throws CpuProfilerException {
@@ -169,8 +180,8 @@ final class NativeSession {
 
   /**
    * One hook for the whole process rather than File.deleteOnExit, whose list would grow by one
-   * entry per session. Unlinking works even if async-profiler writes its last chunk afterwards,
-   * at VM death: it writes through the descriptor it already holds.
+   * entry per session. Unlinking works even if async-profiler writes its last chunk afterwards, at
+   * VM death: it writes through the descriptor it already holds.
    */
   private static synchronized void deleteAtExit() {
     if (exitHook) {

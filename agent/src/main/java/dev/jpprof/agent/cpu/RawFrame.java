@@ -18,12 +18,16 @@ final class RawFrame {
   static final byte C1 = 6;
 
   final byte type;
+
   /** Binary class name with dots ({@code a.b.Outer$Inner}), or "" for native frames. */
   final String className;
+
   /** Method name, or the native symbol. */
   final String method;
+
   /** JVM method descriptor, e.g. {@code (I)J}; "" when unknown. */
   final String descriptor;
+
   final int line;
   private final int hash;
 

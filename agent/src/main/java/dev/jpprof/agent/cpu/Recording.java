@@ -13,7 +13,7 @@ import java.util.TreeMap;
  * is the chunks from there to the one its finish completes. Chunks are parsed at most once and
  * dropped once no open window needs them.
  *
- * <p>Not thread-safe: {@link CpuProfiler} calls it under its lock.
+ * <p>Not thread-safe: {@link AsyncProfilerEngine} calls it under its lock.
  */
 final class Recording {
   private final long rotateBytes;
@@ -35,8 +35,7 @@ final class Recording {
    */
   static Recording start(String event, long intervalNanos, int stackDepth, long rotateBytes)
       throws CpuProfilerException {
-    Recording r =
-        new Recording(NativeSession.start(event, intervalNanos, stackDepth), rotateBytes);
+    Recording r = new Recording(NativeSession.start(event, intervalNanos, stackDepth), rotateBytes);
     try {
       r.cut(0);
       r.parse(0);
@@ -62,9 +61,9 @@ final class Recording {
   }
 
   /**
-   * Ends the current chunk and returns the number of the first chunk not yet complete: the
-   * boundary between samples before and after this call. Chunks before {@code firstNeeded} are
-   * of no use to any window.
+   * Ends the current chunk and returns the number of the first chunk not yet complete: the boundary
+   * between samples before and after this call. Chunks before {@code firstNeeded} are of no use to
+   * any window.
    */
   long cut(long firstNeeded) throws CpuProfilerException {
     session.dump();

@@ -1,8 +1,8 @@
 /**
  * The CPU engine behind {@code /debug/pprof/profile}: async-profiler samples (perf_events where
  * allowed, else itimer or ctimer) read back from JFR and served as Go-shaped pprof profiles, with
- * Java source files, first lines and inlined frames. Where async-profiler cannot run, the JDK's
- * own Flight Recorder execution samples feed the same profile ({@code cpu.engine=auto|jfr}).
+ * Java source files, first lines and inlined frames. Where async-profiler cannot run, the JDK's own
+ * Flight Recorder execution samples feed the same profile ({@code cpu.engine=auto|jfr}).
  *
  * <pre>
  * go tool pprof http://localhost:6060/debug/pprof/profile?seconds=30

@@ -51,9 +51,15 @@ final class BytecodeHeap implements HeapEngine {
       return "allocation sampling: Byte Buddy, installing (rewriting the loaded classes)";
     }
     return "allocation sampling: Byte Buddy (alloc.engine=bytebuddy, allocation sites rewritten),"
-        + " rate " + sampler.rate() + " bytes, " + sampler.transformedClasses()
-        + " classes rewritten, " + sampler.failedTransforms()
-        + " could not be rewritten (run unsampled), " + sampler.bucketCount() + " buckets, "
+        + " rate "
+        + sampler.rate()
+        + " bytes, "
+        + sampler.transformedClasses()
+        + " classes rewritten, "
+        + sampler.failedTransforms()
+        + " could not be rewritten (run unsampled), "
+        + sampler.bucketCount()
+        + " buckets, "
         + sampler.overflowCount()
         + " samples merged into the overflow bucket (alloc.maxBuckets)";
   }

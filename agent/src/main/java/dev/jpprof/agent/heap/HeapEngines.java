@@ -8,13 +8,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Starts the heap engine {@code alloc.engine} names, in two steps: {@link #early} in premain
- * (or agentmain), {@link #late} on the agent's start thread after the server is up.
+ * Starts the heap engine {@code alloc.engine} names, in two steps: {@link #early} in premain (or
+ * agentmain), {@link #late} on the agent's start thread after the server is up.
  *
  * <ul>
- *   <li>{@code auto}, {@code jvmti}: libjpprof early, so that sampling covers the whole run
- *       (it loads in a few milliseconds and rewrites nothing); where it cannot run, JFR late,
- *       with the reason on the index page.
+ *   <li>{@code auto}, {@code jvmti}: libjpprof early, so that sampling covers the whole run (it
+ *       loads in a few milliseconds and rewrites nothing); where it cannot run, JFR late, with the
+ *       reason on the index page.
  *   <li>{@code jfr}: late; JFR is not loaded in premain.
  *   <li>{@code bytebuddy}: the load-time rewriting registered early (application classes are
  *       rewritten as they load), the JDK classes already loaded rewritten late.
@@ -44,8 +44,12 @@ public final class HeapEngines {
     String name = config.allocEngine();
     if (name.equals("auto") || name.equals("jvmti")) {
       try {
-        engine.set(JvmtiHeap.start(config.allocRate(), config.stackDepth(),
-            config.allocMaxBuckets(), config.allocMaxLive()));
+        engine.set(
+            JvmtiHeap.start(
+                config.allocRate(),
+                config.stackDepth(),
+                config.allocMaxBuckets(),
+                config.allocMaxLive()));
       } catch (RuntimeException | LinkageError e) {
         jvmtiFailure = AgentLog.describe(e);
       }
@@ -71,8 +75,10 @@ public final class HeapEngines {
       } else if (current == null) {
         String why = name.equals("jfr") ? "alloc.engine=jfr" : jvmtiFailure;
         if (jvmtiFailure != null) {
-          AgentLog.info("allocation sampling: JVMTI engine unavailable (" + jvmtiFailure
-              + "); using JFR allocation samples (allocs only)");
+          AgentLog.info(
+              "allocation sampling: JVMTI engine unavailable ("
+                  + jvmtiFailure
+                  + "); using JFR allocation samples (allocs only)");
         }
         startJfr(why);
       }
@@ -85,16 +91,22 @@ public final class HeapEngines {
     try {
       engine.set(JfrHeap.start(why, config.stackDepth(), config.allocMaxBuckets()));
     } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-      failure = "JFR allocation samples unavailable too (" + AgentLog.describe(e)
-          + "; JDK 16+ has them)";
+      failure =
+          "JFR allocation samples unavailable too (" + AgentLog.describe(e) + "; JDK 16+ has them)";
       AgentLog.info("allocation sampling off (heap and allocs stay empty): " + failure);
     }
   }
 
   private BytecodeHeap installBytecode(Instrumentation inst, boolean retransformLoaded) {
     try {
-      return new BytecodeHeap(AllocSampler.install(inst, config.allocRate(),
-          config.stackDepth(), config.allocMaxBuckets(), retransformLoaded), installing::get);
+      return new BytecodeHeap(
+          AllocSampler.install(
+              inst,
+              config.allocRate(),
+              config.stackDepth(),
+              config.allocMaxBuckets(),
+              retransformLoaded),
+          installing::get);
     } catch (RuntimeException | LinkageError e) {
       failure = AgentLog.describe(e);
       AgentLog.info("allocation sampling off (heap and allocs stay empty): " + failure);
@@ -106,7 +118,8 @@ public final class HeapEngines {
     try {
       sampler.retransformLoaded();
     } catch (RuntimeException | LinkageError e) {
-      AgentLog.info("allocation sampling: loaded JDK classes not rewritten: " + AgentLog.describe(e));
+      AgentLog.info(
+          "allocation sampling: loaded JDK classes not rewritten: " + AgentLog.describe(e));
     }
   }
 

@@ -1,6 +1,6 @@
 package dev.jpprof.agent.heap;
 
-import dev.jpprof.agent.cpu.SourceInfo;
+import dev.jpprof.agent.frames.SourceInfo;
 import dev.jpprof.instrumentation.alloc.HeapBucket;
 import dev.jpprof.pprof.Labels;
 import dev.jpprof.pprof.ProfileBuilder;
@@ -15,14 +15,19 @@ import java.util.List;
 final class HeapProfile {
   private HeapProfile() {}
 
-  static Profile build(long timeNanos, List<HeapBucket> buckets, long rate, boolean allocs,
+  static Profile build(
+      long timeNanos,
+      List<HeapBucket> buckets,
+      long rate,
+      boolean allocs,
       SourceInfo.Batch sources) {
-    ProfileBuilder b = new ProfileBuilder(timeNanos)
-        .sampleType("alloc_objects", "count")
-        .sampleType("alloc_space", "bytes")
-        .sampleType("inuse_objects", "count")
-        .sampleType("inuse_space", "bytes")
-        .period("space", "bytes", rate);
+    ProfileBuilder b =
+        new ProfileBuilder(timeNanos)
+            .sampleType("alloc_objects", "count")
+            .sampleType("alloc_space", "bytes")
+            .sampleType("inuse_objects", "count")
+            .sampleType("inuse_space", "bytes")
+            .period("space", "bytes", rate);
     if (allocs) {
       b.defaultSampleType("alloc_space"); // heap leaves it unset: pprof then shows inuse_space
     }
@@ -34,9 +39,10 @@ final class HeapProfile {
       }
       long[] alloc = scale(bucket.allocObjects(), bucket.allocBytes(), rate);
       long[] inuse = scale(bucket.inuseObjects(), bucket.inuseBytes(), rate);
-      Labels labels = bucket.allocObjects() > 0 && bucket.allocBytes() > 0
-          ? Labels.NONE.withNum("bytes", bucket.allocBytes() / bucket.allocObjects())
-          : Labels.NONE;
+      Labels labels =
+          bucket.allocObjects() > 0 && bucket.allocBytes() > 0
+              ? Labels.NONE.withNum("bytes", bucket.allocBytes() / bucket.allocObjects())
+              : Labels.NONE;
       b.addSample(locations, new long[] {alloc[0], alloc[1], inuse[0], inuse[1]}, labels);
     }
     return b.build();

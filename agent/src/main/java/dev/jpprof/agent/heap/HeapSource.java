@@ -1,8 +1,8 @@
 package dev.jpprof.agent.heap;
 
-import dev.jpprof.agent.cpu.SourceInfo;
-import dev.jpprof.agent.server.ProfileSource;
-import dev.jpprof.agent.threads.FrameAddresses;
+import dev.jpprof.agent.frames.FrameAddresses;
+import dev.jpprof.agent.frames.SourceInfo;
+import dev.jpprof.agent.profiles.ProfileSource;
 import dev.jpprof.agent.vars.MemStats;
 import dev.jpprof.instrumentation.alloc.HeapBucket;
 import dev.jpprof.pprof.proto.ProfileProto.Profile;
@@ -11,8 +11,8 @@ import java.util.function.Supplier;
 
 /**
  * /debug/pprof/heap and /debug/pprof/allocs: the same sampled buckets, as Go serves them; they
- * differ only in the sample type pprof shows by default (inuse_space and alloc_space). Before
- * the engine has started, or with {@code alloc.rate=0}, both are valid profiles with no samples.
+ * differ only in the sample type pprof shows by default (inuse_space and alloc_space). Before the
+ * engine has started, or with {@code alloc.rate=0}, both are valid profiles with no samples.
  */
 public final class HeapSource implements ProfileSource {
   private static final long GC_WAIT_MILLIS = 10_000;
@@ -24,12 +24,28 @@ public final class HeapSource implements ProfileSource {
   private final long rate;
 
   /**
-   * @param allocs true for /allocs (default sample type alloc_space), false for /heap
+   * /heap: default sample type inuse_space.
+   *
    * @param engine the running heap engine, or null while there is none
    * @param rate the configured mean bytes between samples (the period while there is no engine)
    */
-  public HeapSource(boolean allocs, Supplier<HeapEngine> engine, SourceInfo sources,
-      FrameAddresses addresses, long rate) {
+  public static HeapSource heap(
+      Supplier<HeapEngine> engine, SourceInfo sources, FrameAddresses addresses, long rate) {
+    return new HeapSource(false, engine, sources, addresses, rate);
+  }
+
+  /** /allocs: the same buckets, default sample type alloc_space; as {@link #heap}. */
+  public static HeapSource allocs(
+      Supplier<HeapEngine> engine, SourceInfo sources, FrameAddresses addresses, long rate) {
+    return new HeapSource(true, engine, sources, addresses, rate);
+  }
+
+  private HeapSource(
+      boolean allocs,
+      Supplier<HeapEngine> engine,
+      SourceInfo sources,
+      FrameAddresses addresses,
+      long rate) {
     this.allocs = allocs;
     this.engine = engine;
     this.sources = sources;

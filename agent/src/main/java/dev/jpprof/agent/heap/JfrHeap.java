@@ -12,12 +12,13 @@ import jdk.jfr.consumer.RecordedEvent;
 /**
  * The fallback heap engine where libjpprof cannot run: JFR's {@code jdk.ObjectAllocationSample}
  * (JDK 16+) from an in-process stream. Each event's {@code weight} is JFR's own estimate of the
- * bytes it stands for, so records hold estimated totals and the profile's period is 1. JFR
- * reports no frees, so in-use stays empty (the index page says so); JFR records no object size,
- * so alloc_objects counts samples.
+ * bytes it stands for, so records hold estimated totals and the profile's period is 1. JFR reports
+ * no frees, so in-use stays empty (the index page says so); JFR records no object size, so
+ * alloc_objects counts samples.
  */
 final class JfrHeap implements HeapEngine {
   static final String EVENT = "jdk.ObjectAllocationSample";
+
   /** JFR's default.jfc throttle: what JFR users pay for this event today. */
   static final String THROTTLE = "150/s";
 
@@ -41,9 +42,10 @@ final class JfrHeap implements HeapEngine {
    */
   static JfrHeap start(String why, int depth, int maxBuckets) throws ReflectiveOperationException {
     JfrHeap heap = new JfrHeap(why, depth, maxBuckets);
-    heap.stream = JfrStream.open()
-        .enable(EVENT, Map.of("throttle", THROTTLE, "stackTrace", "true"))
-        .onEvent(EVENT, heap::onSample);
+    heap.stream =
+        JfrStream.open()
+            .enable(EVENT, Map.of("throttle", THROTTLE, "stackTrace", "true"))
+            .onEvent(EVENT, heap::onSample);
     heap.stream.start("jpprof-heap-jfr", "JFR allocation samples");
     return heap;
   }
@@ -91,9 +93,14 @@ final class JfrHeap implements HeapEngine {
 
   @Override
   public String status() {
-    return "allocation sampling: JFR " + EVENT + " (throttled to " + THROTTLE
+    return "allocation sampling: JFR "
+        + EVENT
+        + " (throttled to "
+        + THROTTLE
         + ", JFR's weights as totals), allocs only: heap's inuse_* stay empty because JFR"
-        + " reports no frees, and alloc_objects counts samples; " + bucketCount()
-        + " buckets. Why not JVMTI: " + why;
+        + " reports no frees, and alloc_objects counts samples; "
+        + bucketCount()
+        + " buckets. Why not JVMTI: "
+        + why;
   }
 }

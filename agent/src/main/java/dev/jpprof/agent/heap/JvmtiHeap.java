@@ -2,7 +2,7 @@ package dev.jpprof.agent.heap;
 
 import dev.jpprof.agent.AgentLog;
 import dev.jpprof.agent.AgentThreadGroup;
-import dev.jpprof.agent.cpu.SourceInfo;
+import dev.jpprof.agent.frames.SourceInfo;
 import dev.jpprof.instrumentation.alloc.HeapBucket;
 import dev.jpprof.instrumentation.alloc.HeapCounts;
 import dev.jpprof.instrumentation.stacks.StackTable;
@@ -13,35 +13,41 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The default heap engine: JVMTI's SampledObjectAlloc through libjpprof. The JVM samples on its
- * allocation slow path at Go's exponential byte gaps, so compiled code and escape analysis stay
- * as they are. The library keeps each sample's stack and weak reference; this class, on its
- * {@code jpprof-heap} daemon, turns them into Go's (stack, size) records and counts a record's
- * frees when the weak references clear. A stack seen before goes straight to its bucket by its
- * packed frames ({@link PackedStacks}); only a new one is turned into StackTraceElements.
+ * allocation slow path at Go's exponential byte gaps, so compiled code and escape analysis stay as
+ * they are. The library keeps each sample's stack and weak reference; this class, on its {@code
+ * jpprof-heap} daemon, turns them into Go's (stack, size) records and counts a record's frees when
+ * the weak references clear. A stack seen before goes straight to its bucket by its packed frames
+ * ({@link PackedStacks}); only a new one is turned into StackTraceElements.
  *
  * <p>Bounded: at most {@code maxBuckets} records (then the overflow bucket), {@code maxLive}
  * samples tracked for in-use (a sample over it counts as allocated and at once freed, and is
  * counted), {@link #MAX_PENDING} samples (and {@link #MAX_PENDING_BYTES}) waiting for the daemon
- * (further samples are dropped, and counted, until it catches up) and {@link #MAX_METHODS}
- * methods in the native cache (frames of further methods are named jpprof.unresolvedMethod).
+ * (further samples are dropped, and counted, until it catches up) and {@link #MAX_METHODS} methods
+ * in the native cache (frames of further methods are named jpprof.unresolvedMethod).
  */
 final class JvmtiHeap implements HeapEngine {
   static final int MAX_PENDING = 16_384;
+
   /** Pending samples also stay under this many bytes of stacks, whatever stack.depth is. */
   static final long MAX_PENDING_BYTES = 8L << 20;
+
   static final int MAX_METHODS = 65_536;
+
   /**
-   * Stacks kept in their packed form for the shortcut to their bucket (each a long per frame;
-   * more are forgotten and packed again on demand).
+   * Stacks kept in their packed form for the shortcut to their bucket (each a long per frame; more
+   * are forgotten and packed again on demand).
    */
   static final int MAX_PACKED = 16_384;
+
   /** How often the daemon takes new samples. */
   private static final long POLL_MILLIS = 20;
+
   /**
    * Weak references are checked after every GC the JVM reports, and at least this often: the
    * concurrent collectors (ZGC, Shenandoah) report no GarbageCollectionFinish for their cycles.
    */
   private static final long SCAN_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   private static final StackTraceElement UNKNOWN_METHOD =
       new StackTraceElement("jpprof", "unresolvedMethod", null, 0);
 
@@ -74,8 +80,8 @@ final class JvmtiHeap implements HeapEngine {
   /**
    * Loads libjpprof, takes the JVM's sampling capability and starts the daemon.
    *
-   * @throws IllegalStateException saying why the engine cannot run here (no library, the
-   *     capability held by another agent, ...)
+   * @throws IllegalStateException saying why the engine cannot run here (no library, the capability
+   *     held by another agent, ...)
    */
   static JvmtiHeap start(long rate, int depth, int maxBuckets, int maxLive) {
     String why = NativeHeap.load();
@@ -89,12 +95,15 @@ final class JvmtiHeap implements HeapEngine {
       throw new IllegalStateException(NativeHeap.describe(code));
     }
     JvmtiHeap heap = new JvmtiHeap(rate, maxBuckets, maxLive);
-    AgentThreadGroup.daemon(new Runnable() { // not a lambda: premain runs this
-      @Override
-      public void run() {
-        heap.drainLoop();
-      }
-    }, "jpprof-heap").start();
+    AgentThreadGroup.daemon(
+            new Runnable() { // not a lambda: premain runs this
+              @Override
+              public void run() {
+                heap.drainLoop();
+              }
+            },
+            "jpprof-heap")
+        .start();
     return heap;
   }
 
@@ -203,8 +212,10 @@ final class JvmtiHeap implements HeapEngine {
       names = NativeHeap.method(index);
       methods.put(index, names);
     }
-    e = names == null ? UNKNOWN_METHOD
-        : new StackTraceElement(className(names[0]), names[1], names[2], line);
+    e =
+        names == null
+            ? UNKNOWN_METHOD
+            : new StackTraceElement(className(names[0]), names[1], names[2], line);
     if (frames.size() > 4 * MAX_METHODS) {
       frames.clear(); // bounded: distinct (method, line) pairs seen are rebuilt on demand
     }
@@ -242,9 +253,9 @@ final class JvmtiHeap implements HeapEngine {
   }
 
   /**
-   * A full GC clears the weak references of the objects it frees as part of the collection
-   * (JNI weak references need no reference handler), so the scan after it sees them all; a
-   * second scan catches a collector that finishes its cycle after System.gc() returns.
+   * A full GC clears the weak references of the objects it frees as part of the collection (JNI
+   * weak references need no reference handler), so the scan after it sees them all; a second scan
+   * catches a collector that finishes its cycle after System.gc() returns.
    */
   @Override
   public void gcAndDrain(long timeoutMillis) throws InterruptedException {
@@ -269,12 +280,27 @@ final class JvmtiHeap implements HeapEngine {
       bucketCount = buckets.size();
       overflow = buckets.overflowSamples();
     }
-    return "allocation sampling: JVMTI (the JVM's own sampler, nothing rewritten), rate " + rate
-        + " bytes; " + s[0] + " samples, " + s[5] + " live tracked (alloc.maxLive " + maxLive
-        + "), " + untrackedNow + " not tracked for in-use (over alloc.maxLive), " + bucketCount
-        + " buckets, " + overflow + " samples merged into the overflow bucket (alloc.maxBuckets), "
-        + s[1] + " dropped while the collector was behind, " + s[7] + " methods cached, "
-        + (s[4] / 1024) + " KiB native memory" + (s[8] > 0 ? ", " + s[8]
-            + " JVMTI failures (last code " + s[9] + ")" : "");
+    return "allocation sampling: JVMTI (the JVM's own sampler, nothing rewritten), rate "
+        + rate
+        + " bytes; "
+        + s[0]
+        + " samples, "
+        + s[5]
+        + " live tracked (alloc.maxLive "
+        + maxLive
+        + "), "
+        + untrackedNow
+        + " not tracked for in-use (over alloc.maxLive), "
+        + bucketCount
+        + " buckets, "
+        + overflow
+        + " samples merged into the overflow bucket (alloc.maxBuckets), "
+        + s[1]
+        + " dropped while the collector was behind, "
+        + s[7]
+        + " methods cached, "
+        + (s[4] / 1024)
+        + " KiB native memory"
+        + (s[8] > 0 ? ", " + s[8] + " JVMTI failures (last code " + s[9] + ")" : "");
   }
 }

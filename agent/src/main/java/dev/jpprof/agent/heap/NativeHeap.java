@@ -8,8 +8,8 @@ import java.io.OutputStream;
 import java.util.Locale;
 
 /**
- * The Java face of libjpprof ({@code native/src/main/c/heap.c}): JVMTI's allocation sampler,
- * with a weak reference per sample. The library is extracted from the agent jar and loaded as
+ * The Java face of libjpprof ({@code native/src/main/c/heap.c}): JVMTI's allocation sampler, with a
+ * weak reference per sample. The library is extracted from the agent jar and loaded as
  * async-profiler's is; {@link #load()} says why when it cannot be.
  */
 final class NativeHeap {
@@ -25,8 +25,8 @@ final class NativeHeap {
   private NativeHeap() {}
 
   /**
-   * Loads the library once. Returns null when loaded, else why not (no library for this
-   * platform, the temp directory refuses executables, an unusable file, ...).
+   * Loads the library once. Returns null when loaded, else why not (no library for this platform,
+   * the temp directory refuses executables, an unusable file, ...).
    */
   static synchronized String load() {
     if (loaded) {
@@ -39,8 +39,11 @@ final class NativeHeap {
       } else {
         String platform = platform();
         if (platform == null) {
-          return loadFailure = "no native library for " + System.getProperty("os.name") + "/"
-              + System.getProperty("os.arch");
+          return loadFailure =
+              "no native library for "
+                  + System.getProperty("os.name")
+                  + "/"
+                  + System.getProperty("os.arch");
         }
         loadFromJar("dev/jpprof/native/" + platform + "/libjpprof.so");
       }
@@ -115,14 +118,14 @@ final class NativeHeap {
   }
 
   /**
-   * Takes the sampling capability and starts sampling every {@code interval} bytes on average
-   * (≤ 1: every allocation). Returns 0 or a code for {@link #describe}.
+   * Takes the sampling capability and starts sampling every {@code interval} bytes on average (≤ 1:
+   * every allocation). Returns 0 or a code for {@link #describe}.
    */
   static native int start(int interval, int depth, int maxPending, int maxLive, int maxMethods);
 
   /**
-   * New samples and frees since the last call; see heap.c for the layout. {@code scan} checks
-   * the live samples' weak references (after a GC). Null when out of memory (nothing lost).
+   * New samples and frees since the last call; see heap.c for the layout. {@code scan} checks the
+   * live samples' weak references (after a GC). Null when out of memory (nothing lost).
    */
   static native long[] collect(boolean scan);
 

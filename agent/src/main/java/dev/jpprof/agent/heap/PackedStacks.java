@@ -3,14 +3,14 @@ package dev.jpprof.agent.heap;
 import java.util.Arrays;
 
 /**
- * The JVMTI engine's shortcut from a sample as libjpprof packs it (size, then one {@code long}
- * per frame: method index and line) to its bucket, so that a sample of a stack seen before costs
- * one hash over a slice of the collected array: no StackTraceElement, array or boxed key. Only a
- * stack not seen before is turned into StackTraceElements and looked up in the engine's
- * StackTable (which keeps the bucket cap and the overflow semantics).
+ * The JVMTI engine's shortcut from a sample as libjpprof packs it (size, then one {@code long} per
+ * frame: method index and line) to its bucket, so that a sample of a stack seen before costs one
+ * hash over a slice of the collected array: no StackTraceElement, array or boxed key. Only a stack
+ * not seen before is turned into StackTraceElements and looked up in the engine's StackTable (which
+ * keeps the bucket cap and the overflow semantics).
  *
- * <p>Open addressing over arrays; at most {@code maxEntries} stacks (then emptied, and filled
- * again on demand: it is a cache). Not thread-safe: the engine's lock guards it.
+ * <p>Open addressing over arrays; at most {@code maxEntries} stacks (then emptied, and filled again
+ * on demand: it is a cache). Not thread-safe: the engine's lock guards it.
  *
  * @param <V> the bucket
  */
@@ -41,7 +41,9 @@ final class PackedStacks<V> {
   V get(long[] a, int from, int depth, long size) {
     int h = hash(a, from, depth, size);
     for (int slot = h & mask; frames[slot] != null; slot = (slot + 1) & mask) {
-      if (hashes[slot] == h && sizes[slot] == size && frames[slot].length == depth
+      if (hashes[slot] == h
+          && sizes[slot] == size
+          && frames[slot].length == depth
           && Arrays.equals(frames[slot], 0, depth, a, from, from + depth)) {
         return (V) values[slot];
       }

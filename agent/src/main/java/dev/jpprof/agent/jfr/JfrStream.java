@@ -2,7 +2,7 @@ package dev.jpprof.agent.jfr;
 
 import dev.jpprof.agent.AgentLog;
 import dev.jpprof.agent.AgentThreadGroup;
-import dev.jpprof.agent.cpu.SourceInfo;
+import dev.jpprof.agent.frames.SourceInfo;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.List;
@@ -48,8 +48,8 @@ public final class JfrStream {
   public JfrStream enable(String event, Map<String, String> settings)
       throws ReflectiveOperationException {
     Object s = invoke(streamClass.getMethod("enable", String.class), stream, event);
-    Method with = Class.forName("jdk.jfr.EventSettings").getMethod("with", String.class,
-        String.class);
+    Method with =
+        Class.forName("jdk.jfr.EventSettings").getMethod("with", String.class, String.class);
     for (Map.Entry<String, String> e : settings.entrySet()) {
       invoke(with, s, e.getKey(), e.getValue());
     }
@@ -63,20 +63,25 @@ public final class JfrStream {
     return this;
   }
 
-  /** Starts the stream on a daemon thread {@code threadName}; a failure is reported as {@code kind}. */
+  /**
+   * Starts the stream on a daemon thread {@code threadName}; a failure is reported as {@code kind}.
+   */
   public void start(String threadName, String kind) throws ReflectiveOperationException {
     Method run = streamClass.getMethod("start");
-    AgentThreadGroup.daemon(() -> {
-      try {
-        run.invoke(stream);
-      } catch (InvocationTargetException e) {
-        if (!(e.getCause() instanceof IllegalStateException)) { // closed: a normal end
-          AgentLog.failure(kind, e.getCause());
-        }
-      } catch (ReflectiveOperationException | RuntimeException e) {
-        AgentLog.failure(kind, e);
-      }
-    }, threadName).start();
+    AgentThreadGroup.daemon(
+            () -> {
+              try {
+                run.invoke(stream);
+              } catch (InvocationTargetException e) {
+                if (!(e.getCause() instanceof IllegalStateException)) { // closed: a normal end
+                  AgentLog.failure(kind, e.getCause());
+                }
+              } catch (ReflectiveOperationException | RuntimeException e) {
+                AgentLog.failure(kind, e);
+              }
+            },
+            threadName)
+        .start();
   }
 
   /** Stops the stream; its thread ends. */
@@ -116,8 +121,12 @@ public final class JfrStream {
     StackTraceElement[] out = new StackTraceElement[n];
     for (int i = 0; i < n; i++) {
       RecordedFrame f = frames.get(i);
-      out[i] = new StackTraceElement(SourceInfo.javaClassName(f.getMethod().getType().getName()),
-          f.getMethod().getName(), null, f.getLineNumber());
+      out[i] =
+          new StackTraceElement(
+              SourceInfo.javaClassName(f.getMethod().getType().getName()),
+              f.getMethod().getName(),
+              null,
+              f.getLineNumber());
     }
     return out;
   }

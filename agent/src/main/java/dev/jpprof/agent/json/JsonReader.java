@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * A small JSON parser (RFC 8259) for the JDK's own JSON output, such as its thread dump: objects
- * become {@code Map<String, Object>} in document order, arrays {@code List<Object>}, numbers
- * {@code Long} when integral else {@code Double}, and true, false, null as Java values.
+ * become {@code Map<String, Object>} in document order, arrays {@code List<Object>}, numbers {@code
+ * Long} when integral else {@code Double}, and true, false, null as Java values.
  */
 public final class JsonReader {
   private final String text;
@@ -127,14 +127,26 @@ public final class JsonReader {
       at++; // the backslash
       char e = at < text.length() ? text.charAt(at++) : 0;
       switch (e) {
-        case '"': case '\\': case '/':
+        case '"':
+        case '\\':
+        case '/':
           b.append(e);
           break;
-        case 'b': b.append('\b'); break;
-        case 'f': b.append('\f'); break;
-        case 'n': b.append('\n'); break;
-        case 'r': b.append('\r'); break;
-        case 't': b.append('\t'); break;
+        case 'b':
+          b.append('\b');
+          break;
+        case 'f':
+          b.append('\f');
+          break;
+        case 'n':
+          b.append('\n');
+          break;
+        case 'r':
+          b.append('\r');
+          break;
+        case 't':
+          b.append('\t');
+          break;
         case 'u':
           if (at + 4 > text.length()) {
             throw error("short \\u escape");

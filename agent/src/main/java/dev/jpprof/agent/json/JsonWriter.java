@@ -4,11 +4,11 @@ import java.lang.reflect.Array;
 import java.util.Map;
 
 /**
- * Compact JSON of plain Java values, as Go's encoding/json writes them: maps become objects
- * (keys as strings, in the map's order; pass a sorted map for Go's sorted keys), iterables and
- * arrays become arrays, numbers, booleans and null stay, and anything else is its
- * {@code toString()} as a string. Strings are escaped as Go escapes them, HTML-safe
- * ({@code <}, {@code >}, {@code &} as {@code \u003c}…), so the output can be embedded anywhere.
+ * Compact JSON of plain Java values, as Go's encoding/json writes them: maps become objects (keys
+ * as strings, in the map's order; pass a sorted map for Go's sorted keys), iterables and arrays
+ * become arrays, numbers, booleans and null stay, and anything else is its {@code toString()} as a
+ * string. Strings are escaped as Go escapes them, HTML-safe ({@code <}, {@code >}, {@code &} as
+ * {@code \u003c}…), so the output can be embedded anywhere.
  */
 public final class JsonWriter {
   /** Deeper nesting is taken as a cycle (a map that contains itself). */
@@ -80,17 +80,32 @@ public final class JsonWriter {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       switch (c) {
-        case '"': b.append("\\\""); break;
-        case '\\': b.append("\\\\"); break;
-        case '\n': b.append("\\n"); break;
-        case '\r': b.append("\\r"); break;
-        case '\t': b.append("\\t"); break;
-        case '\b': b.append("\\b"); break;
-        case '\f': b.append("\\f"); break;
+        case '"':
+          b.append("\\\"");
+          break;
+        case '\\':
+          b.append("\\\\");
+          break;
+        case '\n':
+          b.append("\\n");
+          break;
+        case '\r':
+          b.append("\\r");
+          break;
+        case '\t':
+          b.append("\\t");
+          break;
+        case '\b':
+          b.append("\\b");
+          break;
+        case '\f':
+          b.append("\\f");
+          break;
         default:
           if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029') {
             b.append(String.format("\\u%04x", (int) c));
-          } else if (Character.isHighSurrogate(c) && i + 1 < s.length()
+          } else if (Character.isHighSurrogate(c)
+              && i + 1 < s.length()
               && Character.isLowSurrogate(s.charAt(i + 1))) {
             b.append(c).append(s.charAt(++i));
           } else if (Character.isSurrogate(c)) {

@@ -3,10 +3,10 @@ package dev.jpprof.agent.jul;
 import dev.jpprof.agent.AgentLog;
 
 /**
- * The part of java.util.logging.Logger that the bundled protobuf-java calls: warnings and worse
- * are reported once per logger on stderr through {@link AgentLog}; the rest is dropped.
- * {@link #isLoggable} is false for every level, so Netty's JDK logger (never chosen: the agent
- * installs its own Netty logger factory first) would not log through here either.
+ * The part of java.util.logging.Logger that the bundled protobuf-java calls: warnings and worse are
+ * reported once per logger on stderr through {@link AgentLog}; the rest is dropped. {@link
+ * #isLoggable} is false for every level, so Netty's JDK logger (never chosen: the agent installs
+ * its own Netty logger factory first) would not log through here either.
  */
 public final class Logger {
   private final String name;

@@ -1,9 +1,9 @@
 package dev.jpprof.agent.locks;
 
-import dev.jpprof.agent.cpu.SourceInfo;
-import dev.jpprof.agent.server.ProfileSource;
-import dev.jpprof.agent.threads.FrameAddresses;
-import dev.jpprof.agent.threads.FrameLines;
+import dev.jpprof.agent.frames.FrameAddresses;
+import dev.jpprof.agent.frames.FrameLines;
+import dev.jpprof.agent.frames.SourceInfo;
+import dev.jpprof.agent.profiles.ProfileSource;
 import dev.jpprof.instrumentation.locks.ContentionRecord;
 import dev.jpprof.instrumentation.locks.LockProfiler;
 import dev.jpprof.pprof.Labels;
@@ -29,10 +29,25 @@ public final class ContentionSource implements ProfileSource {
   private final FrameAddresses addresses;
 
   /**
-   * @param mutex true for /mutex (the holders' stacks), false for /block (the waiters')
+   * /block: the waiters' stacks.
+   *
    * @param profiler the installed engine, or null while there is none
    */
-  public ContentionSource(boolean mutex, Supplier<LockProfiler> profiler, SourceInfo sources,
+  public static ContentionSource block(
+      Supplier<LockProfiler> profiler, SourceInfo sources, FrameAddresses addresses) {
+    return new ContentionSource(false, profiler, sources, addresses);
+  }
+
+  /** /mutex: the holders' stacks; as {@link #block}. */
+  public static ContentionSource mutex(
+      Supplier<LockProfiler> profiler, SourceInfo sources, FrameAddresses addresses) {
+    return new ContentionSource(true, profiler, sources, addresses);
+  }
+
+  private ContentionSource(
+      boolean mutex,
+      Supplier<LockProfiler> profiler,
+      SourceInfo sources,
       FrameAddresses addresses) {
     this.mutex = mutex;
     this.profiler = profiler;
@@ -49,10 +64,11 @@ public final class ContentionSource implements ProfileSource {
 
   @Override
   public Profile snapshot() {
-    ProfileBuilder b = new ProfileBuilder(System.currentTimeMillis() * 1_000_000L)
-        .sampleType("contentions", "count")
-        .sampleType("delay", "nanoseconds")
-        .period("contentions", "count", 1);
+    ProfileBuilder b =
+        new ProfileBuilder(System.currentTimeMillis() * 1_000_000L)
+            .sampleType("contentions", "count")
+            .sampleType("delay", "nanoseconds")
+            .period("contentions", "count", 1);
     SourceInfo.Batch batch = sources.batch();
     for (ContentionRecord r : records()) {
       StackTraceElement[] frames = r.frames();
@@ -84,8 +100,12 @@ public final class ContentionSource implements ProfileSource {
     }
     for (ContentionRecord r : records) {
       long[] pcs = FrameLines.pcs(r.frames(), addresses);
-      b.append(r.delayNanos()).append(' ').append(r.count()).append(' ')
-          .append(FrameLines.at(pcs)).append('\n');
+      b.append(r.delayNanos())
+          .append(' ')
+          .append(r.count())
+          .append(' ')
+          .append(FrameLines.at(pcs))
+          .append('\n');
       FrameLines.write(b, r.frames(), pcs, addresses);
       b.append('\n');
     }

@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * The block and mutex engines together: {@link LockProfiler}'s j.u.c. hooks and recorder, and the JFR
- * monitor stream for {@code synchronized} and {@code Object.wait}. Installed on the agent's start
- * thread after the server, only once block.rate or mutex.fraction is on (at start or through
+ * The block and mutex engines together: {@link LockProfiler}'s j.u.c. hooks and recorder, and the
+ * JFR monitor stream for {@code synchronized} and {@code Object.wait}. Installed on the agent's
+ * start thread after the server, only once block.rate or mutex.fraction is on (at start or through
  * {@link #apply}, the attach command); the JFR stream runs only while one of them is above 0.
  */
 public final class LockEngine {
@@ -26,8 +26,8 @@ public final class LockEngine {
 
   /**
    * @param depth the most frames kept per stack
-   * @param maxBuckets the most records per profile (alloc.maxBuckets, as for heap); more are
-   *     merged into one overflow record
+   * @param maxBuckets the most records per profile (alloc.maxBuckets, as for heap); more are merged
+   *     into one overflow record
    */
   public LockEngine(int depth, int maxBuckets) {
     this.depth = depth;
@@ -41,9 +41,9 @@ public final class LockEngine {
 
   /**
    * Called on the agent's start thread after the server. When block.rate or mutex.fraction is on,
-   * installs the j.u.c. hooks (the recorder alone when they fail) and the JFR monitor stream;
-   * when both are off, nothing: no class is retransformed and no JFR or JMX class is loaded until
-   * {@link #apply} turns one on. Never throws.
+   * installs the j.u.c. hooks (the recorder alone when they fail) and the JFR monitor stream; when
+   * both are off, nothing: no class is retransformed and no JFR or JMX class is loaded until {@link
+   * #apply} turns one on. Never throws.
    */
   public synchronized void install(Instrumentation inst, long blockRate, int mutexFraction) {
     this.inst = inst;
@@ -64,10 +64,14 @@ public final class LockEngine {
       p = LockProfiler.install(inst, depth, maxBuckets);
       hooks = "j.u.c. hooks installed";
     } catch (Throwable t) {
-      AgentLog.info("j.u.c. lock hooks off (block and mutex see only synchronized and Object.wait): "
-          + AgentLog.describe(t));
-      hooks = "j.u.c. hooks not installed (" + AgentLog.describe(t) + "); only synchronized and"
-          + " Object.wait are seen";
+      AgentLog.info(
+          "j.u.c. lock hooks off (block and mutex see only synchronized and Object.wait): "
+              + AgentLog.describe(t));
+      hooks =
+          "j.u.c. hooks not installed ("
+              + AgentLog.describe(t)
+              + "); only synchronized and"
+              + " Object.wait are seen";
       p = LockProfiler.recorderOnly(depth, maxBuckets);
     }
     profiler.set(p);
@@ -108,11 +112,14 @@ public final class LockEngine {
     if (on && events == null) {
       try {
         events = MonitorEvents.start(p, depth);
-        monitors = "JFR jdk.JavaMonitorEnter/jdk.JavaMonitorWait over "
-            + MonitorEvents.THRESHOLD.toMillis() + " ms";
+        monitors =
+            "JFR jdk.JavaMonitorEnter/jdk.JavaMonitorWait over "
+                + MonitorEvents.THRESHOLD.toMillis()
+                + " ms";
       } catch (ClassNotFoundException e) {
-        monitors = "not seen: this JDK has no jdk.jfr.consumer.RecordingStream (JDK 14+);"
-            + " j.u.c. waits are still recorded";
+        monitors =
+            "not seen: this JDK has no jdk.jfr.consumer.RecordingStream (JDK 14+);"
+                + " j.u.c. waits are still recorded";
       } catch (Throwable t) {
         AgentLog.info("synchronized and Object.wait not profiled: " + AgentLog.describe(t));
         monitors = "not seen: JFR stream failed (" + AgentLog.describe(t) + ")";
@@ -129,18 +136,35 @@ public final class LockEngine {
     LockProfiler p = profiler.get();
     long rate = p == null ? 0 : p.blockRate();
     int fraction = p == null ? 0 : p.mutexFraction();
-    String rates = !ready ? "not installed yet"
-        : "block.rate " + rate + " ns" + (rate == 0 ? " (off)" : "") + ", mutex.fraction "
-            + fraction + (fraction == 0 ? " (off)" : "") + (p == null ? "" : "; " + p.status());
-    return "block and mutex: " + rates + "; " + hooks + "\n"
-        + "block and mutex of synchronized and Object.wait: " + monitors + ". Block: the waiting"
+    String rates =
+        !ready
+            ? "not installed yet"
+            : "block.rate "
+                + rate
+                + " ns"
+                + (rate == 0 ? " (off)" : "")
+                + ", mutex.fraction "
+                + fraction
+                + (fraction == 0 ? " (off)" : "")
+                + (p == null ? "" : "; " + p.status());
+    return "block and mutex: "
+        + rates
+        + "; "
+        + hooks
+        + "\n"
+        + "block and mutex of synchronized and Object.wait: "
+        + monitors
+        + ". Block: the waiting"
         + " thread's stack and its wait, for waits over the threshold only. Mutex of synchronized:"
         + " the JVM has no release hook, so while monitor contention was seen in the last 2 s a"
-        + " jpprof-monitor-owners thread asks ThreadMXBean every " + MonitorOwners.PERIOD_MILLIS
+        + " jpprof-monitor-owners thread asks ThreadMXBean every "
+        + MonitorOwners.PERIOD_MILLIS
         + " ms which threads are BLOCKED and takes the stack of each monitor's owner; a wait is"
         + " charged to the stack of the thread that released the monitor to the waiter"
         + " (JFR's previousOwner), sampled holding a monitor of the same class during the wait or"
-        + " nearest to it (at most " + MonitorOwners.MATCH_MILLIS + " ms away) — so it is the"
+        + " nearest to it (at most "
+        + MonitorOwners.MATCH_MILLIS
+        + " ms away) — so it is the"
         + " holder's stack at contention time, not at release — or to"
         + " jpprof.MonitorHolderNotSampled when there is no such sample (e.g. the first second of"
         + " contention, before sampling starts). Mutex of j.u.c. locks: the stack that released the lock.";

@@ -12,16 +12,17 @@ import jdk.jfr.consumer.RecordedThread;
 /**
  * Contended {@code synchronized} and {@code Object.wait}, which have no bytecode hook worth its
  * cost: an in-process JFR stream ({@code jdk.jfr.consumer.RecordingStream}, JDK 14+, reached by
- * reflection since we compile for 11) of {@code jdk.JavaMonitorEnter} and
- * {@code jdk.JavaMonitorWait} longer than {@link #THRESHOLD}. Both go to the block profile with
- * the waiter's stack; monitor entries also go to the mutex profile, charged to the holder's stack
- * that {@link MonitorOwners} sampled. The JVM times every contended entry anyway; the threshold
- * keeps JFR from writing an event (with a stack) for each short one, which costs up to 71 % on a
+ * reflection since we compile for 11) of {@code jdk.JavaMonitorEnter} and {@code
+ * jdk.JavaMonitorWait} longer than {@link #THRESHOLD}. Both go to the block profile with the
+ * waiter's stack; monitor entries also go to the mutex profile, charged to the holder's stack that
+ * {@link MonitorOwners} sampled. The JVM times every contended entry anyway; the threshold keeps
+ * JFR from writing an event (with a stack) for each short one, which costs up to 71 % on a
  * contended pair. Waits shorter than the threshold are not seen at all.
  */
 final class MonitorEvents {
   /** Chosen by bench/locks.py; see BENCHMARKS.md. */
   static final Duration THRESHOLD = Duration.ofMillis(1);
+
   static final String ENTER = "jdk.JavaMonitorEnter";
   static final String WAIT = "jdk.JavaMonitorWait";
 
@@ -46,11 +47,12 @@ final class MonitorEvents {
     try {
       Map<String, String> settings =
           Map.of("threshold", THRESHOLD.toMillis() + " ms", "stackTrace", "true");
-      events.stream = JfrStream.open()
-          .enable(ENTER, settings)
-          .enable(WAIT, settings)
-          .onEvent(ENTER, events::onEnter)
-          .onEvent(WAIT, events::onWait);
+      events.stream =
+          JfrStream.open()
+              .enable(ENTER, settings)
+              .enable(WAIT, settings)
+              .onEvent(ENTER, events::onEnter)
+              .onEvent(WAIT, events::onWait);
       events.stream.start("jpprof-monitor-events", "JFR monitor events");
       return events;
     } catch (Exception | LinkageError e) {
@@ -79,9 +81,13 @@ final class MonitorEvents {
       }
       if (profiler.mutexFraction() > 0) {
         RecordedThread previous = e.getThread("previousOwner");
-        String monitorClass = e.getClass("monitorClass") == null ? "" : e.getClass("monitorClass").getName();
-        StackTraceElement[] holder = previous == null ? MonitorOwners.LOST
-            : owners.holder(previous.getJavaThreadId(), monitorClass, e.getStartTime(), e.getEndTime());
+        String monitorClass =
+            e.getClass("monitorClass") == null ? "" : e.getClass("monitorClass").getName();
+        StackTraceElement[] holder =
+            previous == null
+                ? MonitorOwners.LOST
+                : owners.holder(
+                    previous.getJavaThreadId(), monitorClass, e.getStartTime(), e.getEndTime());
         profiler.recordMutex(holder, delay);
       }
     } catch (RuntimeException ex) {

@@ -17,27 +17,32 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Who holds the contended monitors, for the mutex profile of {@code synchronized}: the JVM
- * reports a contended monitor entry only when it ends (JFR's {@code jdk.JavaMonitorEnter}, with
- * the thread that released it as {@code previousOwner}) and has no release hook, so the release
- * stack Go records cannot be had. Instead a daemon thread, {@code jpprof-monitor-owners}, runs
- * only while monitor contention was seen in the last {@link #ACTIVE_NANOS}: every
- * {@link #PERIOD_MILLIS} ms it asks ThreadMXBean which threads are BLOCKED on a monitor and who
- * owns it, and takes each owner's stack. An event is charged to the sample of its
- * previousOwner holding a monitor of the same class nearest to the wait (see {@link #holder});
- * with none to {@link #LOST}, as Go charges runtime locks it cannot attribute.
+ * Who holds the contended monitors, for the mutex profile of {@code synchronized}: the JVM reports
+ * a contended monitor entry only when it ends (JFR's {@code jdk.JavaMonitorEnter}, with the thread
+ * that released it as {@code previousOwner}) and has no release hook, so the release stack Go
+ * records cannot be had. Instead a daemon thread, {@code jpprof-monitor-owners}, runs only while
+ * monitor contention was seen in the last {@link #ACTIVE_NANOS}: every {@link #PERIOD_MILLIS} ms it
+ * asks ThreadMXBean which threads are BLOCKED on a monitor and who owns it, and takes each owner's
+ * stack. An event is charged to the sample of its previousOwner holding a monitor of the same class
+ * nearest to the wait (see {@link #holder}); with none to {@link #LOST}, as Go charges runtime
+ * locks it cannot attribute.
  */
 final class MonitorOwners implements Runnable {
   static final long PERIOD_MILLIS = 10;
   static final long ACTIVE_NANOS = 2_000_000_000L;
+
   /** How far outside a wait the sample charged for it may be. */
   static final long MATCH_MILLIS = 100;
+
   /** Samples are matched to events JFR delivers about a second late; keep a few seconds. */
   private static final long KEEP_NANOS = 5_000_000_000L;
+
   private static final int MAX_PER_OWNER = 64;
+
   /** The holder's stack when no sample of it matches an event. */
   static final StackTraceElement[] LOST = {
-      new StackTraceElement("jpprof", "MonitorHolderNotSampled", null, -1)};
+    new StackTraceElement("jpprof", "MonitorHolderNotSampled", null, -1)
+  };
 
   private final int depth;
   private final Map<Long, Deque<Sample>> byOwner = new ConcurrentHashMap<>();
@@ -100,8 +105,13 @@ final class MonitorOwners implements Runnable {
     } catch (InterruptedException e) {
       // The JVM is going down; sampling just stops.
     } catch (Throwable t) {
-      AgentLog.failure("monitor owner sampling (mutex of synchronized is charged to "
-          + LOST[0].getClassName() + "." + LOST[0].getMethodName() + " from now on)", t);
+      AgentLog.failure(
+          "monitor owner sampling (mutex of synchronized is charged to "
+              + LOST[0].getClassName()
+              + "."
+              + LOST[0].getMethodName()
+              + " from now on)",
+          t);
     }
   }
 
@@ -110,7 +120,9 @@ final class MonitorOwners implements Runnable {
     ThreadInfo[] all = mx.getThreadInfo(mx.getAllThreadIds(), 0);
     Map<Long, String> owners = new HashMap<>();
     for (ThreadInfo t : all) {
-      if (t != null && t.getThreadState() == Thread.State.BLOCKED && t.getLockOwnerId() >= 0
+      if (t != null
+          && t.getThreadState() == Thread.State.BLOCKED
+          && t.getLockOwnerId() >= 0
           && t.getLockInfo() != null) {
         owners.put(t.getLockOwnerId(), t.getLockInfo().getClassName());
       }
@@ -160,12 +172,12 @@ final class MonitorOwners implements Runnable {
 
   /**
    * The stack of {@code ownerId} holding a monitor of {@code monitorClass} sampled nearest to the
-   * wait from {@code start} to {@code end}, at most {@link #MATCH_MILLIS} ms outside it;
-   * {@link #LOST} if none. The sampler rarely lands inside a short wait (it runs every 10 ms at
-   * best, later on a busy machine, and sees one owner at a time), so the nearest sample of the
-   * same owner holding the same class of monitor stands for the holder's stack: right for code
-   * that takes one monitor in one place, an approximation for code that holds monitors of one
-   * class in several places within that time.
+   * wait from {@code start} to {@code end}, at most {@link #MATCH_MILLIS} ms outside it; {@link
+   * #LOST} if none. The sampler rarely lands inside a short wait (it runs every 10 ms at best,
+   * later on a busy machine, and sees one owner at a time), so the nearest sample of the same owner
+   * holding the same class of monitor stands for the holder's stack: right for code that takes one
+   * monitor in one place, an approximation for code that holds monitors of one class in several
+   * places within that time.
    */
   StackTraceElement[] holder(long ownerId, String monitorClass, Instant start, Instant end) {
     Deque<Sample> samples = byOwner.get(ownerId);
@@ -176,8 +188,10 @@ final class MonitorOwners implements Runnable {
     long bestDistance = MATCH_MILLIS * 1_000_000L;
     synchronized (samples) {
       for (Sample s : samples) {
-        long distance = s.time.isBefore(start) ? Duration.between(s.time, start).toNanos()
-            : s.time.isAfter(end) ? Duration.between(end, s.time).toNanos() : 0;
+        long distance =
+            s.time.isBefore(start)
+                ? Duration.between(s.time, start).toNanos()
+                : s.time.isAfter(end) ? Duration.between(end, s.time).toNanos() : 0;
         if (distance <= bestDistance && s.monitorClass.equals(monitorClass)) {
           best = s.frames;
           bestDistance = distance;

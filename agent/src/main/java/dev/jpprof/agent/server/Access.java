@@ -12,12 +12,13 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Who may ask. A server bound to loopback only answers requests whose Host header names
- * loopback, so a web page cannot reach it through DNS rebinding; when a token is configured,
- * every request must carry it as {@code Authorization: Bearer <token>}, compared in constant time.
+ * Who may ask. A server bound to loopback only answers requests whose Host header names loopback,
+ * so a web page cannot reach it through DNS rebinding; when a token is configured, every request
+ * must carry it as {@code Authorization: Bearer <token>}, compared in constant time.
  */
 final class Access {
-  private static final Set<String> LOOPBACK_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
+  private static final Set<String> LOOPBACK_HOSTS =
+      Set.of("localhost", "127.0.0.1", "[::1]", "::1");
 
   private final byte[] tokenDigest; // null: no token required
   private final boolean loopbackOnly;
@@ -34,8 +35,8 @@ final class Access {
 
   /**
    * Returns null when the request may proceed, else the response that refuses it. {@code
-   * targetHost} is the host of an absolute-form request-target, which is the request's host
-   * (as in Go) even when the Host header names another; null for the usual origin-form.
+   * targetHost} is the host of an absolute-form request-target, which is the request's host (as in
+   * Go) even when the Host header names another; null for the usual origin-form.
    */
   FullHttpResponse check(FullHttpRequest request, String targetHost) {
     List<String> hosts = request.headers().getAll("Host");
@@ -48,20 +49,26 @@ final class Access {
     }
     String host = targetHost != null ? targetHost : hosts.isEmpty() ? null : hosts.get(0);
     if (loopbackOnly && host != null && !LOOPBACK_HOSTS.contains(hostName(host))) {
-      return Responses.error(HttpResponseStatus.FORBIDDEN,
+      return Responses.error(
+          HttpResponseStatus.FORBIDDEN,
           "Forbidden: this profiler answers only requests to localhost (Host header was not a"
               + " loopback name)");
     }
     if (tokenDigest != null && !MessageDigest.isEqual(tokenDigest, sha256(bearer(request)))) {
-      FullHttpResponse r = Responses.error(HttpResponseStatus.UNAUTHORIZED,
-          "Unauthorized: send the configured token as \"Authorization: Bearer <token>\"");
+      FullHttpResponse r =
+          Responses.error(
+              HttpResponseStatus.UNAUTHORIZED,
+              "Unauthorized: send the configured token as \"Authorization: Bearer <token>\"");
       r.headers().set("WWW-Authenticate", "Bearer realm=\"jpprof\"");
       return r;
     }
     return null;
   }
 
-  /** The host part of a Host header, lower case, without the port: {@code [::1]:6060} → {@code [::1]}. */
+  /**
+   * The host part of a Host header, lower case, without the port: {@code [::1]:6060} → {@code
+   * [::1]}.
+   */
   static String hostName(String header) {
     String h = header.trim().toLowerCase(Locale.ROOT);
     if (h.startsWith("[")) {

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * /debug/pprof/cmdline: the process's arguments joined by NUL, as Go prints os.Args. The JVM's
- * argv is read from /proc/self/cmdline where it exists (exactly what was typed, launcher options
+ * /debug/pprof/cmdline: the process's arguments joined by NUL, as Go prints os.Args. The JVM's argv
+ * is read from /proc/self/cmdline where it exists (exactly what was typed, launcher options
  * included), else rebuilt from ProcessHandle.
  */
 final class Cmdline implements Endpoint {
@@ -32,7 +32,8 @@ final class Cmdline implements Endpoint {
         }
       }
       if (start < raw.length) {
-        args.add(new String(raw, start, raw.length - start, java.nio.charset.StandardCharsets.UTF_8));
+        args.add(
+            new String(raw, start, raw.length - start, java.nio.charset.StandardCharsets.UTF_8));
       }
       if (!args.isEmpty()) {
         return args;

@@ -6,26 +6,26 @@ import dev.jpprof.agent.cpu.CpuProfiler;
 import dev.jpprof.agent.cpu.CpuProfilerException;
 import dev.jpprof.pprof.proto.ProfileProto.Profile;
 import dev.jpprof.pprof.proto.ProfileProto.Sample;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * /debug/pprof/profile?seconds=N: opens a window on the shared CPU profiler, answers when the
  * window ends, and writes nothing before (as Go). Opening and finishing a window block (native
- * start, JFR parsing), so they run on the worker executor; the wait itself is a task scheduled
- * on the event loop, never a sleeping thread. A client that disconnects closes its window.
+ * start, JFR parsing), so they run on the worker executor; the wait itself is a task scheduled on
+ * the event loop, never a sleeping thread. A client that disconnects closes its window.
  */
 final class CpuProfileEndpoint implements Endpoint {
   private static final long DEFAULT_SECONDS = 30;
 
   private final CpuProfiler cpu;
-  private final Executor workers;
+  private final OffLoop offLoop;
   private final long maxSeconds;
 
-  CpuProfileEndpoint(CpuProfiler cpu, Executor workers, long maxSeconds) {
+  CpuProfileEndpoint(CpuProfiler cpu, OffLoop offLoop, long maxSeconds) {
     this.cpu = cpu;
-    this.workers = workers;
+    this.offLoop = offLoop;
     this.maxSeconds = maxSeconds;
   }
 
@@ -38,7 +38,11 @@ final class CpuProfileEndpoint implements Endpoint {
     }
     // Go's default of 30 s, shortened when the limit is lower: nobody asked for 30 explicitly.
     long seconds = asked > 0 ? asked : Math.min(DEFAULT_SECONDS, maxSeconds);
-    workers.execute(() -> open(exchange, seconds));
+    offLoop.answer(
+        exchange,
+        "CPU profile",
+        OffLoop.saysWhy("Could not collect CPU profile: "),
+        () -> open(exchange, seconds));
   }
 
   /** Go's error text: the engine's messages may already carry Go's prefix; never twice. */
@@ -47,9 +51,9 @@ final class CpuProfileEndpoint implements Endpoint {
   }
 
   /**
-   * The window asked for, or 0 when Go would use its default: a missing, unparsable or
-   * non-positive value. An explicit {@code seconds=30} is a request like any other and is
-   * checked against maxSeconds (it used to be trimmed silently, as the default is).
+   * The window asked for, or 0 when Go would use its default: a missing, unparsable or non-positive
+   * value. An explicit {@code seconds=30} is a request like any other and is checked against
+   * maxSeconds (it used to be trimmed silently, as the default is).
    */
   static long asked(String value) {
     try {
@@ -59,39 +63,41 @@ final class CpuProfileEndpoint implements Endpoint {
     }
   }
 
-  private void open(Exchange exchange, long seconds) {
+  /** Opens the window; a refusal (another profiler, no engine) is Go's answer, not a failure. */
+  private FullHttpResponse open(Exchange exchange, long seconds) {
     if (!exchange.isOpen()) {
-      return;
+      return null;
     }
     CpuProfiler.Window window;
     try {
       window = cpu.open();
     } catch (CpuProfilerException | RuntimeException e) {
-      exchange.respond(Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR,
-          goText("Could not enable CPU profiling: ", AgentLog.describe(e))));
-      return;
+      return Responses.error(
+          HttpResponseStatus.INTERNAL_SERVER_ERROR,
+          goText("Could not enable CPU profiling: ", AgentLog.describe(e)));
     }
-    exchange.afterWindow(TimeUnit.SECONDS.toNanos(seconds), workers,
-        () -> finish(exchange, window), window::cancel);
+    offLoop.afterWindow(
+        exchange,
+        TimeUnit.SECONDS.toNanos(seconds),
+        window::cancel,
+        "CPU profile",
+        OffLoop.saysWhy("Could not collect CPU profile: "),
+        () -> finish(exchange, window));
+    return null;
   }
 
-  private void finish(Exchange exchange, CpuProfiler.Window window) {
+  private FullHttpResponse finish(Exchange exchange, CpuProfiler.Window window)
+      throws CpuProfilerException {
     if (!exchange.isOpen()) {
       window.cancel();
-      return;
+      return null;
     }
-    try {
-      Profile profile = window.finish();
-      long samples = 0;
-      for (Sample s : profile.getSampleList()) {
-        samples += s.getValue(0);
-      }
-      Counters.add("cpu.samples", samples);
-      exchange.respond(Responses.profile("profile", profile));
-    } catch (CpuProfilerException | RuntimeException e) {
-      AgentLog.failure("CPU profile", e);
-      exchange.respond(Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR,
-          "Could not collect CPU profile: " + AgentLog.describe(e)));
+    Profile profile = window.finish();
+    long samples = 0;
+    for (Sample s : profile.getSampleList()) {
+      samples += s.getValue(0);
     }
+    Counters.add("cpu.samples", samples);
+    return Responses.profile("profile", profile);
   }
 }

@@ -9,15 +9,12 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * One request and the one response it will get. Endpoints may answer from any thread, now or
- * after a profiling window; the first response wins and later ones are dropped.
+ * One request and the one response it will get. Endpoints may answer from any thread, now or after
+ * a profiling window; the first response wins and later ones are dropped.
  */
 final class Exchange {
   final ChannelHandlerContext ctx;
@@ -28,7 +25,10 @@ final class Exchange {
   private final List<Runnable> closeHooks = new ArrayList<>(2); // guarded by this
   private boolean closed; // guarded by this
 
-  Exchange(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri,
+  Exchange(
+      ChannelHandlerContext ctx,
+      FullHttpRequest request,
+      QueryStringDecoder uri,
       Consumer<FullHttpResponse> sink) {
     this.ctx = ctx;
     this.request = request;
@@ -38,8 +38,8 @@ final class Exchange {
 
   /**
    * Go's FormValue for the query: the first value of {@code name}, or "" when absent. Like Go's
-   * url.ParseQuery, a pair that cannot be decoded (a bad %-escape, a semicolon) is skipped and
-   * the others still count; Netty's decoder would throw for the whole query instead.
+   * url.ParseQuery, a pair that cannot be decoded (a bad %-escape, a semicolon) is skipped and the
+   * others still count; Netty's decoder would throw for the whole query instead.
    */
   String param(String name) {
     for (String pair : uri.rawQuery().split("&")) {
@@ -62,7 +62,6 @@ final class Exchange {
     return QueryStringDecoder.decodeComponent(component, StandardCharsets.UTF_8);
   }
 
-
   boolean isMethod(HttpMethod method) {
     return request.method().equals(method);
   }
@@ -74,8 +73,8 @@ final class Exchange {
 
   /**
    * Runs {@code action} if the connection closes before this exchange is answered (at once if it
-   * already has). Hooks live with the exchange, not the channel, so a long keep-alive
-   * connection does not collect one listener per request.
+   * already has). Hooks live with the exchange, not the channel, so a long keep-alive connection
+   * does not collect one listener per request.
    */
   void onClose(Runnable action) {
     synchronized (this) {
@@ -101,21 +100,6 @@ final class Exchange {
     for (Runnable hook : hooks) {
       hook.run();
     }
-  }
-
-  /**
-   * A profiling window: runs {@code finish} on {@code workers} after {@code nanos}, or
-   * {@code cancel} there if the client disconnects first. The wait is a task scheduled on the
-   * event loop, never a sleeping thread.
-   */
-  void afterWindow(long nanos, Executor workers, Runnable finish, Runnable cancel) {
-    ScheduledFuture<?> end =
-        ctx.executor().schedule(() -> workers.execute(finish), nanos, TimeUnit.NANOSECONDS);
-    onClose(() -> {
-      if (end.cancel(false)) {
-        workers.execute(cancel);
-      }
-    });
   }
 
   /** Sends the response; safe from any thread, only the first call counts. */

@@ -3,8 +3,8 @@ package dev.jpprof.agent.server;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Counts requests being served across all connections, so a burst of slow profile requests
- * cannot pile up work without bound: beyond the limit a request gets 503 at once.
+ * Counts requests being served across all connections, so a burst of slow profile requests cannot
+ * pile up work without bound: beyond the limit a request gets 503 at once.
  */
 final class InFlight {
   private final AtomicInteger count = new AtomicInteger();

@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Counts open connections across all bound addresses. Beyond {@code maxConnections} a new
- * connection is closed as soon as it is accepted: otherwise every idle socket a client leaves
- * open would hold one of the application's file descriptors until idleTimeout.
+ * connection is closed as soon as it is accepted: otherwise every idle socket a client leaves open
+ * would hold one of the application's file descriptors until idleTimeout.
  */
 final class OpenConnections {
   private final AtomicInteger count = new AtomicInteger();

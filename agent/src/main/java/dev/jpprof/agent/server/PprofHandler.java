@@ -18,15 +18,16 @@ import java.util.ArrayDeque;
 import java.util.Date;
 
 /**
- * Routes one connection's requests as Go's ServeMux and net/http/pprof do. Requests on a
- * connection are answered in order: one that arrives while a profile is still being taken
- * waits (HTTP/1.1 pipelining), while reading continues so that a disconnect is seen at once.
+ * One connection's requests: the guards Go's server applies before any handler (unreadable
+ * requests, protocol version, Host and token, path cleaning; docs/protocol.md §2), then the
+ * endpoint table ({@link Routes}). Requests on a connection are answered in order: one that arrives
+ * while a profile is still being taken waits (HTTP/1.1 pipelining), while reading continues so that
+ * a disconnect is seen at once.
  */
 final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-  private static final String ROOT = "/debug/pprof/";
-  private static final String VARS = "/debug/vars";
   /** Waiting requests at which reading pauses. */
   private static final int MAX_WAITING = 16;
+
   /** Requests one read may still decode after the pause; beyond that the connection closes. */
   private static final int MAX_BUFFERED = 256;
 
@@ -92,36 +93,47 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     QueryStringDecoder uri = new QueryStringDecoder(target == null ? "/" : target.originForm);
     boolean admitted = inFlight.enter();
     Runnable leave = admitted ? once(inFlight::leave) : () -> {};
-    Exchange exchange = new Exchange(ctx, request, uri, r -> {
-      leave.run();
-      complete(ctx, request, r);
-    });
+    Exchange exchange =
+        new Exchange(
+            ctx,
+            request,
+            uri,
+            r -> {
+              leave.run();
+              complete(ctx, request, r);
+            });
     exchange.onClose(leave);
     current = exchange;
     try {
       if (!admitted) {
-        exchange.respond(Responses.error(HttpResponseStatus.SERVICE_UNAVAILABLE,
-            "Service Unavailable: " + inFlight.max() + " requests are in flight already"
-                + " (maxRequests); try again later"));
+        exchange.respond(
+            Responses.error(
+                HttpResponseStatus.SERVICE_UNAVAILABLE,
+                "Service Unavailable: "
+                    + inFlight.max()
+                    + " requests are in flight already"
+                    + " (maxRequests); try again later"));
         return;
       }
-      route(exchange, target);
+      guard(exchange, target);
     } catch (Throwable t) {
       AgentLog.failure("request", t);
-      exchange.respond(Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR,
-          "internal error: " + AgentLog.describe(t)));
+      exchange.respond(
+          Responses.error(
+              HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + AgentLog.describe(t)));
     }
   }
 
-  private void route(Exchange ex, RequestTarget target) {
+  private void guard(Exchange ex, RequestTarget target) {
     if (!ex.request.decoderResult().isSuccess()) {
       ex.respond(decoderError(ex.request.decoderResult().cause()));
       return;
     }
     if (ex.request.protocolVersion().majorVersion() != 1) {
       // Netty parses "HTTP/2.0" as a version like any other; Go refuses all but 1.x.
-      ex.respond(Responses.serverError(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
-          "unsupported protocol version"));
+      ex.respond(
+          Responses.serverError(
+              HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "unsupported protocol version"));
       return;
     }
     String path = target == null ? null : decodedPath(ex.uri);
@@ -139,30 +151,7 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       ex.respond(Responses.movedPermanently(withQuery(clean, ex.uri.rawQuery())));
       return;
     }
-    if (path.equals(VARS) && routes.vars() != null) {
-      routes.vars().serve(ex); // Go registers expvar's handler for every method
-      return;
-    }
-    if (!path.startsWith(ROOT) && !path.equals("/debug/pprof")) {
-      ex.respond(Responses.plainError(HttpResponseStatus.NOT_FOUND, "404 page not found"));
-      return;
-    }
-    String name = path.length() > ROOT.length() ? path.substring(ROOT.length()) : "";
-    boolean read = ex.isMethod(HttpMethod.GET) || ex.isMethod(HttpMethod.HEAD);
-    if (!read && !(name.equals("symbol") && ex.isMethod(HttpMethod.POST))) {
-      ex.respond(Responses.methodNotAllowed());
-      return;
-    }
-    if (path.equals("/debug/pprof")) {
-      ex.respond(Responses.movedPermanently(withQuery(ROOT, ex.uri.rawQuery())));
-      return;
-    }
-    Endpoint endpoint = name.isEmpty() ? routes.index() : routes.get(name);
-    if (endpoint == null) {
-      ex.respond(Responses.error(HttpResponseStatus.NOT_FOUND, "Unknown profile"));
-      return;
-    }
-    endpoint.serve(ex);
+    routes.route(ex, path);
   }
 
   /** Go's server-level answers to requests it cannot read: a line or headers over the limits. */
@@ -177,7 +166,8 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   private static Runnable once(Runnable action) {
-    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean done =
+        new java.util.concurrent.atomic.AtomicBoolean();
     return () -> {
       if (done.compareAndSet(false, true)) {
         action.run();
@@ -199,7 +189,8 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   /** Writes the response on the event loop, then takes the next waiting request. */
-  private void complete(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
+  private void complete(
+      ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
     if (!ctx.executor().inEventLoop()) {
       ctx.executor().execute(() -> complete(ctx, request, response));
       return;
@@ -215,19 +206,22 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       response.release();
       return;
     }
-    ctx.writeAndFlush(response).addListener((ChannelFutureListener) f -> {
-      if (!keepAlive || !f.isSuccess()) {
-        f.channel().close();
-        return;
-      }
-      current = null;
-      FullHttpRequest next = waiting.poll();
-      if (waiting.size() < MAX_WAITING && !ctx.channel().config().isAutoRead()) {
-        ctx.channel().config().setAutoRead(true);
-      }
-      if (next != null) {
-        handle(ctx, next);
-      }
-    });
+    ctx.writeAndFlush(response)
+        .addListener(
+            (ChannelFutureListener)
+                f -> {
+                  if (!keepAlive || !f.isSuccess()) {
+                    f.channel().close();
+                    return;
+                  }
+                  current = null;
+                  FullHttpRequest next = waiting.poll();
+                  if (waiting.size() < MAX_WAITING && !ctx.channel().config().isAutoRead()) {
+                    ctx.channel().config().setAutoRead(true);
+                  }
+                  if (next != null) {
+                    handle(ctx, next);
+                  }
+                });
   }
 }

@@ -1,22 +1,24 @@
 package dev.jpprof.agent.server;
 
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The pipeline of one connection: the HTTP/1.1 codec with Go-like size limits, whole requests,
- * an idle timer that counts whole requests and responses, then pprof's routing. A connection
- * over the maxConnections cap gets no pipeline: it is closed on accept.
+ * The pipeline of one connection: the HTTP/1.1 codec with Go-like size limits, whole requests, an
+ * idle timer that counts whole requests and responses, then pprof's routing. A connection over the
+ * maxConnections cap gets no pipeline: it is closed on accept.
  */
 final class PprofInitializer extends ChannelInitializer<Channel> {
   /** Request line limit; longer gets 414. */
   static final int MAX_LINE = 8192;
+
   /** All headers together; more gets 431. */
   static final int MAX_HEADERS = 16384;
+
   /** /symbol bodies are short lists of counters; nothing else takes a body. Larger gets 413. */
   static final int MAX_BODY = 64 * 1024;
 
@@ -31,7 +33,11 @@ final class PprofInitializer extends ChannelInitializer<Channel> {
     this(routes, access, inFlight, idleNanos, new OpenConnections(Integer.MAX_VALUE));
   }
 
-  PprofInitializer(Routes routes, Access access, InFlight inFlight, long idleNanos,
+  PprofInitializer(
+      Routes routes,
+      Access access,
+      InFlight inFlight,
+      long idleNanos,
       OpenConnections connections) {
     this.connections = connections;
     this.routes = routes;

@@ -3,6 +3,7 @@ package dev.jpprof.agent.server;
 import dev.jpprof.agent.AgentThreadGroup;
 import dev.jpprof.agent.Config;
 import dev.jpprof.agent.cpu.CpuProfiler;
+import dev.jpprof.agent.profiles.ProfileSource;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -12,17 +13,16 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
-import java.net.InetSocketAddress;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.function.Supplier;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The HTTP server: one NIO event loop thread for all connections, and a small pool of worker
@@ -38,13 +38,20 @@ public final class PprofServer {
   private ExecutorService workers;
   private final List<Channel> channels = new ArrayList<>();
 
-  /** @param profiles the named profiles (heap, goroutine, ...) by the name they are served at */
+  /**
+   * @param profiles the named profiles (heap, goroutine, ...) by the name they are served at
+   */
   public PprofServer(Config config, CpuProfiler cpu, Map<String, ProfileSource> profiles) {
     this(config, cpu, profiles, () -> "");
   }
 
-  /** @param status more engine lines for the index page (allocation sampling, ...) */
-  public PprofServer(Config config, CpuProfiler cpu, Map<String, ProfileSource> profiles,
+  /**
+   * @param status more engine lines for the index page (allocation sampling, ...)
+   */
+  public PprofServer(
+      Config config,
+      CpuProfiler cpu,
+      Map<String, ProfileSource> profiles,
       Supplier<String> status) {
     this.config = config;
     this.cpu = cpu;
@@ -62,27 +69,38 @@ public final class PprofServer {
     List<InetAddress> addresses = addresses(config.host());
     boolean loopback = addresses.stream().allMatch(InetAddress::isLoopbackAddress);
     if (!loopback && !config.allowRemote()) {
-      throw new IllegalArgumentException("host " + config.host() + " is not a loopback address;"
-          + " to serve it set allowRemote=true and a token (token= or tokenFile=)");
+      throw new IllegalArgumentException(
+          "host "
+              + config.host()
+              + " is not a loopback address;"
+              + " to serve it set allowRemote=true and a token (token= or tokenFile=)");
     }
     if (!loopback && token.isEmpty()) {
-      throw new IllegalArgumentException("allowRemote=true needs a token (token= or tokenFile=):"
-          + " refusing to serve " + config.host() + " without one");
+      throw new IllegalArgumentException(
+          "allowRemote=true needs a token (token= or tokenFile=):"
+              + " refusing to serve "
+              + config.host()
+              + " without one");
     }
     QuietNettyLogging.install();
-    group = new MultiThreadIoEventLoopGroup(
-        1, threads("jpprof-http"), NioIoHandler.newFactory());
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), threads("jpprof-worker"));
+    group = new MultiThreadIoEventLoopGroup(1, threads("jpprof-http"), NioIoHandler.newFactory());
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads("jpprof-worker"));
     pool.allowCoreThreadTimeOut(true);
     workers = pool;
     try {
-      ServerBootstrap bootstrap = new ServerBootstrap()
-          .group(group)
-          .channel(NioServerSocketChannel.class)
-          .childHandler(new PprofInitializer(routes(), new Access(token, loopback),
-              new InFlight(config.maxRequests()), config.idleTimeoutNanos(),
-              new OpenConnections(config.maxConnections())));
+      ServerBootstrap bootstrap =
+          new ServerBootstrap()
+              .group(group)
+              .channel(NioServerSocketChannel.class)
+              .childHandler(
+                  new PprofInitializer(
+                      routes(),
+                      new Access(token, loopback),
+                      new InFlight(config.maxRequests()),
+                      config.idleTimeoutNanos(),
+                      new OpenConnections(config.maxConnections())));
       Channel first = bootstrap.bind(addresses.get(0), config.port()).sync().channel();
       channels.add(first);
       int port = ((InetSocketAddress) first.localAddress()).getPort();
@@ -108,10 +126,13 @@ public final class PprofServer {
   /** "loopback" is 127.0.0.1 and [::1]; anything else is one address or name. */
   static List<InetAddress> addresses(String host) throws UnknownHostException {
     if (host.equals("loopback")) {
-      return List.of(InetAddress.getByAddress("127.0.0.1", new byte[] {127, 0, 0, 1}),
-          InetAddress.getByAddress("::1", new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}));
+      return List.of(
+          InetAddress.getByAddress("127.0.0.1", new byte[] {127, 0, 0, 1}),
+          InetAddress.getByAddress(
+              "::1", new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}));
     }
-    String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    String bare =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     return List.of(InetAddress.getByName(bare));
   }
 
@@ -130,26 +151,26 @@ public final class PprofServer {
   }
 
   private Routes routes() {
-    Map<String, Endpoint> endpoints = new LinkedHashMap<>();
-    endpoints.put("cmdline", new Cmdline());
-    endpoints.put("profile", new CpuProfileEndpoint(cpu, workers, config.maxSeconds()));
-    endpoints.put("symbol", new Symbol());
-    endpoints.put("trace", new TraceEndpoint(workers, config.maxSeconds()));
-    profiles.forEach((name, source) ->
-        endpoints.put(name, new NamedProfileEndpoint(name, source, workers, config.maxSeconds())));
-    Supplier<String> engines = () -> {
-      String more = status.get();
-      return more.isEmpty() ? cpu.describe() : cpu.describe() + "\n" + more;
-    };
-    return new Routes(endpoints, engines, config.effective(), new VarsEndpoint(workers));
+    Supplier<String> engines =
+        () -> {
+          String more = status.get();
+          return more.isEmpty() ? cpu.describe() : cpu.describe() + "\n" + more;
+        };
+    return new Routes(
+        EndpointTable.rows(cpu, profiles, new OffLoop(workers), config.maxSeconds()),
+        engines,
+        config.effective());
   }
 
   /** The index URL of a bound address, e.g. http://127.0.0.1:6060/debug/pprof/. */
   public static String baseUrl(InetSocketAddress address) {
     if (address.getAddress().isAnyLocalAddress()) {
       // Java reports 0.0.0.0 as the dual-stack [::]; say what was configured.
-      return "http://" + (address.getAddress() instanceof Inet6Address ? "[::]" : "0.0.0.0") + ":"
-          + address.getPort() + "/debug/pprof/";
+      return "http://"
+          + (address.getAddress() instanceof Inet6Address ? "[::]" : "0.0.0.0")
+          + ":"
+          + address.getPort()
+          + "/debug/pprof/";
     }
     String host = address.getAddress().getHostAddress();
     if (address.getAddress() instanceof Inet6Address) {

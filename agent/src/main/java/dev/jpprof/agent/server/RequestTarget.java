@@ -11,6 +11,7 @@ import java.util.Locale;
 final class RequestTarget {
   /** The host (and port) of an absolute-form target, or null for origin-form. */
   final String host;
+
   /** Path and query, always starting with "/". */
   final String originForm;
 

@@ -83,7 +83,8 @@ final class Responses {
    * detail, no newline, and the connection closes.
    */
   static FullHttpResponse serverError(HttpResponseStatus status, String detail) {
-    String text = status.code() + " " + status.reasonPhrase() + (detail == null ? "" : ": " + detail);
+    String text =
+        status.code() + " " + status.reasonPhrase() + (detail == null ? "" : ": " + detail);
     FullHttpResponse r = of(status, TEXT, utf8(text));
     r.headers().set("Connection", "close");
     return r;
@@ -96,14 +97,15 @@ final class Responses {
 
   /** A window longer than the agent allows (Go has no limit; a production agent needs one). */
   static FullHttpResponse secondsOverLimit(long maxSeconds) {
-    return error(HttpResponseStatus.BAD_REQUEST,
+    return error(
+        HttpResponseStatus.BAD_REQUEST,
         "\"seconds\" must not exceed " + maxSeconds + " (the agent's maxSeconds)");
   }
 
-  /** Go's 405 under its GET-only routes (Go 1.23+). */
-  static FullHttpResponse methodNotAllowed() {
+  /** Go's 405 from its mux (Go 1.23+), naming the methods the route has. */
+  static FullHttpResponse methodNotAllowed(String allow) {
     FullHttpResponse r = plainError(HttpResponseStatus.METHOD_NOT_ALLOWED, "Method Not Allowed");
-    r.headers().set("Allow", "GET, HEAD");
+    r.headers().set("Allow", allow);
     return r;
   }
 

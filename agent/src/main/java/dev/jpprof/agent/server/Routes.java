@@ -1,53 +1,83 @@
 package dev.jpprof.agent.server;
 
-import java.util.Collections;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
- * The endpoints under /debug/pprof/ by name: one table drives both routing and the index page,
- * as Go's pprof.go does with its profile map.
+ * Routing by the endpoint table, as Go's ServeMux routes pprof's patterns (docs/protocol.md §2): an
+ * exact path is its row; anything else under /debug/pprof/ is the index's (Go's subtree pattern),
+ * which answers "Unknown profile" for a name it does not have; anything else is 404.
  */
 final class Routes {
-  private final Map<String, Endpoint> endpoints = new TreeMap<>();
-  private final Endpoint index;
-  private final Endpoint vars;
+  private static final String ROOT = Route.ROOT;
+  private static final String ROOT_NO_SLASH = "/debug/pprof";
 
-  Routes(Map<String, Endpoint> endpoints, Supplier<String> engine, Map<String, String> config) {
-    this(endpoints, engine, config, null);
-  }
+  private final Map<String, Route> byPath = new HashMap<>();
 
-  /** @param vars /debug/vars, outside /debug/pprof/ as in Go; null for none */
-  Routes(Map<String, Endpoint> endpoints, Supplier<String> engine, Map<String, String> config,
-      Endpoint vars) {
-    this.vars = vars;
-    this.endpoints.putAll(endpoints);
-    this.index = ex -> ex.respond(Responses.ok(Responses.HTML,
-        Responses.utf8(IndexPage.render(counts(), engine, config))));
-  }
+  /** The rows the index page lists, sorted by name (byte order) as Go sorts them. */
+  private final List<Route> listed = new ArrayList<>();
 
-  Endpoint get(String name) {
-    return endpoints.get(name);
-  }
+  private final Route index;
 
-  Endpoint index() {
-    return index;
-  }
-
-  /** /debug/vars, or null when not served. */
-  Endpoint vars() {
-    return vars;
-  }
-
-  /** Name to count for the index page; endpoints that are not profiles count 0, as in Go. */
-  Map<String, Long> counts() {
-    Map<String, Long> counts = new TreeMap<>();
-    for (Map.Entry<String, Endpoint> e : endpoints.entrySet()) {
-      Endpoint endpoint = e.getValue();
-      long count = endpoint instanceof NamedProfileEndpoint ? ((NamedProfileEndpoint) endpoint).count() : 0;
-      counts.put(e.getKey(), count);
+  /**
+   * @param engine the CPU engine line, then one line per other engine, for the index page
+   * @param config the effective configuration, for the index page
+   */
+  Routes(List<Route> rows, Supplier<String> engine, Map<String, String> config) {
+    for (Route row : rows) {
+      byPath.put(row.path, row);
+      if (row.listed()) {
+        listed.add(row);
+      }
     }
-    return Collections.unmodifiableMap(counts);
+    listed.sort(Comparator.comparing(r -> r.name));
+    this.index =
+        Route.page(
+            "",
+            "",
+            Route.Methods.READ,
+            ex -> {
+              String name = ex.uri.path().substring(ROOT.length());
+              if (!name.isEmpty()) {
+                ex.respond(Responses.error(HttpResponseStatus.NOT_FOUND, "Unknown profile"));
+                return;
+              }
+              ex.respond(
+                  Responses.ok(
+                      Responses.HTML, Responses.utf8(IndexPage.render(listed, engine, config))));
+            });
+  }
+
+  /** Answers a request for {@code path} (clean, %-decoded). */
+  void route(Exchange ex, String path) {
+    Route row = byPath.get(path);
+    if (row == null) {
+      if (!path.startsWith(ROOT) && !path.equals(ROOT_NO_SLASH)) {
+        ex.respond(Responses.plainError(HttpResponseStatus.NOT_FOUND, "404 page not found"));
+        return;
+      }
+      row = index;
+    }
+    if (!row.methods.accepts(ex.request.method())) {
+      ex.respond(Responses.methodNotAllowed(row.methods.allow()));
+      return;
+    }
+    if (path.equals(ROOT_NO_SLASH)) {
+      // Go's mux redirects a subtree pattern's path without its slash.
+      String query = ex.uri.rawQuery();
+      ex.respond(Responses.movedPermanently(query.isEmpty() ? ROOT : ROOT + "?" + query));
+      return;
+    }
+    row.handler.serve(ex);
+  }
+
+  /** The listed rows, for tests. */
+  List<Route> listed() {
+    return listed;
   }
 }

@@ -1,16 +1,16 @@
 package dev.jpprof.agent.server;
 
-import dev.jpprof.agent.threads.FrameAddresses;
+import dev.jpprof.agent.frames.FrameAddresses;
 import io.netty.handler.codec.http.HttpMethod;
 import java.nio.charset.StandardCharsets;
 
 /**
- * /debug/pprof/symbol. pprof calls it only for locations without function names: jpprof's
- * protobuf profiles name every frame (has_functions), but the legacy text profiles (goroutine
- * debug=1) carry only addresses, made up per Java frame by {@link FrameAddresses}. Those resolve
- * here, as Go resolves its PCs: the first line is {@code num_symbols: 1}, then
- * {@code 0x<pc> <function>} for each counter that names a function. Counters come from the POST
- * body or, for other methods, the raw query, separated by {@code +}.
+ * /debug/pprof/symbol. pprof calls it only for locations without function names: jpprof's protobuf
+ * profiles name every frame (has_functions), but the legacy text profiles (goroutine debug=1) carry
+ * only addresses, made up per Java frame by {@link FrameAddresses}. Those resolve here, as Go
+ * resolves its PCs: the first line is {@code num_symbols: 1}, then {@code 0x<pc> <function>} for
+ * each counter that names a function. Counters come from the POST body or, for other methods, the
+ * raw query, separated by {@code +}.
  */
 final class Symbol implements Endpoint {
   private final FrameAddresses addresses;
@@ -25,9 +25,10 @@ final class Symbol implements Endpoint {
 
   @Override
   public void serve(Exchange exchange) {
-    String input = exchange.isMethod(HttpMethod.POST)
-        ? exchange.request.content().toString(StandardCharsets.UTF_8)
-        : exchange.uri.rawQuery();
+    String input =
+        exchange.isMethod(HttpMethod.POST)
+            ? exchange.request.content().toString(StandardCharsets.UTF_8)
+            : exchange.uri.rawQuery();
     exchange.respond(Responses.ok(Responses.TEXT, Responses.utf8(answer(input))));
   }
 

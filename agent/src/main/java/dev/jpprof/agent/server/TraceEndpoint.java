@@ -1,29 +1,28 @@
 package dev.jpprof.agent.server;
 
-import dev.jpprof.agent.AgentLog;
 import dev.jpprof.agent.trace.JfrTrace;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import java.util.concurrent.Executor;
+import io.netty.handler.codec.http.FullHttpResponse;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * /debug/pprof/trace?seconds=N: a JFR recording of the next N seconds, sent as
- * {@code trace.jfr} when the window ends (nothing is written before, as Go). Starting and
- * finishing a recording block, so they run on the worker executor; the wait is a task scheduled
- * on the event loop. A client that disconnects stops and deletes its recording.
+ * /debug/pprof/trace?seconds=N: a JFR recording of the next N seconds, sent as {@code trace.jfr}
+ * when the window ends (nothing is written before, as Go). Starting and finishing a recording
+ * block, so they run on the worker executor; the wait is a task scheduled on the event loop. A
+ * client that disconnects stops and deletes its recording.
  */
 final class TraceEndpoint implements Endpoint {
   private static final long DEFAULT_NANOS = 1_000_000_000L;
+
   /** The decimal forms of Go's strconv.ParseFloat (hex floats and underscores are not taken). */
   private static final Pattern GO_FLOAT =
       Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?|[+-]?(?i:inf|infinity|nan)");
 
-  private final Executor workers;
+  private final OffLoop offLoop;
   private final long maxSeconds;
 
-  TraceEndpoint(Executor workers, long maxSeconds) {
-    this.workers = workers;
+  TraceEndpoint(OffLoop offLoop, long maxSeconds) {
+    this.offLoop = offLoop;
     this.maxSeconds = maxSeconds;
   }
 
@@ -35,12 +34,29 @@ final class TraceEndpoint implements Endpoint {
       exchange.respond(Responses.secondsOverLimit(maxSeconds));
       return;
     }
-    workers.execute(() -> open(exchange, nanos));
+    offLoop.answer(
+        exchange,
+        "trace start",
+        OffLoop.saysWhy("Could not enable tracing: "),
+        () -> {
+          if (!exchange.isOpen()) {
+            return null;
+          }
+          JfrTrace trace = JfrTrace.start();
+          offLoop.afterWindow(
+              exchange,
+              nanos,
+              trace::cancel,
+              "trace",
+              OffLoop.saysWhy("Could not collect trace: "),
+              () -> finish(exchange, trace));
+          return null;
+        });
   }
 
   /**
-   * Go: {@code seconds} is a float; missing, unparsable or ≤ 0 means 1 s. A value Go turns into
-   * an out-of-range duration (NaN, ±Inf, beyond ~292 years) ends the window at once, as Go's
+   * Go: {@code seconds} is a float; missing, unparsable or ≤ 0 means 1 s. A value Go turns into an
+   * out-of-range duration (NaN, ±Inf, beyond ~292 years) ends the window at once, as Go's
    * conversion then gives a negative duration on amd64.
    */
   static long windowNanos(String seconds) {
@@ -48,10 +64,12 @@ final class TraceEndpoint implements Endpoint {
       return DEFAULT_NANOS;
     }
     String s = seconds.toLowerCase();
-    double value = s.endsWith("nan") ? Double.NaN
-        : s.endsWith("inf") || s.endsWith("infinity")
-            ? (s.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY)
-            : Double.parseDouble(s);
+    double value =
+        s.endsWith("nan")
+            ? Double.NaN
+            : s.endsWith("inf") || s.endsWith("infinity")
+                ? (s.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY)
+                : Double.parseDouble(s);
     if (value <= 0) {
       return DEFAULT_NANOS;
     }
@@ -59,33 +77,11 @@ final class TraceEndpoint implements Endpoint {
     return Double.isNaN(nanos) || nanos >= 0x1p63 ? 0 : (long) nanos;
   }
 
-  private void open(Exchange exchange, long nanos) {
-    if (!exchange.isOpen()) {
-      return;
-    }
-    JfrTrace trace;
-    try {
-      trace = JfrTrace.start();
-    } catch (Exception | LinkageError e) {
-      AgentLog.failure("trace start", e);
-      exchange.respond(Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR,
-          "Could not enable tracing: " + AgentLog.describe(e)));
-      return;
-    }
-    exchange.afterWindow(nanos, workers, () -> finish(exchange, trace), trace::cancel);
-  }
-
-  private void finish(Exchange exchange, JfrTrace trace) {
+  private static FullHttpResponse finish(Exchange exchange, JfrTrace trace) throws Exception {
     if (!exchange.isOpen()) {
       trace.cancel();
-      return;
+      return null;
     }
-    try {
-      exchange.respond(Responses.attachment("trace.jfr", trace.finish()));
-    } catch (Exception | LinkageError e) {
-      AgentLog.failure("trace", e);
-      exchange.respond(Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR,
-          "Could not collect trace: " + AgentLog.describe(e)));
-    }
+    return Responses.attachment("trace.jfr", trace.finish());
   }
 }

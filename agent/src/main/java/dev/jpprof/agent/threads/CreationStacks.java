@@ -1,9 +1,10 @@
 package dev.jpprof.agent.threads;
 
 /**
- * Where a thread was started, for debug=2's {@code created by} line. The threadcreate engine
- * (a hook on {@code Thread.start}) will record these; until it exists, {@link #NONE} knows none
- * and dumps print no {@code created by} lines, as Go prints none for its main goroutine.
+ * Where a thread was started, for debug=2's {@code created by} line. {@link ThreadCreateSource}
+ * answers from the {@code Thread.start} hook; a thread started before the hook was in, or when it
+ * is off, has none, and the dump prints no {@code created by} line for it, as Go prints none for
+ * its main goroutine. {@link #NONE} knows no thread (tests, measurements).
  */
 public interface CreationStacks {
   /** Knows no thread's creation. */

@@ -27,15 +27,33 @@ final class GoQuote {
       int c = s.codePointAt(i);
       i += Character.charCount(c);
       switch (c) {
-        case '"': b.append("\\\""); break;
-        case '\\': b.append("\\\\"); break;
-        case 7: b.append("\\a"); break;
-        case '\b': b.append("\\b"); break;
-        case '\f': b.append("\\f"); break;
-        case '\n': b.append("\\n"); break;
-        case '\r': b.append("\\r"); break;
-        case '\t': b.append("\\t"); break;
-        case 11: b.append("\\v"); break;
+        case '"':
+          b.append("\\\"");
+          break;
+        case '\\':
+          b.append("\\\\");
+          break;
+        case 7:
+          b.append("\\a");
+          break;
+        case '\b':
+          b.append("\\b");
+          break;
+        case '\f':
+          b.append("\\f");
+          break;
+        case '\n':
+          b.append("\\n");
+          break;
+        case '\r':
+          b.append("\\r");
+          break;
+        case '\t':
+          b.append("\\t");
+          break;
+        case 11:
+          b.append("\\v");
+          break;
         default:
           if (c < 0x20 || c == 0x7f) {
             b.append(String.format("\\x%02x", c));
@@ -51,8 +69,12 @@ final class GoQuote {
 
   private static boolean printable(int c) {
     int type = Character.getType(c);
-    return type != Character.CONTROL && type != Character.FORMAT && type != Character.UNASSIGNED
-        && type != Character.PRIVATE_USE && type != Character.LINE_SEPARATOR
-        && type != Character.PARAGRAPH_SEPARATOR && (c == ' ' || !Character.isSpaceChar(c));
+    return type != Character.CONTROL
+        && type != Character.FORMAT
+        && type != Character.UNASSIGNED
+        && type != Character.PRIVATE_USE
+        && type != Character.LINE_SEPARATOR
+        && type != Character.PARAGRAPH_SEPARATOR
+        && (c == ' ' || !Character.isSpaceChar(c));
   }
 }

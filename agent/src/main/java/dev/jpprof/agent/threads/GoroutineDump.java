@@ -1,5 +1,6 @@
 package dev.jpprof.agent.threads;
 
+import dev.jpprof.agent.frames.FrameLines;
 import dev.jpprof.pprof.Labels;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,18 +22,22 @@ import java.util.Map;
  * </pre>
  *
  * (the header is one line, wrapped here). Java passes no argument words, so every frame prints
- * {@code (...)} as Go prints inlined frames, and there is no {@code +0x} offset. Labels follow
- * Go 1.27's {@code labels:{…}}.
+ * {@code (...)} as Go prints inlined frames, and there is no {@code +0x} offset. Labels follow Go
+ * 1.27's {@code labels:{…}}.
  */
 final class GoroutineDump {
   /** Go stops its dump at 64 MiB. */
   static final int MAX_CHARS = 64 << 20;
+
   /** Go prints the innermost and outermost 50 frames of a stack deeper than 100. */
   private static final int EDGE = 50;
 
   private GoroutineDump() {}
 
-  static String write(ThreadDump dump, Map<Long, String> reasons, Map<Long, Long> minutes,
+  static String write(
+      ThreadDump dump,
+      Map<Long, String> reasons,
+      Map<Long, Long> minutes,
       CreationStacks creations) {
     List<ThreadSample> ordered = new ArrayList<>(dump.threads.size());
     for (ThreadSample t : dump.threads) {
@@ -96,17 +101,23 @@ final class GoroutineDump {
   }
 
   private static void frame(StringBuilder b, StackTraceElement e) {
-    b.append(GoroutineGroups.functionName(e)).append("(...)\n\t")
-        .append(FrameLines.fileLine(e)).append('\n');
+    b.append(GoroutineGroups.functionName(e))
+        .append("(...)\n\t")
+        .append(FrameLines.fileLine(e))
+        .append('\n');
   }
 
   /** Go: {@code created by main.start in goroutine 1}, then the file line of that call. */
   private static void createdBy(StringBuilder b, CreationStacks.Creation created) {
     for (StackTraceElement e : created.stack) {
       if (!e.getClassName().equals("java.lang.Thread")) { // skip start/start0 themselves
-        b.append("created by ").append(GoroutineGroups.functionName(e))
-            .append(" in goroutine ").append(created.parentId).append("\n\t")
-            .append(FrameLines.fileLine(e)).append('\n');
+        b.append("created by ")
+            .append(GoroutineGroups.functionName(e))
+            .append(" in goroutine ")
+            .append(created.parentId)
+            .append("\n\t")
+            .append(FrameLines.fileLine(e))
+            .append('\n');
         return;
       }
     }

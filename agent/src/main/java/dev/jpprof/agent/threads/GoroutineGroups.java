@@ -1,5 +1,7 @@
 package dev.jpprof.agent.threads;
 
+import dev.jpprof.agent.frames.FrameAddresses;
+import dev.jpprof.agent.frames.FrameLines;
 import dev.jpprof.pprof.Labels;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,12 +16,13 @@ import java.util.Map;
  */
 final class GoroutineGroups {
   /**
-   * The stack of a thread with no Java frames (JVM threads such as "Signal Dispatcher"). Go's
-   * text form would be {@code N @} with nothing after it, which pprof rejects as malformed, so
-   * such threads get Go's pseudo-function for code the runtime cannot unwind.
+   * The stack of a thread with no Java frames (JVM threads such as "Signal Dispatcher"). Go's text
+   * form would be {@code N @} with nothing after it, which pprof rejects as malformed, so such
+   * threads get Go's pseudo-function for code the runtime cannot unwind.
    */
   static final StackTraceElement[] NO_JAVA_FRAMES = {
-      new StackTraceElement("runtime", "_ExternalCode", null, -1)};
+    new StackTraceElement("runtime", "_ExternalCode", null, -1)
+  };
 
   private GoroutineGroups() {}
 
@@ -27,8 +30,10 @@ final class GoroutineGroups {
   static final class Group {
     /** Leaf first, cut to the profile's stack depth. */
     final StackTraceElement[] stack;
+
     /** Made-up frame PCs, one per frame ({@link FrameAddresses}). */
     final long[] pcs;
+
     final Labels labels;
     long count;
     String key;
@@ -43,12 +48,14 @@ final class GoroutineGroups {
   static List<Group> of(List<ThreadSample> threads, int depth, FrameAddresses addresses) {
     Map<Key, Group> groups = new HashMap<>();
     for (ThreadSample t : threads) {
-      StackTraceElement[] stack = t.stack.length == 0 ? NO_JAVA_FRAMES
-          : t.stack.length > depth ? Arrays.copyOf(t.stack, depth) : t.stack;
+      StackTraceElement[] stack =
+          t.stack.length == 0
+              ? NO_JAVA_FRAMES
+              : t.stack.length > depth ? Arrays.copyOf(t.stack, depth) : t.stack;
       long[] pcs = new long[stack.length];
       for (int i = 0; i < stack.length; i++) {
-        pcs[i] = addresses.pc(functionName(stack[i]), stack[i].getFileName(),
-            stack[i].getLineNumber());
+        pcs[i] =
+            addresses.pc(functionName(stack[i]), stack[i].getFileName(), stack[i].getLineNumber());
       }
       Labels labels = labels(t);
       groups.computeIfAbsent(new Key(pcs, labels), k -> new Group(stack, pcs, labels)).count++;
@@ -57,8 +64,8 @@ final class GoroutineGroups {
     for (Group g : sorted) {
       g.key = keyText(g.pcs, g.labels);
     }
-    sorted.sort((a, b) ->
-        a.count != b.count ? Long.compare(b.count, a.count) : a.key.compareTo(b.key));
+    sorted.sort(
+        (a, b) -> a.count != b.count ? Long.compare(b.count, a.count) : a.key.compareTo(b.key));
     return sorted;
   }
 
@@ -97,7 +104,8 @@ final class GoroutineGroups {
     @Override
     public boolean equals(Object o) {
       return o instanceof Key
-          && Arrays.equals(pcs, ((Key) o).pcs) && labels.equals(((Key) o).labels);
+          && Arrays.equals(pcs, ((Key) o).pcs)
+          && labels.equals(((Key) o).labels);
     }
 
     @Override

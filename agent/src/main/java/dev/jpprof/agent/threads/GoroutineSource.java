@@ -1,8 +1,8 @@
 package dev.jpprof.agent.threads;
 
-import dev.jpprof.agent.cpu.ClassSource;
-import dev.jpprof.agent.cpu.SourceInfo;
-import dev.jpprof.agent.server.ProfileSource;
+import dev.jpprof.agent.frames.FrameAddresses;
+import dev.jpprof.agent.frames.SourceInfo;
+import dev.jpprof.agent.profiles.ProfileSource;
 import dev.jpprof.agent.threads.GoroutineGroups.Group;
 import dev.jpprof.pprof.ProfileBuilder;
 import dev.jpprof.pprof.ProfileBuilder.Frame;
@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * /debug/pprof/goroutine: every live thread, platform and (JDK 21+) virtual, as Go's goroutine
- * profile. Protobuf and debug=1 group threads by stack and labels (goroutine/count); debug=2
- * lists each thread with a Go wait reason. Dumps run on the server's worker threads.
+ * profile. Protobuf and debug=1 group threads by stack and labels (goroutine/count); debug=2 lists
+ * each thread with a Go wait reason. Dumps run on the server's worker threads.
  */
 public final class GoroutineSource implements ProfileSource {
   private final SourceInfo sources;
@@ -34,8 +34,8 @@ public final class GoroutineSource implements ProfileSource {
   }
 
   /**
-   * Live platform threads. Virtual threads are in the profile but not in this count: counting
-   * them takes a full thread dump, and the index page must stay cheap.
+   * Live platform threads. Virtual threads are in the profile but not in this count: counting them
+   * takes a full thread dump, and the index page must stay cheap.
    */
   @Override
   public long count() {
@@ -56,8 +56,8 @@ public final class GoroutineSource implements ProfileSource {
     // debug=2 prints a deep stack's outermost frames too, so it takes whole stacks.
     ThreadDump dump = ThreadDump.take(true, debug == 1 ? depth : Integer.MAX_VALUE);
     if (debug == 1) {
-      return GoroutineText.write("goroutine", groups(dump), dump.threads.size(),
-          FrameAddresses.SHARED);
+      return GoroutineText.write(
+          "goroutine", groups(dump), dump.threads.size(), FrameAddresses.SHARED);
     }
     Map<Long, String> reasons = new HashMap<>();
     for (ThreadSample t : dump.threads) {
@@ -77,10 +77,10 @@ public final class GoroutineSource implements ProfileSource {
   }
 
   /** Go's count profiles (goroutine, threadcreate): NAME/count samples, period NAME/count 1. */
-  static Profile profile(String name, long timeNanos, List<Group> groups, SourceInfo.Batch sources) {
-    ProfileBuilder b = new ProfileBuilder(timeNanos)
-        .sampleType(name, "count")
-        .period(name, "count", 1);
+  static Profile profile(
+      String name, long timeNanos, List<Group> groups, SourceInfo.Batch sources) {
+    ProfileBuilder b =
+        new ProfileBuilder(timeNanos).sampleType(name, "count").period(name, "count", 1);
     for (Group g : groups) {
       long[] ids = new long[g.stack.length];
       for (int i = 0; i < ids.length; i++) {

@@ -1,11 +1,13 @@
 package dev.jpprof.agent.threads;
 
+import dev.jpprof.agent.frames.FrameAddresses;
+import dev.jpprof.agent.frames.FrameLines;
 import dev.jpprof.agent.threads.GoroutineGroups.Group;
 import java.util.List;
 
 /**
- * The debug=1 text of Go's count profiles (runtime/pprof printCountProfile), which
- * {@code go tool pprof} parses:
+ * The debug=1 text of Go's count profiles (runtime/pprof printCountProfile), which {@code go tool
+ * pprof} parses:
  *
  * <pre>
  * goroutine profile: total 502
@@ -30,5 +32,4 @@ final class GoroutineText {
     }
     return b.toString();
   }
-
 }

@@ -20,8 +20,14 @@ final class PlatformThreads {
     List<ThreadSample> threads = new ArrayList<>(infos.length);
     for (ThreadInfo info : infos) {
       if (info != null) { // a thread that ended during the dump
-        threads.add(new ThreadSample(info.getThreadId(), info.getThreadName(),
-            info.getThreadState(), false, info.getLockName(), info.getStackTrace()));
+        threads.add(
+            new ThreadSample(
+                info.getThreadId(),
+                info.getThreadName(),
+                info.getThreadState(),
+                false,
+                info.getLockName(),
+                info.getStackTrace()));
       }
     }
     return threads;

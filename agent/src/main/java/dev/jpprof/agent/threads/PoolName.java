@@ -2,12 +2,12 @@ package dev.jpprof.agent.threads;
 
 /**
  * The thread pool a thread belongs to, read from the naming schemes of the JDK's and common
- * libraries' thread factories: the name without its trailing number and a {@code -thread} or
- * {@code -worker} word before it. {@code pool-3-thread-7} → {@code pool-3},
- * {@code ForkJoinPool.commonPool-worker-1} → {@code ForkJoinPool.commonPool},
- * {@code ForkJoinPool-1-worker-2} → {@code ForkJoinPool-1}, {@code http-nio-8080-exec-10} →
- * {@code http-nio-8080-exec}, {@code nioEventLoopGroup-2-1} → {@code nioEventLoopGroup-2}.
- * {@code Thread-4} (a plain {@code new Thread()}) and names without a number have no pool.
+ * libraries' thread factories: the name without its trailing number and a {@code -thread} or {@code
+ * -worker} word before it. {@code pool-3-thread-7} → {@code pool-3}, {@code
+ * ForkJoinPool.commonPool-worker-1} → {@code ForkJoinPool.commonPool}, {@code
+ * ForkJoinPool-1-worker-2} → {@code ForkJoinPool-1}, {@code http-nio-8080-exec-10} → {@code
+ * http-nio-8080-exec}, {@code nioEventLoopGroup-2-1} → {@code nioEventLoopGroup-2}. {@code
+ * Thread-4} (a plain {@code new Thread()}) and names without a number have no pool.
  */
 final class PoolName {
   private PoolName() {}

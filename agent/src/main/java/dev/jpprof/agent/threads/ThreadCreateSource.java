@@ -1,7 +1,9 @@
 package dev.jpprof.agent.threads;
 
-import dev.jpprof.agent.cpu.SourceInfo;
-import dev.jpprof.agent.server.ProfileSource;
+import dev.jpprof.agent.frames.FrameAddresses;
+import dev.jpprof.agent.frames.FrameLines;
+import dev.jpprof.agent.frames.SourceInfo;
+import dev.jpprof.agent.profiles.ProfileSource;
 import dev.jpprof.agent.threads.GoroutineGroups.Group;
 import dev.jpprof.instrumentation.threads.ThreadRecorder;
 import dev.jpprof.instrumentation.threads.ThreadStarts;
@@ -12,18 +14,21 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * /debug/pprof/threadcreate: the stacks that started threads, from the hook on
- * {@code Thread.start} — the JVM's answer to "who keeps creating threads". Also the
- * {@link CreationStacks} behind goroutine debug=2's {@code created by} lines. Threads started
- * before the hook was installed (the JVM's own, and a few at startup) are not in it.
+ * /debug/pprof/threadcreate: the stacks that started threads, from the hook on {@code Thread.start}
+ * — the JVM's answer to "who keeps creating threads". Also the {@link CreationStacks} behind
+ * goroutine debug=2's {@code created by} lines. Threads started before the hook was installed (the
+ * JVM's own, and a few at startup) are not in it.
  */
 public final class ThreadCreateSource implements ProfileSource, CreationStacks {
   private final Supplier<ThreadStarts> starts;
   private final SourceInfo sources;
   private final FrameAddresses addresses;
 
-  /** @param starts the installed engine, or null while there is none */
-  public ThreadCreateSource(Supplier<ThreadStarts> starts, SourceInfo sources, FrameAddresses addresses) {
+  /**
+   * @param starts the installed engine, or null while there is none
+   */
+  public ThreadCreateSource(
+      Supplier<ThreadStarts> starts, SourceInfo sources, FrameAddresses addresses) {
     this.starts = starts;
     this.sources = sources;
     this.addresses = addresses;
@@ -38,8 +43,8 @@ public final class ThreadCreateSource implements ProfileSource, CreationStacks {
 
   @Override
   public Profile snapshot() {
-    return GoroutineSource.profile("threadcreate", System.currentTimeMillis() * 1_000_000L,
-        groups(), sources.batch());
+    return GoroutineSource.profile(
+        "threadcreate", System.currentTimeMillis() * 1_000_000L, groups(), sources.batch());
   }
 
   @Override
@@ -68,7 +73,8 @@ public final class ThreadCreateSource implements ProfileSource, CreationStacks {
       g.key = GoroutineGroups.keyText(pcs, Labels.NONE);
       groups.add(g);
     }
-    groups.sort((a, b) -> a.count != b.count ? Long.compare(b.count, a.count) : a.key.compareTo(b.key));
+    groups.sort(
+        (a, b) -> a.count != b.count ? Long.compare(b.count, a.count) : a.key.compareTo(b.key));
     return groups;
   }
 }

@@ -11,8 +11,10 @@ import java.util.Set;
 final class ThreadDump {
   /** Unix epoch nanoseconds when the dump was taken. */
   final long timeNanos;
+
   /** The thread that asked for the dump (Go's {@code [running]} goroutine). */
   final long requesterId;
+
   final List<ThreadSample> threads;
 
   ThreadDump(long timeNanos, long requesterId, List<ThreadSample> threads) {
@@ -23,8 +25,8 @@ final class ThreadDump {
 
   /**
    * Dumps every thread; blocks for the dump's safepoint (and the JSON dump on JDK 21+). If the
-   * virtual threads cannot be listed, the platform threads are returned alone. Platform stacks
-   * are cut at {@code maxDepth} (fewer frames to copy); the JDK's JSON dump always has them all.
+   * virtual threads cannot be listed, the platform threads are returned alone. Platform stacks are
+   * cut at {@code maxDepth} (fewer frames to copy); the JDK's JSON dump always has them all.
    */
   @SuppressWarnings("deprecation") // Thread.getId: threadId() is JDK 19+, the agent runs on 11+
   static ThreadDump take(boolean withVirtual, int maxDepth) {

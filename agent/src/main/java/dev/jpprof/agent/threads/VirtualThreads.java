@@ -1,6 +1,7 @@
 package dev.jpprof.agent.threads;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
+import dev.jpprof.agent.frames.StackLines;
 import dev.jpprof.agent.json.JsonReader;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -18,9 +19,9 @@ import java.util.Set;
  * Virtual threads (JDK 21+), which ThreadMXBean does not list. The one supported way to see them
  * all is the JDK's thread dump, {@code HotSpotDiagnosticMXBean.dumpThreads(file, JSON)}: public
  * API, no {@code --add-opens}, no warning. It writes to a new file only, so the dump goes to a
- * private temporary directory that is deleted at once. JDK 25's dump gives state and lock;
- * JDK 21–24's gives stacks only (state then null). Called through reflection: the agent compiles
- * for Java 11.
+ * private temporary directory that is deleted at once. JDK 25's dump gives state and lock; JDK
+ * 21–24's gives stacks only (state then null). Called through reflection: the agent compiles for
+ * Java 11.
  */
 final class VirtualThreads {
   private static final Method DUMP = dumpMethod();
@@ -34,8 +35,8 @@ final class VirtualThreads {
   }
 
   /**
-   * Every virtual thread, skipping ids in {@code platformIds} (a JDK 21–24 dump does not mark
-   * which threads are virtual, so those ids tell them apart). Empty before JDK 21.
+   * Every virtual thread, skipping ids in {@code platformIds} (a JDK 21–24 dump does not mark which
+   * threads are virtual, so those ids tell them apart). Empty before JDK 21.
    */
   static List<ThreadSample> dump(Set<Long> platformIds) throws Exception {
     if (DUMP == null) {
@@ -44,8 +45,10 @@ final class VirtualThreads {
     Path dir = Files.createTempDirectory("jpprof-threads-");
     Path file = dir.resolve("threads.json");
     try {
-      DUMP.invoke(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class),
-          file.toAbsolutePath().toString(), JSON);
+      DUMP.invoke(
+          ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class),
+          file.toAbsolutePath().toString(),
+          JSON);
       String json = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
       return parse(json, platformIds);
     } finally {
@@ -67,8 +70,9 @@ final class VirtualThreads {
         long id = Long.parseLong(String.valueOf(thread.get("tid")));
         // JDK 25 writes "state" for every thread and "virtual": true for virtual ones only;
         // JDK 21–24 write neither, so there a thread ThreadMXBean did not list is virtual.
-        boolean virtual = Boolean.TRUE.equals(thread.get("virtual"))
-            || !thread.containsKey("state") && !platformIds.contains(id);
+        boolean virtual =
+            Boolean.TRUE.equals(thread.get("virtual"))
+                || !thread.containsKey("state") && !platformIds.contains(id);
         if (!virtual) {
           continue;
         }

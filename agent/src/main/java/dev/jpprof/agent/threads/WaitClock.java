@@ -6,10 +6,10 @@ import java.util.Map;
 
 /**
  * How long each thread has waited, for debug=2's {@code [chan receive, 12 minutes]}. The JVM does
- * not say when a wait began, so each dump compares a thread with the previous dump: a thread
- * found waiting in the same place (same reason, same stack) has waited at least since it was
- * first seen there. Costs one map entry a thread, replaced on each dump, so ended threads drop
- * out. A thread dumped for the first time shows no minutes, which Go also omits under a minute.
+ * not say when a wait began, so each dump compares a thread with the previous dump: a thread found
+ * waiting in the same place (same reason, same stack) has waited at least since it was first seen
+ * there. Costs one map entry a thread, replaced on each dump, so ended threads drop out. A thread
+ * dumped for the first time shows no minutes, which Go also omits under a minute.
  */
 final class WaitClock {
   private Map<Long, Seen> seen = new HashMap<>();
@@ -25,8 +25,8 @@ final class WaitClock {
   }
 
   /** Records this dump and returns each waiting thread's whole minutes waited, by thread id. */
-  synchronized Map<Long, Long> minutes(Iterable<ThreadSample> threads,
-      Map<Long, String> reasons, long nowNanos) {
+  synchronized Map<Long, Long> minutes(
+      Iterable<ThreadSample> threads, Map<Long, String> reasons, long nowNanos) {
     Map<Long, Seen> next = new HashMap<>();
     Map<Long, Long> minutes = new HashMap<>();
     for (ThreadSample t : threads) {

@@ -1,16 +1,16 @@
 package dev.jpprof.agent.threads;
 
 /**
- * The Go wait reason a Java thread's state reads as in a debug=2 dump ({@code goroutine 7
- * [chan receive]:}), so that people and tools that know Go's dumps read Java's the same way:
+ * The Go wait reason a Java thread's state reads as in a debug=2 dump ({@code goroutine 7 [chan
+ * receive]:}), so that people and tools that know Go's dumps read Java's the same way:
  *
  * <ul>
  *   <li>the thread serving the request: {@code running}, as Go marks the dumping goroutine;
  *   <li>BLOCKED entering a monitor: {@code sync.Mutex.Lock on <monitor>};
  *   <li>in {@code Thread.sleep}: {@code sleep};
  *   <li>in {@code Object.wait}: {@code sync.Cond.Wait on <object>};
- *   <li>parked on a ReentrantLock or ReentrantReadWriteLock: {@code sync.Mutex.Lock} or
- *       {@code sync.RWMutex.Lock on <lock>};
+ *   <li>parked on a ReentrantLock or ReentrantReadWriteLock: {@code sync.Mutex.Lock} or {@code
+ *       sync.RWMutex.Lock on <lock>};
  *   <li>parked otherwise (queues, futures, pools): {@code chan receive on <blocker>};
  *   <li>waiting in socket or file I/O, running or parked: {@code IO wait};
  *   <li>RUNNABLE in another native method: {@code syscall}; else {@code runnable}.
@@ -40,8 +40,9 @@ final class WaitReason {
       return "IO wait";
     }
     boolean running = state == Thread.State.RUNNABLE;
-    if (!running && (near(t.stack, "java.lang.Thread", "sleep")
-        || near(t.stack, "java.lang.VirtualThread", "sleepNanos"))) {
+    if (!running
+        && (near(t.stack, "java.lang.Thread", "sleep")
+            || near(t.stack, "java.lang.VirtualThread", "sleepNanos"))) {
       return "sleep";
     }
     if (!running && near(t.stack, "java.lang.Object", "wait")) {

@@ -1,7 +1,7 @@
 /**
- * The goroutine profile for the JVM: every live thread (platform threads from ThreadMXBean,
- * virtual threads from the JDK's JSON thread dump) grouped by stack as Go groups goroutines,
- * with Go's debug=1 text and debug=2 panic-style dump.
+ * The goroutine profile for the JVM: every live thread (platform threads from ThreadMXBean, virtual
+ * threads from the JDK's JSON thread dump) grouped by stack as Go groups goroutines, with Go's
+ * debug=1 text and debug=2 panic-style dump.
  *
  * <pre>
  * go tool pprof -top http://localhost:6060/debug/pprof/goroutine

@@ -9,9 +9,9 @@ import jdk.jfr.Recording;
 
 /**
  * One JFR recording with the JDK's {@code profile} settings: the JVM's answer to Go's execution
- * trace. JFR runs several recordings at once, so concurrent trace requests each get their own.
- * This class is the only one that touches jdk.jfr, so JFR loads on the first trace request and
- * never in premain.
+ * trace. JFR runs several recordings at once, so concurrent trace requests each get their own. This
+ * class is the only one that touches jdk.jfr, so JFR loads on the first trace request and never in
+ * premain.
  */
 public final class JfrTrace {
   private final Recording recording;

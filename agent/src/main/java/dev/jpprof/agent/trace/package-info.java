@@ -1,6 +1,6 @@
 /**
- * /debug/pprof/trace for the JVM: a JFR recording of the requested window with the JDK's
- * {@code profile} settings, since a JVM has no Go execution trace.
+ * /debug/pprof/trace for the JVM: a JFR recording of the requested window with the JDK's {@code
+ * profile} settings, since a JVM has no Go execution trace.
  *
  * <pre>
  * curl -o trace.jfr 'http://localhost:6060/debug/pprof/trace?seconds=5'

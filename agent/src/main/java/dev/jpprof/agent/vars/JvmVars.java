@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The {@code jvm} var: what Go's memstats cannot say about a JVM. Keys are sorted, as Go sorts
- * map keys. Memory in bytes, times in milliseconds as the JVM counts them; -1 where the JVM
- * reports no limit or no value.
+ * The {@code jvm} var: what Go's memstats cannot say about a JVM. Keys are sorted, as Go sorts map
+ * keys. Memory in bytes, times in milliseconds as the JVM counts them; -1 where the JVM reports no
+ * limit or no value.
  */
 final class JvmVars {
   private JvmVars() {}

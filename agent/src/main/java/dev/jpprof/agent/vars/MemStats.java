@@ -10,24 +10,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * expvar's {@code memstats}: Go's runtime.MemStats field names, in Go's field order, for the
- * fields a JVM value honestly maps to. A field with no JVM counterpart is left out rather than
- * faked (Lookups, Mallocs, Frees, HeapReleased, HeapObjects, Stack*, MSpan*, MCache*, BuckHashSys,
- * GCSys, OtherSys, NextGC, PauseNs, PauseEnd, NumForcedGC, GCCPUFraction, DebugGC, BySize).
+ * expvar's {@code memstats}: Go's runtime.MemStats field names, in Go's field order, for the fields
+ * a JVM value honestly maps to. A field with no JVM counterpart is left out rather than faked
+ * (Lookups, Mallocs, Frees, HeapReleased, HeapObjects, Stack*, MSpan*, MCache*, BuckHashSys, GCSys,
+ * OtherSys, NextGC, PauseNs, PauseEnd, NumForcedGC, GCCPUFraction, DebugGC, BySize).
  *
  * <ul>
- *   <li>Alloc, HeapAlloc, HeapInuse: heap used. The JVM does not tell live objects from used
- *       but fragmented space, so Go's HeapInuse − HeapAlloc is 0 here.
- *   <li>TotalAlloc: bytes ever allocated by all threads, ended ones included, where the JVM
- *       counts them (HotSpot's ThreadMXBean.getTotalThreadAllocatedBytes: JDK 17 and 25 have
- *       it, JDK 11 does not).
+ *   <li>Alloc, HeapAlloc, HeapInuse: heap used. The JVM does not tell live objects from used but
+ *       fragmented space, so Go's HeapInuse − HeapAlloc is 0 here.
+ *   <li>TotalAlloc: bytes ever allocated by all threads, ended ones included, where the JVM counts
+ *       them (HotSpot's ThreadMXBean.getTotalThreadAllocatedBytes: JDK 17 and 25 have it, JDK 11
+ *       does not).
  *   <li>Sys: heap + non-heap committed: what the JVM has taken from the OS for Java (native
  *       allocations by libraries are not in it).
  *   <li>HeapSys: heap committed; HeapIdle: committed − used.
  *   <li>LastGC: when the last collection ended, Unix nanoseconds.
- *   <li>NumGC: collections of collectors that run whole cycles. ZGC and Shenandoah report
- *       cycles and pauses as two collectors ("… Cycles", "… Pauses"): cycles count here. G1's
- *       "G1 Concurrent GC" (marking beside the young pauses) is left out.
+ *   <li>NumGC: collections of collectors that run whole cycles. ZGC and Shenandoah report cycles
+ *       and pauses as two collectors ("… Cycles", "… Pauses"): cycles count here. G1's "G1
+ *       Concurrent GC" (marking beside the young pauses) is left out.
  *   <li>PauseTotalNs: time of stop-the-world collectors: every collector except those reporting
  *       concurrent cycles ("… Cycles", "… Concurrent …"), whose time is mostly not a pause.
  *   <li>EnableGC: true, as a JVM always collects.

@@ -11,8 +11,8 @@ import java.util.function.Supplier;
 /**
  * The body of /debug/vars, laid out as Go's expvarHandler writes it: {@code {}, a newline, one
  * {@code "name": value} per var sorted by name and separated by {@code ,\n}, then {@code \n}\n}.
- * Each value is compact JSON. Vars: {@code cmdline}, {@code memstats}, {@code jvm}, and every
- * var the application published through {@link Vars}.
+ * Each value is compact JSON. Vars: {@code cmdline}, {@code memstats}, {@code jvm}, and every var
+ * the application published through {@link Vars}.
  */
 public final class VarsPage {
   private VarsPage() {}

@@ -1,7 +1,7 @@
 /**
- * /debug/vars, Go's expvar for the JVM: {@code cmdline}, {@code memstats} (Go's field names where
- * a JVM value maps, see {@code MemStats}), {@code jvm} (memory pools, collectors, threads,
- * classes, uptime, the agent's counters) and the application's vars ({@link dev.jpprof.Vars}).
+ * /debug/vars, Go's expvar for the JVM: {@code cmdline}, {@code memstats} (Go's field names where a
+ * JVM value maps, see {@code MemStats}), {@code jvm} (memory pools, collectors, threads, classes,
+ * uptime, the agent's counters) and the application's vars ({@link dev.jpprof.Vars}).
  *
  * <pre>
  * curl http://localhost:6060/debug/vars

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.jpprof.agent.ChildJvm;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The faults that keep async-profiler from running, forced in child JVMs: auto must serve the
- * window from JFR and say why, async-profiler alone must say why it cannot, and nothing may
- * reach the application's stdout. A regular file's "subdirectory" is unusable even for root.
+ * window from JFR and say why, async-profiler alone must say why it cannot, and nothing may reach
+ * the application's stdout. A regular file's "subdirectory" is unusable even for root.
  */
 class CpuFallbackTest {
   private static final String JFR_COMMENT = "COMMENT " + JfrEngineTest.COMMENT;
@@ -29,7 +30,7 @@ class CpuFallbackTest {
   @Test
   void missingTempDirFallsBackToJfr() throws Exception {
     // async-profiler cannot extract its library there; the JDK creates its repository itself.
-    ChildJvm r = auto(ChildJvm.thisJava(), "-Djava.io.tmpdir=" + dir.resolve("missing"));
+    ChildJvm.Exited r = auto(ChildJvm.thisJava(), "-Djava.io.tmpdir=" + dir.resolve("missing"));
     assertUnavailable(r, "async-profiler failed to load: ");
   }
 
@@ -37,14 +38,14 @@ class CpuFallbackTest {
   void missingTempDirFallsBackToJfrOnJdk25() throws Exception {
     Path jdk25 = ChildJvm.javaOf(ChildJvm.JDK25);
     assumeTrue(Files.isExecutable(jdk25), "no JDK 25 at " + jdk25);
-    ChildJvm r = auto(jdk25, "-Djava.io.tmpdir=" + dir.resolve("missing"));
+    ChildJvm.Exited r = auto(jdk25, "-Djava.io.tmpdir=" + dir.resolve("missing"));
     assertUnavailable(r, "async-profiler failed to load: ");
   }
 
   @Test
   void unwritableTempDirFallsBackToJfr() throws Exception {
     // JFR needs a repository too: where the temp dir is unusable, it must be configured.
-    ChildJvm r =
+    ChildJvm.Exited r =
         auto(
             ChildJvm.thisJava(),
             "-Djava.io.tmpdir=" + unusable(),
@@ -54,13 +55,13 @@ class CpuFallbackTest {
 
   @Test
   void unusableExtractPathFallsBackToJfr() throws Exception {
-    ChildJvm r = auto(ChildJvm.thisJava(), "-Done.profiler.extractPath=" + unusable());
+    ChildJvm.Exited r = auto(ChildJvm.thisJava(), "-Done.profiler.extractPath=" + unusable());
     assertUnavailable(r, "async-profiler failed to load: ");
   }
 
   @Test
   void whenJfrCannotRunEitherTheErrorSaysWhyForBoth() throws Exception {
-    ChildJvm r = auto(ChildJvm.thisJava(), "-Djava.io.tmpdir=" + unusable());
+    ChildJvm.Exited r = auto(ChildJvm.thisJava(), "-Djava.io.tmpdir=" + unusable());
     assertEquals("", r.stdout, "stdout; stderr was: " + r.stderr);
     assertTrue(
         r.stderr.contains(
@@ -68,13 +69,16 @@ class CpuFallbackTest {
                 + " failed to load: "),
         r.stderr);
     assertTrue(r.stderr.contains("; JFR: java.lang.IllegalStateException: "), r.stderr);
-    assertTrue(r.stderr.contains("DESCRIBE error: Could not enable CPU profiling: async-profiler"
-        + " unavailable: async-profiler failed to load: "), r.stderr);
+    assertTrue(
+        r.stderr.contains(
+            "DESCRIBE error: Could not enable CPU profiling: async-profiler"
+                + " unavailable: async-profiler failed to load: "),
+        r.stderr);
   }
 
   @Test
   void asyncProfilerEngineSaysWhyItCannotStart() throws Exception {
-    ChildJvm r =
+    ChildJvm.Exited r =
         ChildJvm.run(
             ChildJvm.thisJava(),
             List.of("-Done.profiler.extractPath=" + unusable()),
@@ -90,9 +94,13 @@ class CpuFallbackTest {
 
   @Test
   void profilerStartedByTheApplicationKeepsRunning() throws Exception {
-    ChildJvm r =
+    ChildJvm.Exited r =
         ChildJvm.run(
-            ChildJvm.thisJava(), List.of(), FallbackChild.class, dir, CpuProfiler.AUTO,
+            ChildJvm.thisJava(),
+            List.of(),
+            FallbackChild.class,
+            dir,
+            CpuProfiler.AUTO,
             "app-started");
     assertEquals("", r.stdout, "stdout; stderr was: " + r.stderr);
     assertTrue(r.stderr.contains(JFR_COMMENT), r.stderr);
@@ -108,7 +116,7 @@ class CpuFallbackTest {
   @Test
   void libraryLoadedByAnotherAgentIsReused() throws Exception {
     // Extraction would fail: async-profiler can only run by reusing the library already loaded.
-    ChildJvm r =
+    ChildJvm.Exited r =
         auto(
             ChildJvm.thisJava(),
             "-agentpath:" + library(),
@@ -121,10 +129,13 @@ class CpuFallbackTest {
   @Test
   void profilerStartedByAnotherAgentFallsBackToJfrForTheWindow() throws Exception {
     Path theirs = dir.resolve("theirs.jfr");
-    ChildJvm r =
+    ChildJvm.Exited r =
         auto(
             ChildJvm.thisJava(),
-            "-agentpath:" + library() + "=start,event=cpu,interval=10ms,jfr,file=" + theirs
+            "-agentpath:"
+                + library()
+                + "=start,event=cpu,interval=10ms,jfr,file="
+                + theirs
                 + ",quiet,loglevel=none");
     assertEquals("", r.stdout, "stdout; stderr was: " + r.stderr);
     assertTrue(r.stderr.contains(JFR_COMMENT), r.stderr);
@@ -136,13 +147,13 @@ class CpuFallbackTest {
   @Test
   void flightRecorderLoadsOnlyWhenAWindowNeedsIt() throws Exception {
     Path log = dir.resolve("classes.log");
-    ChildJvm r = auto(ChildJvm.thisJava(), "-Xlog:class+load=info:file=" + log);
+    ChildJvm.Exited r = auto(ChildJvm.thisJava(), "-Xlog:class+load=info:file=" + log);
     assertEquals("", r.stdout, "stdout; stderr was: " + r.stderr);
     assertTrue(r.stderr.contains("COMMENT jpprof cpu: async-profiler "), r.stderr);
     assertFalse(Files.readString(log).contains(" jdk.jfr."), "jdk.jfr loaded without JFR windows");
 
     Path jfrLog = dir.resolve("jfr-classes.log");
-    ChildJvm control =
+    ChildJvm.Exited control =
         ChildJvm.run(
             ChildJvm.thisJava(),
             List.of("-Xlog:class+load=info:file=" + jfrLog),
@@ -153,7 +164,7 @@ class CpuFallbackTest {
     assertTrue(Files.readString(jfrLog).contains(" jdk.jfr.Recording "), "the log shows no loads");
   }
 
-  private ChildJvm auto(Path java, String... jvmArgs) throws Exception {
+  private ChildJvm.Exited auto(Path java, String... jvmArgs) throws Exception {
     return ChildJvm.run(java, List.of(jvmArgs), FallbackChild.class, dir, CpuProfiler.AUTO);
   }
 
@@ -177,7 +188,7 @@ class CpuFallbackTest {
     return file.resolve("sub");
   }
 
-  private static void assertUnavailable(ChildJvm r, String why) {
+  private static void assertUnavailable(ChildJvm.Exited r, String why) {
     assertEquals("", r.stdout, "stdout; stderr was: " + r.stderr);
     assertTrue(r.stderr.contains(JFR_COMMENT), r.stderr);
     assertTrue(samples(r) >= 5, r.stderr);
@@ -187,7 +198,7 @@ class CpuFallbackTest {
         r.stderr);
   }
 
-  private static long samples(ChildJvm r) {
+  private static long samples(ChildJvm.Exited r) {
     Matcher m = SAMPLES.matcher(r.stderr);
     assertTrue(m.find(), r.stderr);
     return Long.parseLong(m.group(1));

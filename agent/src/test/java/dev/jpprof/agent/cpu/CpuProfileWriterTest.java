@@ -6,6 +6,7 @@ import static dev.jpprof.agent.cpu.ProfileChecks.str;
 import static dev.jpprof.agent.cpu.ProfileChecks.thread;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.jpprof.agent.frames.SourceInfo;
 import dev.jpprof.pprof.proto.ProfileProto.Function;
 import dev.jpprof.pprof.proto.ProfileProto.Location;
 import dev.jpprof.pprof.proto.ProfileProto.Profile;
@@ -68,7 +69,8 @@ class CpuProfileWriterTest {
     Location pair = p.getLocation(1);
     List<String> lines = new ArrayList<>();
     pair.getLineList()
-        .forEach(l -> lines.add(str(p, functions.get(l.getFunctionId()).getName()) + ":" + l.getLine()));
+        .forEach(
+            l -> lines.add(str(p, functions.get(l.getFunctionId()).getName()) + ":" + l.getLine()));
     assertEquals(List.of(T + ".leaf:41", T + ".caller:52"), lines);
     Function native0 = functions.get(p.getLocation(0).getLine(0).getFunctionId());
     assertEquals("__clock_gettime", str(p, native0.getName()));

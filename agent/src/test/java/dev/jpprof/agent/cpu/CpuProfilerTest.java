@@ -137,8 +137,12 @@ class CpuProfilerTest {
   }
 
   private static String phases(Profile p) {
-    return "first=" + samplesIn(p, CLASS + ".first") + " middle=" + samplesIn(p, CLASS + ".middle")
-        + " last=" + samplesIn(p, CLASS + ".last");
+    return "first="
+        + samplesIn(p, CLASS + ".first")
+        + " middle="
+        + samplesIn(p, CLASS + ".middle")
+        + " last="
+        + samplesIn(p, CLASS + ".last");
   }
 
   @Test
@@ -206,7 +210,8 @@ class CpuProfilerTest {
     CpuProfiler profiler = new CpuProfiler("nosuchevent", INTERVAL, 64, null);
     CpuProfiler.Window w = profiler.open();
     assertEquals(
-        "async-profiler " + NativeSession.version()
+        "async-profiler "
+            + NativeSession.version()
             + ", event itimer (nosuchevent unavailable) via itimer, interval 10ms",
         profiler.describe());
     sink += middle(100_000_000L);

@@ -59,7 +59,8 @@ class CpuSessionTest {
     assertEquals(0, samplesIn(pa, CLASS + ".middle"), counts);
     assertEquals(0, samplesIn(pa, CLASS + ".last"), counts);
     assertTrue(samplesIn(pb, CLASS + ".last") > 0, counts);
-    assertEquals(0, samplesIn(pb, CLASS + ".middle"), "samples from between the windows: " + counts);
+    assertEquals(
+        0, samplesIn(pb, CLASS + ".middle"), "samples from between the windows: " + counts);
     assertEquals(0, samplesIn(pb, CLASS + ".first"), counts);
   }
 
@@ -119,8 +120,12 @@ class CpuSessionTest {
   }
 
   private static String phases(Profile p) {
-    return "first=" + samplesIn(p, CLASS + ".first") + " middle=" + samplesIn(p, CLASS + ".middle")
-        + " last=" + samplesIn(p, CLASS + ".last");
+    return "first="
+        + samplesIn(p, CLASS + ".first")
+        + " middle="
+        + samplesIn(p, CLASS + ".middle")
+        + " last="
+        + samplesIn(p, CLASS + ".last");
   }
 
   private static boolean await(BooleanSupplier condition, long millis) throws InterruptedException {

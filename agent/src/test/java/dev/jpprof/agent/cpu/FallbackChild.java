@@ -5,10 +5,10 @@ import one.profiler.AsyncProfiler;
 import one.profiler.Counter;
 
 /**
- * The child JVM of {@link CpuFallbackTest}: one window of about 1 s with the engine named by the first
- * argument, reported on stderr as COMMENT, SAMPLES, DESCRIBE or ERROR lines. With "app-started",
- * the application starts async-profiler itself first, as an application or another agent that
- * ships it would, and reports afterwards whether its own session survived the window.
+ * The child JVM of {@link CpuFallbackTest}: one window of about 1 s with the engine named by the
+ * first argument, reported on stderr as COMMENT, SAMPLES, DESCRIBE or ERROR lines. With
+ * "app-started", the application starts async-profiler itself first, as an application or another
+ * agent that ships it would, and reports afterwards whether its own session survived the window.
  */
 public final class FallbackChild {
   static volatile long sink;
@@ -42,7 +42,8 @@ public final class FallbackChild {
     }
     System.err.println("DESCRIBE " + profiler.describe());
     if (app != null) {
-      boolean running = app.execute("status,quiet,loglevel=none").startsWith("Profiling is running");
+      boolean running =
+          app.execute("status,quiet,loglevel=none").startsWith("Profiling is running");
       boolean sampled = app.dumpCollapsed(Counter.SAMPLES).contains("FallbackChild.burn");
       app.execute("stop,quiet,loglevel=none");
       System.err.println("APP running=" + running + " sampled=" + sampled);

@@ -26,14 +26,16 @@ final class LandedSamples implements AutoCloseable {
     Class<?> type = Class.forName("jdk.jfr.consumer.RecordingStream");
     stream = (AutoCloseable) type.getConstructor().newInstance();
     EventSettings sample =
-        (EventSettings) type.getMethod("enable", String.class).invoke(stream, "jdk.ExecutionSample");
+        (EventSettings)
+            type.getMethod("enable", String.class).invoke(stream, "jdk.ExecutionSample");
     sample.withPeriod(Duration.ofMillis(10));
     Consumer<RecordedEvent> count =
         e -> {
           RecordedStackTrace trace = e.getStackTrace();
           if (trace != null) {
             for (RecordedFrame f : trace.getFrames()) {
-              byMethod.computeIfAbsent(f.getMethod().getName(), m -> new AtomicLong())
+              byMethod
+                  .computeIfAbsent(f.getMethod().getName(), m -> new AtomicLong())
                   .incrementAndGet();
             }
           }

@@ -6,8 +6,9 @@ import one.profiler.AsyncProfiler;
 
 /**
  * The child JVM of {@link StdoutSilenceTest}. "jpprof" profiles itself the way the server will;
- * "exit-open" exits while a window is open; "control" drives async-profiler unquieted, which must show up on stdout, or the test could not
- * tell silence from a harness that does not see native writes.
+ * "exit-open" exits while a window is open; "control" drives async-profiler unquieted, which must
+ * show up on stdout, or the test could not tell silence from a harness that does not see native
+ * writes.
  */
 public final class SilentChild {
   static volatile long sink;

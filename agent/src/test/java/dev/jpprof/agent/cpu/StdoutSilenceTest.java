@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.jpprof.agent.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -21,7 +22,7 @@ class StdoutSilenceTest {
 
   @Test
   void profilingPrintsNothingOnStdout() throws Exception {
-    ChildJvm r = run(ChildJvm.thisJava(), "jpprof");
+    ChildJvm.Exited r = run(ChildJvm.thisJava(), "jpprof");
     assertEquals("", r.stdout, "stdout; stderr was: " + r.stderr);
     assertTrue(r.stderr.contains("OK a="), r.stderr);
   }
@@ -30,14 +31,14 @@ class StdoutSilenceTest {
   void profilingPrintsNothingOnStdoutOnJdk25() throws Exception {
     Path jdk25 = ChildJvm.javaOf(ChildJvm.JDK25);
     assumeTrue(Files.isExecutable(jdk25), "no JDK 25 at " + jdk25);
-    ChildJvm r = run(jdk25, "jpprof");
+    ChildJvm.Exited r = run(jdk25, "jpprof");
     assertEquals("", r.stdout, "stdout; stderr was: " + r.stderr);
     assertTrue(r.stderr.contains("OK a="), r.stderr);
   }
 
   @Test
   void exitingWithAWindowOpenLeavesNoFile() throws Exception {
-    ChildJvm r = run(ChildJvm.thisJava(), "exit-open");
+    ChildJvm.Exited r = run(ChildJvm.thisJava(), "exit-open");
     assertEquals("", r.stdout, "stdout; stderr was: " + r.stderr);
     int at = r.stderr.indexOf("FILE ");
     assertTrue(at >= 0, r.stderr);
@@ -48,12 +49,12 @@ class StdoutSilenceTest {
 
   @Test
   void harnessSeesUnquietedNativeOutput() throws Exception {
-    ChildJvm r = run(ChildJvm.thisJava(), "control");
+    ChildJvm.Exited r = run(ChildJvm.thisJava(), "control");
     assertTrue(r.stdout.contains("[WARN] Unknown argument: lines"), "stdout: " + r.stdout);
     assertTrue(r.stderr.contains("CONTROL DONE"), r.stderr);
   }
 
-  private ChildJvm run(Path java, String mode) throws Exception {
+  private ChildJvm.Exited run(Path java, String mode) throws Exception {
     return ChildJvm.run(java, List.of(), SilentChild.class, dir, mode);
   }
 }

@@ -9,9 +9,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The JVMTI engine in this JVM: libjpprof loaded from the native module, sampling started on a
- * live JVM (as an attach does), a retained allocation seen in use at its own method and line,
- * then freed once released. The end-to-end tests check the same through the agent's endpoints.
+ * The JVMTI engine in this JVM: libjpprof loaded from the native module, sampling started on a live
+ * JVM (as an attach does), a retained allocation seen in use at its own method and line, then freed
+ * once released. The end-to-end tests check the same through the agent's endpoints.
  */
 class JvmtiHeapTest {
   private static final int RATE = 4096;
@@ -40,7 +40,8 @@ class JvmtiHeapTest {
     assertEquals("JvmtiHeapTest.java", held.frames()[0].getFileName());
     // Unscaled: each sample is one 1 KiB array, and the JVM samples about every 4 KiB of the
     // thread's allocation: about 4 000 samples of the 16 384 arrays.
-    assertTrue(held.allocObjects() > 2_000 && held.allocObjects() < 8_000,
+    assertTrue(
+        held.allocObjects() > 2_000 && held.allocObjects() < 8_000,
         "samples " + held.allocObjects());
     assertEquals(held.allocObjects(), held.inuseObjects(), "all still reachable");
 
@@ -48,7 +49,8 @@ class JvmtiHeapTest {
     heap.gcAndDrain(5_000);
     HeapBucket freed = only(heap.snapshot(), line);
     assertEquals(held.allocObjects(), freed.allocObjects());
-    assertTrue(freed.inuseObjects() <= freed.allocObjects() / 100, "in use " + freed.inuseObjects());
+    assertTrue(
+        freed.inuseObjects() <= freed.allocObjects() / 100, "in use " + freed.inuseObjects());
     assertTrue(heap.status().contains("JVMTI"), heap.status());
   }
 
@@ -68,7 +70,9 @@ class JvmtiHeapTest {
     HeapBucket found = null;
     for (HeapBucket b : buckets) {
       StackTraceElement top = b.frames().length == 0 ? null : b.frames()[0];
-      if (top != null && top.getMethodName().equals("retain") && top.getLineNumber() == line
+      if (top != null
+          && top.getMethodName().equals("retain")
+          && top.getLineNumber() == line
           && top.getClassName().equals(JvmtiHeapTest.class.getName())) {
         assertEquals(null, found, "one record for the line");
         found = b;

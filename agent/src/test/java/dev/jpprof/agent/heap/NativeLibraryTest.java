@@ -16,20 +16,22 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * The libraries the native module puts in the agent jar, read as ELF files: the right machine,
- * no libc or other library needed (one file serves glibc and musl), and exactly our JNI entry
- * points exported. This is what lets the jar load on a distribution we never ran on.
+ * The libraries the native module puts in the agent jar, read as ELF files: the right machine, no
+ * libc or other library needed (one file serves glibc and musl), and exactly our JNI entry points
+ * exported. This is what lets the jar load on a distribution we never ran on.
  */
 class NativeLibraryTest {
   private static final int EM_X86_64 = 62;
   private static final int EM_AARCH64 = 183;
-  private static final Set<String> EXPORTS = new TreeSet<>(List.of(
-      "JNI_OnLoad",
-      "Java_dev_jpprof_agent_heap_NativeHeap_start",
-      "Java_dev_jpprof_agent_heap_NativeHeap_collect",
-      "Java_dev_jpprof_agent_heap_NativeHeap_method",
-      "Java_dev_jpprof_agent_heap_NativeHeap_startLine",
-      "Java_dev_jpprof_agent_heap_NativeHeap_stats"));
+  private static final Set<String> EXPORTS =
+      new TreeSet<>(
+          List.of(
+              "JNI_OnLoad",
+              "Java_dev_jpprof_agent_heap_NativeHeap_start",
+              "Java_dev_jpprof_agent_heap_NativeHeap_collect",
+              "Java_dev_jpprof_agent_heap_NativeHeap_method",
+              "Java_dev_jpprof_agent_heap_NativeHeap_startLine",
+              "Java_dev_jpprof_agent_heap_NativeHeap_stats"));
 
   @Test
   void x64LibraryIsSelfContained() throws IOException {
@@ -39,8 +41,8 @@ class NativeLibraryTest {
   /** Built whenever Debian's cross compiler is installed (CI installs it). */
   @Test
   void arm64LibraryIsSelfContainedWhereItCanBeBuilt() throws IOException {
-    boolean compiler = onPath("aarch64-linux-gnu-gcc")
-        || System.getProperty("os.arch").equals("aarch64");
+    boolean compiler =
+        onPath("aarch64-linux-gnu-gcc") || System.getProperty("os.arch").equals("aarch64");
     byte[] lib = resource("linux-arm64");
     if (compiler) {
       assertNotNull(lib, "aarch64-linux-gnu-gcc is installed but no linux-arm64 library is built");
@@ -52,7 +54,8 @@ class NativeLibraryTest {
 
   @Test
   void platformNames() {
-    assertEquals(System.getProperty("os.arch").equals("aarch64") ? "linux-arm64" : "linux-x64",
+    assertEquals(
+        System.getProperty("os.arch").equals("aarch64") ? "linux-arm64" : "linux-x64",
         NativeHeap.platform());
   }
 
@@ -125,8 +128,8 @@ class NativeLibraryTest {
   }
 
   private static byte[] resource(String platform) throws IOException {
-    try (InputStream in = NativeHeap.class.getResourceAsStream(
-        "/dev/jpprof/native/" + platform + "/libjpprof.so")) {
+    try (InputStream in =
+        NativeHeap.class.getResourceAsStream("/dev/jpprof/native/" + platform + "/libjpprof.so")) {
       return in == null ? null : in.readAllBytes();
     }
   }

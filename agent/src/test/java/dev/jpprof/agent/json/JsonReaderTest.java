@@ -16,9 +16,11 @@ class JsonReaderTest {
     expected.put("b", Arrays.asList(-2.5, 3e2, true, false, null));
     expected.put("c", Map.of("d", "x\"y\\/z\u00e9\n"));
     expected.put("", "");
-    assertEquals(expected, JsonReader.parse(
-        " {\"a\": 1, \"b\": [-2.5, 3e2, true, false, null],"
-            + " \"c\": {\"d\": \"x\\\"y\\\\\\/z\\u00e9\\n\"}, \"\": \"\"} "));
+    assertEquals(
+        expected,
+        JsonReader.parse(
+            " {\"a\": 1, \"b\": [-2.5, 3e2, true, false, null],"
+                + " \"c\": {\"d\": \"x\\\"y\\\\\\/z\\u00e9\\n\"}, \"\": \"\"} "));
   }
 
   @Test

@@ -15,10 +15,11 @@ import org.junit.jupiter.api.Test;
 class JsonWriterTest {
   @Test
   void stringsAreEscapedAsGoEscapesThem() {
-    assertEquals("\"a\\\"b\\\\c\\n\\r\\t\\b\\f\\u0001\\u001f\"",
+    assertEquals(
+        "\"a\\\"b\\\\c\\n\\r\\t\\b\\f\\u0001\\u001f\"",
         JsonWriter.write("a\"b\\c\n\r\t\b\f\u0001\u001f"));
-    assertEquals("\"\\u003cscript\\u003e\\u0026\\u2028\\u2029\"",
-        JsonWriter.write("<script>&\u2028\u2029"));
+    assertEquals(
+        "\"\\u003cscript\\u003e\\u0026\\u2028\\u2029\"", JsonWriter.write("<script>&\u2028\u2029"));
     assertEquals("\"é😀/\"", JsonWriter.write("é😀/"));
     assertEquals("\"\\ufffdx\\ufffd\"", JsonWriter.write("\ud800x\udc00"));
   }
@@ -40,9 +41,10 @@ class JsonWriterTest {
     m.put("objects", new Object[] {null, 'c'});
     m.put("other", new StringBuilder("sb"));
     m.put(null, 0);
-    assertEquals("{\"int\":1,\"long\":-2,\"double\":2.5,\"nan\":null,\"inf\":null,"
-        + "\"big\":123456789012345678901234567890,\"dec\":1.50,\"bool\":true,\"null\":null,"
-        + "\"list\":[1,\"two\"],\"ints\":[3,4],\"objects\":[null,\"c\"],\"other\":\"sb\",\"null\":0}",
+    assertEquals(
+        "{\"int\":1,\"long\":-2,\"double\":2.5,\"nan\":null,\"inf\":null,"
+            + "\"big\":123456789012345678901234567890,\"dec\":1.50,\"bool\":true,\"null\":null,"
+            + "\"list\":[1,\"two\"],\"ints\":[3,4],\"objects\":[null,\"c\"],\"other\":\"sb\",\"null\":0}",
         JsonWriter.write(m));
   }
 

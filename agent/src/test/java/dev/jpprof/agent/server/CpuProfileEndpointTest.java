@@ -28,13 +28,22 @@ class CpuProfileEndpointTest {
   @Test
   void anExplicitThirtyOverTheLimitIs400() {
     List<Runnable> started = new ArrayList<>();
-    Routes routes = new Routes(Map.of("profile", new CpuProfileEndpoint(null, started::add, 10)),
-        () -> "e", Map.of());
+    Routes routes =
+        new Routes(
+            List.of(
+                EndpointTable.cpuProfile(
+                    new CpuProfileEndpoint(null, new OffLoop(started::add), 10))),
+            () -> "e",
+            Map.of());
     for (String s : new String[] {"30", "31"}) {
-      EmbeddedChannel ch = new EmbeddedChannel(new PprofInitializer(routes, Access.loopbackOnly(),
-          new InFlight(4), TimeUnit.SECONDS.toNanos(60)));
-      ch.writeInbound(Unpooled.copiedBuffer("GET /debug/pprof/profile?seconds=" + s
-          + " HTTP/1.1\r\nHost: localhost\r\n\r\n", StandardCharsets.ISO_8859_1));
+      EmbeddedChannel ch =
+          new EmbeddedChannel(
+              new PprofInitializer(
+                  routes, Access.loopbackOnly(), new InFlight(4), TimeUnit.SECONDS.toNanos(60)));
+      ch.writeInbound(
+          Unpooled.copiedBuffer(
+              "GET /debug/pprof/profile?seconds=" + s + " HTTP/1.1\r\nHost: localhost\r\n\r\n",
+              StandardCharsets.ISO_8859_1));
       ch.runPendingTasks();
       ByteBuf out = ch.readOutbound();
       String r = out.toString(StandardCharsets.ISO_8859_1);

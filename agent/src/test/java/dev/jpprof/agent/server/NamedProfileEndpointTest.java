@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jpprof.agent.profiles.ProfileSource;
 import dev.jpprof.pprof.Labels;
 import dev.jpprof.pprof.ProfileBuilder;
 import dev.jpprof.pprof.Profiles;
@@ -15,8 +16,8 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -39,8 +40,10 @@ class NamedProfileEndpointTest {
         throw new IllegalStateException("broken");
       }
       snapshots++;
-      ProfileBuilder b = new ProfileBuilder(snapshots * 1_000_000_000L).sampleType("goroutine", "count")
-          .period("goroutine", "count", 1);
+      ProfileBuilder b =
+          new ProfileBuilder(snapshots * 1_000_000_000L)
+              .sampleType("goroutine", "count")
+              .period("goroutine", "count", 1);
       long loc = b.location(new ProfileBuilder.Frame("a.B.c", "B.java", 1, 2));
       b.addSample(new long[] {loc}, new long[] {5 * snapshots}, Labels.NONE);
       return b.build();
@@ -60,11 +63,15 @@ class NamedProfileEndpointTest {
   private final Growing source = new Growing();
 
   private EmbeddedChannel channel() {
-    Map<String, Endpoint> endpoints = new TreeMap<>();
-    for (String name : new String[] {"heap", "allocs", "custom"}) {
-      endpoints.put(name, new NamedProfileEndpoint(name, source, Runnable::run, 600));
-    }
-    return new EmbeddedChannel(new PprofHandler(new Routes(endpoints, () -> "e", Map.of()), Access.loopbackOnly(), new InFlight(16)));
+    OffLoop now = new OffLoop(Runnable::run);
+    List<Route> rows =
+        List.of(
+            EndpointTable.heap(source, now, 600),
+            EndpointTable.allocs(source, now, 600),
+            Route.profile("custom", "", Route.Seconds.NO_DELTA, source, now, 600));
+    return new EmbeddedChannel(
+        new PprofHandler(
+            new Routes(rows, () -> "e", Map.of()), Access.loopbackOnly(), new InFlight(16)));
   }
 
   private static FullHttpResponse get(EmbeddedChannel ch, String uri) {
@@ -87,26 +94,34 @@ class NamedProfileEndpointTest {
   @Test
   void badSecondsAre400() {
     for (String s : new String[] {"abc", "0", "-1", "1.5", "99999999999999999999"}) {
-      assertGoError(get(channel(), "/debug/pprof/heap?seconds=" + s), 400,
+      assertGoError(
+          get(channel(), "/debug/pprof/heap?seconds=" + s),
+          400,
           "invalid value for \"seconds\" - must be a positive integer");
     }
   }
 
   @Test
   void secondsOverTheLimitAre400() {
-    assertGoError(get(channel(), "/debug/pprof/heap?seconds=601"), 400,
+    assertGoError(
+        get(channel(), "/debug/pprof/heap?seconds=601"),
+        400,
         "\"seconds\" must not exceed 600 (the agent's maxSeconds)");
   }
 
   @Test
   void secondsOnlyForDeltaProfiles() {
-    assertGoError(get(channel(), "/debug/pprof/custom?seconds=1"), 400,
+    assertGoError(
+        get(channel(), "/debug/pprof/custom?seconds=1"),
+        400,
         "\"seconds\" parameter is not supported for this profile type");
   }
 
   @Test
   void secondsAndDebugAreIncompatible() {
-    assertGoError(get(channel(), "/debug/pprof/heap?seconds=1&debug=1"), 400,
+    assertGoError(
+        get(channel(), "/debug/pprof/heap?seconds=1&debug=1"),
+        400,
         "seconds and debug params are incompatible");
   }
 
@@ -126,10 +141,13 @@ class NamedProfileEndpointTest {
     assertEquals("text/plain; charset=utf-8", r.headers().get("Content-Type"));
     assertNull(r.headers().get("Content-Disposition"));
     assertEquals("text 2\n", body(r));
-    assertEquals("text/plain; charset=utf-8",
+    assertEquals(
+        "text/plain; charset=utf-8",
         get(channel(), "/debug/pprof/heap?debug=1").headers().get("Content-Type"));
-    assertEquals("application/octet-stream",
-        get(channel(), "/debug/pprof/heap?debug=x").headers().get("Content-Type"), "Atoi(x) = 0");
+    assertEquals(
+        "application/octet-stream",
+        get(channel(), "/debug/pprof/heap?debug=x").headers().get("Content-Type"),
+        "Atoi(x) = 0");
   }
 
   @Test
@@ -144,8 +162,9 @@ class NamedProfileEndpointTest {
   @Test
   void deltaIsTheDifferenceOverTheWindow() throws Exception {
     EmbeddedChannel ch = channel();
-    ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_0, HttpMethod.GET,
-        "/debug/pprof/heap?seconds=2"));
+    ch.writeInbound(
+        new DefaultFullHttpRequest(
+            HttpVersion.HTTP_1_0, HttpMethod.GET, "/debug/pprof/heap?seconds=2"));
     ch.runPendingTasks();
     assertNull(ch.readOutbound(), "nothing before the window ends");
     ch.advanceTimeBy(2, TimeUnit.SECONDS);
@@ -161,25 +180,33 @@ class NamedProfileEndpointTest {
 
   @Test
   void deltaOfAnUnchangedProfileDropsTheSample() throws Exception {
-    ProfileSource still = new ProfileSource() {
-      @Override
-      public long count() {
-        return 1;
-      }
+    ProfileSource still =
+        new ProfileSource() {
+          @Override
+          public long count() {
+            return 1;
+          }
 
-      @Override
-      public Profile snapshot() {
-        ProfileBuilder b = new ProfileBuilder(1).sampleType("goroutine", "count");
-        long loc = b.location(new ProfileBuilder.Frame("f", "", 0, 0));
-        b.addSample(new long[] {loc}, new long[] {3}, Labels.NONE);
-        return b.build();
-      }
-    };
-    EmbeddedChannel ch = new EmbeddedChannel(new PprofHandler(new Routes(
-        Map.of("goroutine", new NamedProfileEndpoint("goroutine", still, Runnable::run, 600)), () -> "e", Map.of()),
-        Access.loopbackOnly(), new InFlight(16)));
-    ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_0, HttpMethod.GET,
-        "/debug/pprof/goroutine?seconds=1"));
+          @Override
+          public Profile snapshot() {
+            ProfileBuilder b = new ProfileBuilder(1).sampleType("goroutine", "count");
+            long loc = b.location(new ProfileBuilder.Frame("f", "", 0, 0));
+            b.addSample(new long[] {loc}, new long[] {3}, Labels.NONE);
+            return b.build();
+          }
+        };
+    EmbeddedChannel ch =
+        new EmbeddedChannel(
+            new PprofHandler(
+                new Routes(
+                    List.of(EndpointTable.goroutine(still, new OffLoop(Runnable::run), 600)),
+                    () -> "e",
+                    Map.of()),
+                Access.loopbackOnly(),
+                new InFlight(16)));
+    ch.writeInbound(
+        new DefaultFullHttpRequest(
+            HttpVersion.HTTP_1_0, HttpMethod.GET, "/debug/pprof/goroutine?seconds=1"));
     ch.runPendingTasks();
     ch.advanceTimeBy(1, TimeUnit.SECONDS);
     ch.runScheduledPendingTasks();

@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** Routing, status codes and headers as Go's ServeMux + net/http/pprof, on an EmbeddedChannel. */
@@ -25,17 +24,21 @@ class PprofHandlerTest {
   private InFlight inFlight = new InFlight(16);
 
   private EmbeddedChannel channel() {
-    Map<String, Endpoint> endpoints = new TreeMap<>();
-    endpoints.put("cmdline", new Cmdline());
-    endpoints.put("symbol", new Symbol());
-    endpoints.put("slow", slow::add); // answers only when the test says so
-    return new EmbeddedChannel(new PprofHandler(new Routes(endpoints, () -> "test engine",
-        Map.of("port", "0"), new VarsEndpoint(Runnable::run)), access, inFlight));
+    List<Route> rows =
+        List.of(
+            EndpointTable.cmdline(),
+            EndpointTable.symbol(),
+            EndpointTable.custom("slow", slow::add), // answers only when the test says so
+            EndpointTable.vars(new OffLoop(Runnable::run)));
+    return new EmbeddedChannel(
+        new PprofHandler(
+            new Routes(rows, () -> "test engine", Map.of("port", "0")), access, inFlight));
   }
 
   private static FullHttpRequest request(HttpMethod method, String uri, String body) {
-    FullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri,
-        Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+    FullHttpRequest r =
+        new DefaultFullHttpRequest(
+            HttpVersion.HTTP_1_1, method, uri, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
     r.headers().set("Host", "127.0.0.1:6060");
     return r;
   }
@@ -102,7 +105,8 @@ class PprofHandlerTest {
 
   @Test
   void otherMethodsGet405WithAllow() {
-    for (HttpMethod m : List.of(HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.POST, HttpMethod.PATCH)) {
+    for (HttpMethod m :
+        List.of(HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.POST, HttpMethod.PATCH)) {
       FullHttpResponse r = get(channel(), m, "/debug/pprof/cmdline");
       assertEquals(405, r.status().code(), m.name());
       assertEquals("GET, HEAD", r.headers().get("Allow"));
@@ -133,7 +137,8 @@ class PprofHandlerTest {
     assertEquals(200, r.status().code());
     assertEquals("text/html; charset=utf-8", r.headers().get("Content-Type"));
     String html = body(r);
-    assertTrue(html.contains("<tr><td>0</td><td><a href='cmdline?debug=1'>cmdline</a></td></tr>\n"), html);
+    assertTrue(
+        html.contains("<tr><td>0</td><td><a href='cmdline?debug=1'>cmdline</a></td></tr>\n"), html);
     assertTrue(html.contains("jpprof CPU engine: test engine<br>"), html);
   }
 

@@ -2,12 +2,12 @@ package dev.jpprof.agent.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.jpprof.agent.threads.FrameAddresses;
+import dev.jpprof.agent.frames.FrameAddresses;
 import org.junit.jupiter.api.Test;
 
 /**
- * /debug/pprof/symbol names the made-up addresses of the text profiles, as Go names PCs. (That
- * POST and GET reach it is PprofHandlerTest's; that pprof uses it, GoroutineChildTest's.)
+ * /debug/pprof/symbol names the made-up addresses of the text profiles, as Go names PCs. (That POST
+ * and GET reach it is PprofHandlerTest's; that pprof uses it, GoroutineChildTest's.)
  */
 class SymbolTest {
   @Test
@@ -15,8 +15,12 @@ class SymbolTest {
     FrameAddresses addresses = new FrameAddresses();
     long pc = addresses.pc("com.example.App.work", "App.java", 10);
     long other = addresses.pc("com.example.App.idle", "App.java", 20);
-    String expected = "num_symbols: 1\n0x" + Long.toHexString(pc) + " com.example.App.work\n0x"
-        + Long.toHexString(other + 1) + " com.example.App.idle\n";
+    String expected =
+        "num_symbols: 1\n0x"
+            + Long.toHexString(pc)
+            + " com.example.App.work\n0x"
+            + Long.toHexString(other + 1)
+            + " com.example.App.idle\n";
     String words = "0x" + Long.toHexString(pc) + "+junk+0+0x1+" + (other + 1);
     assertEquals(expected, new Symbol(addresses).answer(words));
     assertEquals("num_symbols: 1\n", new Symbol(addresses).answer(""));

@@ -26,15 +26,24 @@ class TraceEndpointTest {
 
   @Test
   void aWindowOverMaxSecondsIs400() {
-    io.netty.channel.embedded.EmbeddedChannel ch = new io.netty.channel.embedded.EmbeddedChannel(
-        new PprofHandler(new Routes(java.util.Map.of("trace", new TraceEndpoint(Runnable::run, 600)),
-            () -> "e", java.util.Map.of()), Access.loopbackOnly(), new InFlight(16)));
-    ch.writeInbound(new io.netty.handler.codec.http.DefaultFullHttpRequest(
-        io.netty.handler.codec.http.HttpVersion.HTTP_1_0, io.netty.handler.codec.http.HttpMethod.GET,
-        "/debug/pprof/trace?seconds=600.5"));
+    io.netty.channel.embedded.EmbeddedChannel ch =
+        new io.netty.channel.embedded.EmbeddedChannel(
+            new PprofHandler(
+                new Routes(
+                    java.util.List.of(EndpointTable.trace(new OffLoop(Runnable::run), 600)),
+                    () -> "e",
+                    java.util.Map.of()),
+                Access.loopbackOnly(),
+                new InFlight(16)));
+    ch.writeInbound(
+        new io.netty.handler.codec.http.DefaultFullHttpRequest(
+            io.netty.handler.codec.http.HttpVersion.HTTP_1_0,
+            io.netty.handler.codec.http.HttpMethod.GET,
+            "/debug/pprof/trace?seconds=600.5"));
     io.netty.handler.codec.http.FullHttpResponse r = ch.readOutbound();
     assertEquals(400, r.status().code());
-    assertEquals("\"seconds\" must not exceed 600 (the agent's maxSeconds)\n",
+    assertEquals(
+        "\"seconds\" must not exceed 600 (the agent's maxSeconds)\n",
         r.content().toString(java.nio.charset.StandardCharsets.UTF_8));
   }
 }

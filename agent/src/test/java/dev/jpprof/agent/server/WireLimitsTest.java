@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -24,12 +23,19 @@ class WireLimitsTest {
   private final InFlight inFlight = new InFlight(2);
 
   private EmbeddedChannel channel(Access access) {
-    Map<String, Endpoint> endpoints = new TreeMap<>();
-    endpoints.put("symbol", new Symbol());
-    endpoints.put("slow", slow::add);
-    endpoints.put("echo", ex -> ex.respond(Responses.ok(Responses.TEXT, Responses.utf8("[" + ex.param("seconds") + "]"))));
-    Routes routes = new Routes(endpoints, () -> "e", Map.of());
-    return new EmbeddedChannel(new PprofInitializer(routes, access, inFlight, TimeUnit.SECONDS.toNanos(60)));
+    List<Route> rows =
+        List.of(
+            EndpointTable.symbol(),
+            EndpointTable.custom("slow", slow::add),
+            EndpointTable.custom(
+                "echo",
+                ex ->
+                    ex.respond(
+                        Responses.ok(
+                            Responses.TEXT, Responses.utf8("[" + ex.param("seconds") + "]")))));
+    Routes routes = new Routes(rows, () -> "e", Map.of());
+    return new EmbeddedChannel(
+        new PprofInitializer(routes, access, inFlight, TimeUnit.SECONDS.toNanos(60)));
   }
 
   private static String exchange(EmbeddedChannel ch, String raw) {
@@ -50,11 +56,15 @@ class WireLimitsTest {
 
   @Test
   void foreignHostIsForbidden() {
-    String r = exchange(channel(Access.loopbackOnly()), get("/debug/pprof/symbol", "Host: evil.example\r\n"));
+    String r =
+        exchange(
+            channel(Access.loopbackOnly()), get("/debug/pprof/symbol", "Host: evil.example\r\n"));
     assertTrue(r.startsWith("HTTP/1.1 403 Forbidden\r\n"), r);
     assertTrue(r.contains("X-Go-Pprof: 1"), r);
     for (String host : new String[] {"localhost:6060", "127.0.0.1", "[::1]:6060", "LOCALHOST"}) {
-      String ok = exchange(channel(Access.loopbackOnly()), get("/debug/pprof/symbol", "Host: " + host + "\r\n"));
+      String ok =
+          exchange(
+              channel(Access.loopbackOnly()), get("/debug/pprof/symbol", "Host: " + host + "\r\n"));
       assertTrue(ok.startsWith("HTTP/1.1 200 OK\r\n"), host + ": " + ok);
     }
   }
@@ -64,7 +74,8 @@ class WireLimitsTest {
     String r = exchange(channel(Access.loopbackOnly()), get("/debug/pprof/symbol"));
     assertTrue(r.startsWith("HTTP/1.1 400 Bad Request\r\n"), r);
     assertTrue(r.endsWith("\r\n\r\n400 Bad Request: missing required Host header"), r);
-    String old = exchange(channel(Access.loopbackOnly()), "GET /debug/pprof/symbol HTTP/1.0\r\n\r\n");
+    String old =
+        exchange(channel(Access.loopbackOnly()), "GET /debug/pprof/symbol HTTP/1.0\r\n\r\n");
     assertTrue(old.startsWith("HTTP/1.1 200 OK\r\n"), "HTTP/1.0 needs no Host: " + old);
   }
 
@@ -75,11 +86,15 @@ class WireLimitsTest {
     assertTrue(none.startsWith("HTTP/1.1 401 Unauthorized\r\n"), none);
     assertTrue(none.contains("WWW-Authenticate: Bearer realm=\"jpprof\""), none);
     assertFalse(none.contains("num_symbols"), none);
-    String wrong = exchange(channel(access),
-        get("/debug/pprof/symbol", "Host: pod\r\n", "Authorization: Bearer s3cre\r\n"));
+    String wrong =
+        exchange(
+            channel(access),
+            get("/debug/pprof/symbol", "Host: pod\r\n", "Authorization: Bearer s3cre\r\n"));
     assertTrue(wrong.startsWith("HTTP/1.1 401"), wrong);
-    String right = exchange(channel(access),
-        get("/debug/pprof/symbol", "Host: pod\r\n", "Authorization: Bearer s3cret\r\n"));
+    String right =
+        exchange(
+            channel(access),
+            get("/debug/pprof/symbol", "Host: pod\r\n", "Authorization: Bearer s3cret\r\n"));
     assertTrue(right.startsWith("HTTP/1.1 200 OK\r\n"), right);
   }
 
@@ -89,15 +104,23 @@ class WireLimitsTest {
     String r = exchange(channel(Access.loopbackOnly()), get(longTarget, "Host: localhost\r\n"));
     assertTrue(r.startsWith("HTTP/1.1 414 Request-URI Too Long\r\n"), r);
     String big = "X-Big: " + "y".repeat(PprofInitializer.MAX_HEADERS) + "\r\n";
-    String h = exchange(channel(Access.loopbackOnly()), get("/debug/pprof/symbol", "Host: localhost\r\n", big));
+    String h =
+        exchange(
+            channel(Access.loopbackOnly()), get("/debug/pprof/symbol", "Host: localhost\r\n", big));
     assertTrue(h.startsWith("HTTP/1.1 431 Request Header Fields Too Large\r\n"), h);
   }
 
   @Test
   void bigBodyIs413() {
     String body = "1+".repeat(PprofInitializer.MAX_BODY);
-    String r = exchange(channel(Access.loopbackOnly()), "POST /debug/pprof/symbol HTTP/1.1\r\nHost: localhost\r\n"
-        + "Content-Length: " + body.length() + "\r\n\r\n" + body);
+    String r =
+        exchange(
+            channel(Access.loopbackOnly()),
+            "POST /debug/pprof/symbol HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Length: "
+                + body.length()
+                + "\r\n\r\n"
+                + body);
     assertTrue(r.startsWith("HTTP/1.1 413 Request Entity Too Large\r\n"), r);
   }
 
@@ -107,24 +130,34 @@ class WireLimitsTest {
     EmbeddedChannel b = channel(Access.loopbackOnly());
     assertEquals("", exchange(a, get("/debug/pprof/slow", "Host: localhost\r\n")));
     assertEquals("", exchange(b, get("/debug/pprof/slow", "Host: localhost\r\n")));
-    String third = exchange(channel(Access.loopbackOnly()), get("/debug/pprof/symbol", "Host: localhost\r\n"));
+    String third =
+        exchange(channel(Access.loopbackOnly()), get("/debug/pprof/symbol", "Host: localhost\r\n"));
     assertTrue(third.startsWith("HTTP/1.1 503 Service Unavailable\r\n"), third);
     slow.get(0).respond(Responses.ok(Responses.TEXT, Responses.utf8("done\n")));
     a.runPendingTasks();
     b.close(); // a client that leaves frees its slot too
     assertEquals(0, inFlight.current());
-    String fourth = exchange(channel(Access.loopbackOnly()), get("/debug/pprof/symbol", "Host: localhost\r\n"));
+    String fourth =
+        exchange(channel(Access.loopbackOnly()), get("/debug/pprof/symbol", "Host: localhost\r\n"));
     assertTrue(fourth.startsWith("HTTP/1.1 200 OK\r\n"), fourth);
   }
 
   @Test
   void idleConnectionsCloseButNotDuringAProfile() throws Exception {
-    EmbeddedChannel idle = new EmbeddedChannel(new PprofInitializer(
-        new Routes(Map.of("slow", slow::add), () -> "e", Map.of()), Access.loopbackOnly(), inFlight,
-        TimeUnit.MILLISECONDS.toNanos(50)));
-    EmbeddedChannel waiting = new EmbeddedChannel(new PprofInitializer(
-        new Routes(Map.of("slow", slow::add), () -> "e", Map.of()), Access.loopbackOnly(), inFlight,
-        TimeUnit.MILLISECONDS.toNanos(50)));
+    EmbeddedChannel idle =
+        new EmbeddedChannel(
+            new PprofInitializer(
+                new Routes(List.of(EndpointTable.custom("slow", slow::add)), () -> "e", Map.of()),
+                Access.loopbackOnly(),
+                inFlight,
+                TimeUnit.MILLISECONDS.toNanos(50)));
+    EmbeddedChannel waiting =
+        new EmbeddedChannel(
+            new PprofInitializer(
+                new Routes(List.of(EndpointTable.custom("slow", slow::add)), () -> "e", Map.of()),
+                Access.loopbackOnly(),
+                inFlight,
+                TimeUnit.MILLISECONDS.toNanos(50)));
     exchange(waiting, get("/debug/pprof/slow", "Host: localhost\r\n"));
     Thread.sleep(120); // IdleStateHandler reads the real clock
     idle.runPendingTasks();
@@ -133,7 +166,10 @@ class WireLimitsTest {
     assertTrue(waiting.isOpen(), "a connection waiting for its profile stays open");
   }
 
-  /** Go's ParseQuery skips a pair it cannot decode and keeps the rest (was: 500 with Netty's message). */
+  /**
+   * Go's ParseQuery skips a pair it cannot decode and keeps the rest (was: 500 with Netty's
+   * message).
+   */
   @Test
   void aBadEscapeInTheQuerySkipsOnlyThatPair() {
     String[][] cases = {
@@ -145,7 +181,10 @@ class WireLimitsTest {
       {"seconds", "[]"},
     };
     for (String[] c : cases) {
-      String r = exchange(channel(Access.loopbackOnly()), get("/debug/pprof/echo?" + c[0], "Host: localhost\r\n"));
+      String r =
+          exchange(
+              channel(Access.loopbackOnly()),
+              get("/debug/pprof/echo?" + c[0], "Host: localhost\r\n"));
       assertTrue(r.startsWith("HTTP/1.1 200 OK\r\n"), c[0] + ": " + r);
       assertTrue(r.endsWith("\r\n\r\n" + c[1]), c[0] + ": " + r);
     }
@@ -154,18 +193,25 @@ class WireLimitsTest {
   /** Absolute-form targets are routed as Go routes them, and their host is the one checked. */
   @Test
   void absoluteFormIsRoutedAndItsHostGuarded() {
-    String ok = exchange(channel(Access.loopbackOnly()),
-        get("http://127.0.0.1:6060/debug/pprof/symbol", "Host: 127.0.0.1\r\n"));
+    String ok =
+        exchange(
+            channel(Access.loopbackOnly()),
+            get("http://127.0.0.1:6060/debug/pprof/symbol", "Host: 127.0.0.1\r\n"));
     assertTrue(ok.startsWith("HTTP/1.1 200 OK\r\n"), "was a 301 to /http:/...: " + ok);
     assertTrue(ok.endsWith("num_symbols: 1\n"), ok);
-    String evil = exchange(channel(Access.loopbackOnly()),
-        get("http://evil.example/debug/pprof/symbol", "Host: 127.0.0.1\r\n"));
+    String evil =
+        exchange(
+            channel(Access.loopbackOnly()),
+            get("http://evil.example/debug/pprof/symbol", "Host: 127.0.0.1\r\n"));
     assertTrue(evil.startsWith("HTTP/1.1 403 Forbidden\r\n"), evil);
   }
 
   @Test
   void targetsThatAreNotPathsAre400() {
-    for (String line : new String[] {"GET * HTTP/1.1", "CONNECT 127.0.0.1:6060 HTTP/1.1", "GET http:// HTTP/1.1"}) {
+    for (String line :
+        new String[] {
+          "GET * HTTP/1.1", "CONNECT 127.0.0.1:6060 HTTP/1.1", "GET http:// HTTP/1.1"
+        }) {
       String r = exchange(channel(Access.loopbackOnly()), line + "\r\nHost: localhost\r\n\r\n");
       assertTrue(r.startsWith("HTTP/1.1 400 Bad Request\r\n"), line + ": " + r);
     }
@@ -173,15 +219,20 @@ class WireLimitsTest {
 
   @Test
   void twoHostHeadersAre400() {
-    String r = exchange(channel(Access.loopbackOnly()),
-        get("/debug/pprof/symbol", "Host: 127.0.0.1\r\n", "Host: evil.example\r\n"));
+    String r =
+        exchange(
+            channel(Access.loopbackOnly()),
+            get("/debug/pprof/symbol", "Host: 127.0.0.1\r\n", "Host: evil.example\r\n"));
     assertTrue(r.startsWith("HTTP/1.1 400 Bad Request\r\n"), r);
     assertTrue(r.endsWith("400 Bad Request: too many Host headers"), r);
   }
 
   @Test
   void http2RequestLineIs505() {
-    String r = exchange(channel(Access.loopbackOnly()), "GET /debug/pprof/symbol HTTP/2.0\r\nHost: localhost\r\n\r\n");
+    String r =
+        exchange(
+            channel(Access.loopbackOnly()),
+            "GET /debug/pprof/symbol HTTP/2.0\r\nHost: localhost\r\n\r\n");
     assertTrue(r.startsWith("HTTP/1.1 505 HTTP Version Not Supported\r\n"), r);
     assertTrue(r.endsWith("505 HTTP Version Not Supported: unsupported protocol version"), r);
   }
@@ -192,7 +243,8 @@ class WireLimitsTest {
     EmbeddedChannel ch = channel(Access.loopbackOnly());
     StringBuilder all = new StringBuilder(get("/debug/pprof/slow", "Host: localhost\r\n"));
     for (int i = 0; i < 20; i++) {
-      all.append(get(i % 2 == 0 ? "/debug/pprof/symbol" : "/debug/pprof/nope", "Host: localhost\r\n"));
+      all.append(
+          get(i % 2 == 0 ? "/debug/pprof/symbol" : "/debug/pprof/nope", "Host: localhost\r\n"));
     }
     assertEquals("", exchange(ch, all.toString()));
     assertTrue(ch.isOpen(), "the connection stays open while the slow request runs");
@@ -216,9 +268,13 @@ class WireLimitsTest {
   /** A request trickled a byte at a time is closed by the idle timeout (each byte reset it). */
   @Test
   void aTrickledRequestIsClosedByTheIdleTimeout() throws Exception {
-    EmbeddedChannel ch = new EmbeddedChannel(new PprofInitializer(
-        new Routes(Map.of(), () -> "e", Map.of()), Access.loopbackOnly(), inFlight,
-        TimeUnit.MILLISECONDS.toNanos(100)));
+    EmbeddedChannel ch =
+        new EmbeddedChannel(
+            new PprofInitializer(
+                new Routes(List.of(), () -> "e", Map.of()),
+                Access.loopbackOnly(),
+                inFlight,
+                TimeUnit.MILLISECONDS.toNanos(100)));
     String request = get("/debug/pprof/symbol", "Host: localhost\r\n");
     long start = System.nanoTime();
     for (int i = 0; i < request.length() - 1 && ch.isOpen(); i++) {
@@ -234,16 +290,22 @@ class WireLimitsTest {
   @Test
   void traceOverMaxSecondsIs400() {
     List<Runnable> started = new ArrayList<>();
-    Routes routes = new Routes(Map.of("trace", new TraceEndpoint(started::add, 10)), () -> "e", Map.of());
+    Routes routes =
+        new Routes(
+            List.of(EndpointTable.trace(new OffLoop(started::add), 10)), () -> "e", Map.of());
     for (String s : new String[] {"10.5", "1e9", "11"}) {
-      EmbeddedChannel ch = new EmbeddedChannel(new PprofInitializer(routes, Access.loopbackOnly(),
-          inFlight, TimeUnit.SECONDS.toNanos(60)));
+      EmbeddedChannel ch =
+          new EmbeddedChannel(
+              new PprofInitializer(
+                  routes, Access.loopbackOnly(), inFlight, TimeUnit.SECONDS.toNanos(60)));
       String r = exchange(ch, get("/debug/pprof/trace?seconds=" + s, "Host: localhost\r\n"));
       assertTrue(r.startsWith("HTTP/1.1 400 Bad Request\r\n"), s + ": " + r);
       assertTrue(r.endsWith("\"seconds\" must not exceed 10 (the agent's maxSeconds)\n"), r);
     }
-    EmbeddedChannel ok = new EmbeddedChannel(new PprofInitializer(routes, Access.loopbackOnly(),
-        inFlight, TimeUnit.SECONDS.toNanos(60)));
+    EmbeddedChannel ok =
+        new EmbeddedChannel(
+            new PprofInitializer(
+                routes, Access.loopbackOnly(), inFlight, TimeUnit.SECONDS.toNanos(60)));
     exchange(ok, get("/debug/pprof/trace?seconds=10", "Host: localhost\r\n"));
     assertEquals(1, started.size(), "10 s is within the limit: a recording starts");
   }

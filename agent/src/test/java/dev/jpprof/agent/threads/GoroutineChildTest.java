@@ -34,7 +34,8 @@ class GoroutineChildTest {
     try (ChildJvm child = new ChildJvm(ChildJvm.JDK_HERE, dir, ThreadsChild.class, "500")) {
       HttpResponse<byte[]> r = child.get("goroutine");
       assertEquals(200, r.statusCode());
-      assertEquals("attachment; filename=\"goroutine\"",
+      assertEquals(
+          "attachment; filename=\"goroutine\"",
           r.headers().firstValue("Content-Disposition").orElse(""));
       Profile p = Profiles.parse(r.body());
       ProfileValidator.checkGoConventions(p);
@@ -69,12 +70,14 @@ class GoroutineChildTest {
       int parked = countOf(debug2, PARKED + "(...)\n\tThreadsChild.java:");
       assertEquals(500, parked);
       assertTrue(records >= 502, "records: " + records);
-      assertTrue(debug2.contains("[chan receive on java.util.concurrent.CountDownLatch@"),
+      assertTrue(
+          debug2.contains("[chan receive on java.util.concurrent.CountDownLatch@"),
           debug2.substring(0, 2000));
 
       HttpResponse<byte[]> delta = child.get("goroutine?seconds=1");
       assertEquals(200, delta.statusCode());
-      assertEquals("attachment; filename=\"goroutine-delta\"",
+      assertEquals(
+          "attachment; filename=\"goroutine-delta\"",
           delta.headers().firstValue("Content-Disposition").orElse(""));
       ProfileValidator.checkGoConventions(Profiles.parse(delta.body()));
       assertEquals("", child.stdout());
@@ -95,7 +98,8 @@ class GoroutineChildTest {
       assertTrue(debug1.contains("\n10000 @ 0x"), debug1.substring(0, 500));
       String debug2 = child.text("goroutine?debug=2");
       assertEquals(10_000, countOf(debug2, VIRTUAL + "(...)\n\tThreadsChild.java:"));
-      assertTrue(debug2.contains(", labels:{\"state\":\"WAITING\", \"virtual\":\"true\"}]:\n"),
+      assertTrue(
+          debug2.contains(", labels:{\"state\":\"WAITING\", \"virtual\":\"true\"}]:\n"),
           debug2.substring(0, 3000));
       assertEquals("", child.stdout());
       assertTrue(!child.stderr().contains("WARNING"), child.stderr());
@@ -120,8 +124,12 @@ class GoroutineChildTest {
     p.getLocationList().forEach(l -> locations.put(l.getId(), l));
     Sample found = null;
     for (Sample s : p.getSampleList()) {
-      boolean hit = s.getLocationIdList().stream().anyMatch(id -> locations.get(id).getLineList()
-          .stream().anyMatch(l -> function.equals(functions.get(l.getFunctionId()))));
+      boolean hit =
+          s.getLocationIdList().stream()
+              .anyMatch(
+                  id ->
+                      locations.get(id).getLineList().stream()
+                          .anyMatch(l -> function.equals(functions.get(l.getFunctionId()))));
       if (hit) {
         assertTrue(found == null, "two samples in " + function);
         found = s;

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Time and memory to serve goroutine with 10 000 threads. Slow and noisy on a shared machine,
- * so it runs only when asked: {@code mvn ... -Dtest=GoroutineMeasure -Dsurefire.failIfNoSpecifiedTests=false}.
+ * Time and memory to serve goroutine with 10 000 threads. Slow and noisy on a shared machine, so it
+ * runs only when asked: {@code mvn ... -Dtest=GoroutineMeasure
+ * -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 class GoroutineMeasure {
   @TempDir Path dir;
@@ -30,9 +31,19 @@ class GoroutineMeasure {
 
   private String run(Path jdk, String platform, String virtual) throws Exception {
     Path err = dir.resolve("measure.err");
-    Process p = new ProcessBuilder(jdk.resolve("bin/java").toString(), "-Xss256k", "-Xmx1g",
-        "-cp", System.getProperty("java.class.path"), MeasureChild.class.getName(), platform, virtual)
-        .redirectError(err.toFile()).redirectOutput(dir.resolve("measure.out").toFile()).start();
+    Process p =
+        new ProcessBuilder(
+                jdk.resolve("bin/java").toString(),
+                "-Xss256k",
+                "-Xmx1g",
+                "-cp",
+                System.getProperty("java.class.path"),
+                MeasureChild.class.getName(),
+                platform,
+                virtual)
+            .redirectError(err.toFile())
+            .redirectOutput(dir.resolve("measure.out").toFile())
+            .start();
     assertTrue(p.waitFor(300, TimeUnit.SECONDS), "measurement did not finish");
     String text = new String(Files.readAllBytes(err), StandardCharsets.UTF_8);
     assertTrue(text.contains("MEASURED"), text);

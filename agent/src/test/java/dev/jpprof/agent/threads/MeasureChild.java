@@ -1,6 +1,6 @@
 package dev.jpprof.agent.threads;
 
-import dev.jpprof.agent.cpu.SourceInfo;
+import dev.jpprof.agent.frames.SourceInfo;
 import dev.jpprof.pprof.Profiles;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.Method;
@@ -8,9 +8,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Measures what serving goroutine costs with many threads: {@code args[0]} parked platform
- * threads and {@code args[1]} blocked virtual threads. Prints one line per form on stderr:
- * wall time and bytes allocated by the serving thread, cold (first) and warm (third) call.
+ * Measures what serving goroutine costs with many threads: {@code args[0]} parked platform threads
+ * and {@code args[1]} blocked virtual threads. Prints one line per form on stderr: wall time and
+ * bytes allocated by the serving thread, cold (first) and warm (third) call.
  */
 public final class MeasureChild {
   private MeasureChild() {}
@@ -52,8 +52,13 @@ public final class MeasureChild {
       long ms = (System.nanoTime() - t0) / 1_000_000;
       long allocated = bean.getThreadAllocatedBytes(id) - bytes;
       if (i != 1) {
-        line.append(i == 0 ? " cold " : " warm ").append(ms).append(" ms ")
-            .append(allocated >> 20).append(" MiB allocated, ").append(size >> 10).append(" KiB out;");
+        line.append(i == 0 ? " cold " : " warm ")
+            .append(ms)
+            .append(" ms ")
+            .append(allocated >> 20)
+            .append(" MiB allocated, ")
+            .append(size >> 10)
+            .append(" KiB out;");
       }
     }
     System.err.println(line);

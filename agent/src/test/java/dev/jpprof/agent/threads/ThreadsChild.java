@@ -10,11 +10,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The child JVM of {@link GoroutineChildTest}: starts the agent on a free port, then parks
- * {@code args[0]} platform threads in {@link #parkHere} and, where the JDK has them,
- * {@code args[1]} virtual threads in {@link #blockVirtual}, and with {@code args[2]} = burn a
- * thread spinning in {@link #burnHere}; prints READY on stderr and exits
- * when its stdin closes.
+ * The child JVM of {@link GoroutineChildTest}: starts the agent on a free port, then parks {@code
+ * args[0]} platform threads in {@link #parkHere} and, where the JDK has them, {@code args[1]}
+ * virtual threads in {@link #blockVirtual}, and with {@code args[2]} = burn a thread spinning in
+ * {@link #burnHere}; prints READY on stderr and exits when its stdin closes.
  */
 public final class ThreadsChild {
   private static final CountDownLatch never = new CountDownLatch(1);

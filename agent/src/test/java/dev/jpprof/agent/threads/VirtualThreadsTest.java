@@ -10,20 +10,22 @@ import org.junit.jupiter.api.Test;
 
 /** The JDK's JSON thread dump, as JDK 25 and JDK 21 write it (trimmed). */
 class VirtualThreadsTest {
-  private static final String JDK25 = "{\"threadDump\": {\"processId\": \"1\", \"threadContainers\": ["
-      + "{\"container\": \"<root>\", \"parent\": null, \"owner\": null, \"threads\": ["
-      + "{\"tid\": \"3\", \"name\": \"main\", \"state\": \"RUNNABLE\", \"stack\": []},"
-      + "{\"tid\": \"23\", \"virtual\": true, \"name\": \"\", \"state\": \"WAITING\","
-      + " \"parkBlocker\": {\"object\": \"java.util.concurrent.CountDownLatch$Sync@1a\"},"
-      + " \"stack\": [\"java.base\\/java.lang.VirtualThread.park(VirtualThread.java:742)\","
-      + " \"app\\/\\/D.lambda$main$0(D.java:8)\"]},"
-      + "{\"tid\": \"29\", \"virtual\": true, \"name\": \"v\\u00e9\", \"state\": \"BLOCKED\","
-      + " \"blockedOn\": \"java.lang.Object@12468a38\", \"stack\": []}"
-      + "], \"threadCount\": \"3\"}, {\"container\": \"x\", \"threads\": [], \"threadCount\": \"0\"}]}}";
+  private static final String JDK25 =
+      "{\"threadDump\": {\"processId\": \"1\", \"threadContainers\": ["
+          + "{\"container\": \"<root>\", \"parent\": null, \"owner\": null, \"threads\": ["
+          + "{\"tid\": \"3\", \"name\": \"main\", \"state\": \"RUNNABLE\", \"stack\": []},"
+          + "{\"tid\": \"23\", \"virtual\": true, \"name\": \"\", \"state\": \"WAITING\","
+          + " \"parkBlocker\": {\"object\": \"java.util.concurrent.CountDownLatch$Sync@1a\"},"
+          + " \"stack\": [\"java.base\\/java.lang.VirtualThread.park(VirtualThread.java:742)\","
+          + " \"app\\/\\/D.lambda$main$0(D.java:8)\"]},"
+          + "{\"tid\": \"29\", \"virtual\": true, \"name\": \"v\\u00e9\", \"state\": \"BLOCKED\","
+          + " \"blockedOn\": \"java.lang.Object@12468a38\", \"stack\": []}"
+          + "], \"threadCount\": \"3\"}, {\"container\": \"x\", \"threads\": [], \"threadCount\": \"0\"}]}}";
 
-  private static final String JDK21 = "{\"threadDump\": {\"threadContainers\": [{\"container\": "
-      + "\"<root>\", \"threads\": [{\"tid\": \"1\", \"name\": \"main\", \"stack\": []},"
-      + "{\"tid\": \"40\", \"name\": \"\", \"stack\": [\"java.base/java.lang.VirtualThread.park(VirtualThread.java:582)\"]}]}]}}";
+  private static final String JDK21 =
+      "{\"threadDump\": {\"threadContainers\": [{\"container\": "
+          + "\"<root>\", \"threads\": [{\"tid\": \"1\", \"name\": \"main\", \"stack\": []},"
+          + "{\"tid\": \"40\", \"name\": \"\", \"stack\": [\"java.base/java.lang.VirtualThread.park(VirtualThread.java:582)\"]}]}]}}";
 
   @Test
   void jdk25MarksVirtualThreadsAndTheirLocks() {

@@ -22,7 +22,8 @@ class WaitClockTest {
     Map<Long, String> reasons = Map.of(1L, "chan receive", 2L, "chan receive", 3L, "runnable");
     List<ThreadSample> first = List.of(t(1, A), t(2, A), t(3, A));
     assertEquals(0L, clock.minutes(first, reasons, 0).get(1L));
-    Map<Long, Long> later = clock.minutes(List.of(t(1, A), t(2, D), t(3, A)), reasons, 2 * MINUTE + 5);
+    Map<Long, Long> later =
+        clock.minutes(List.of(t(1, A), t(2, D), t(3, A)), reasons, 2 * MINUTE + 5);
     assertEquals(2L, later.get(1L), "same place: waiting since the first dump");
     assertEquals(0L, later.get(2L), "moved: a new wait");
     assertFalse(later.containsKey(3L), "running threads have no minutes");

@@ -6,7 +6,8 @@ import org.junit.jupiter.api.Test;
 
 class WaitReasonTest {
   static StackTraceElement f(String cls, String method, int line) {
-    return new StackTraceElement(cls, method, cls.substring(cls.lastIndexOf('.') + 1) + ".java", line);
+    return new StackTraceElement(
+        cls, method, cls.substring(cls.lastIndexOf('.') + 1) + ".java", line);
   }
 
   static ThreadSample t(Thread.State state, String lock, StackTraceElement... stack) {
@@ -26,26 +27,31 @@ class WaitReasonTest {
 
   @Test
   void blockedOnAMonitorIsAMutexLockNamingIt() {
-    assertEquals("sync.Mutex.Lock on java.lang.Object@1b6d3586",
+    assertEquals(
+        "sync.Mutex.Lock on java.lang.Object@1b6d3586",
         WaitReason.of(t(Thread.State.BLOCKED, "java.lang.Object@1b6d3586", APP), false));
   }
 
   @Test
   void parkedIsAChannelReceiveNamingTheBlocker() {
     String queue = "java.util.concurrent.locks.AbstractQueuedSynchronizer$ConditionObject@5e2de80c";
-    assertEquals("chan receive on " + queue,
+    assertEquals(
+        "chan receive on " + queue,
         WaitReason.of(t(Thread.State.WAITING, queue, PARK, LOCK_SUPPORT, APP), false));
-    assertEquals("chan receive",
+    assertEquals(
+        "chan receive",
         WaitReason.of(t(Thread.State.TIMED_WAITING, null, PARK, LOCK_SUPPORT, APP), false));
   }
 
   @Test
   void parkedOnALockIsAMutexLock() {
     String lock = "java.util.concurrent.locks.ReentrantLock$NonfairSync@3c";
-    assertEquals("sync.Mutex.Lock on " + lock,
+    assertEquals(
+        "sync.Mutex.Lock on " + lock,
         WaitReason.of(t(Thread.State.WAITING, lock, PARK, LOCK_SUPPORT, APP), false));
     String rw = "java.util.concurrent.locks.ReentrantReadWriteLock$NonfairSync@4d";
-    assertEquals("sync.RWMutex.Lock on " + rw,
+    assertEquals(
+        "sync.RWMutex.Lock on " + rw,
         WaitReason.of(t(Thread.State.WAITING, rw, PARK, LOCK_SUPPORT, APP), false));
   }
 
@@ -54,7 +60,8 @@ class WaitReasonTest {
     StackTraceElement sleep = new StackTraceElement("java.lang.Thread", "sleep0", null, -2);
     assertEquals("sleep", WaitReason.of(t(Thread.State.TIMED_WAITING, null, sleep, APP), false));
     StackTraceElement wait = new StackTraceElement("java.lang.Object", "wait0", null, -2);
-    assertEquals("sync.Cond.Wait on java.lang.Object@99",
+    assertEquals(
+        "sync.Cond.Wait on java.lang.Object@99",
         WaitReason.of(t(Thread.State.WAITING, "java.lang.Object@99", wait, APP), false));
   }
 
@@ -62,10 +69,11 @@ class WaitReasonTest {
   void runnableInIoNativeOrJava() {
     StackTraceElement poll = new StackTraceElement("sun.nio.ch.EPoll", "wait", null, -2);
     assertEquals("IO wait", WaitReason.of(t(Thread.State.RUNNABLE, null, poll, APP), false));
-    StackTraceElement read = new StackTraceElement("java.net.SocketInputStream", "socketRead0", null, -2);
+    StackTraceElement read =
+        new StackTraceElement("java.net.SocketInputStream", "socketRead0", null, -2);
     assertEquals("IO wait", WaitReason.of(t(Thread.State.RUNNABLE, null, read, APP), false));
-    StackTraceElement other = new StackTraceElement("java.lang.ref.Reference",
-        "waitForReferencePendingList", null, -2);
+    StackTraceElement other =
+        new StackTraceElement("java.lang.ref.Reference", "waitForReferencePendingList", null, -2);
     assertEquals("syscall", WaitReason.of(t(Thread.State.RUNNABLE, null, other, APP), false));
     assertEquals("runnable", WaitReason.of(t(Thread.State.RUNNABLE, null, APP), false));
   }

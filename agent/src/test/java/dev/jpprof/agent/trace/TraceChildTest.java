@@ -51,7 +51,8 @@ class TraceChildTest {
       for (HttpResponse<byte[]> r : List.of(ra, rb)) {
         assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
         assertEquals("application/octet-stream", r.headers().firstValue("Content-Type").orElse(""));
-        assertEquals("attachment; filename=\"trace.jfr\"",
+        assertEquals(
+            "attachment; filename=\"trace.jfr\"",
             r.headers().firstValue("Content-Disposition").orElse(""));
       }
       Path file = dir.resolve("trace.jfr");
@@ -96,17 +97,21 @@ class TraceChildTest {
     }
   }
 
-  private static CompletableFuture<HttpResponse<byte[]>> async(ChildJvm child, String path,
-      int timeoutSeconds) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(child.base + path))
-        .timeout(Duration.ofSeconds(timeoutSeconds)).build();
+  private static CompletableFuture<HttpResponse<byte[]>> async(
+      ChildJvm child, String path, int timeoutSeconds) {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(child.base + path))
+            .timeout(Duration.ofSeconds(timeoutSeconds))
+            .build();
     return child.http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
   }
 
   private static String jfrCheck(long pid) throws Exception {
     Path jcmd = ChildJvm.JDK_HERE.resolve("bin/jcmd");
-    Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "JFR.check")
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(jcmd.toString(), Long.toString(pid), "JFR.check")
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     p.waitFor(30, TimeUnit.SECONDS);
     return out;

@@ -27,15 +27,26 @@ class VarsChildTest {
       child.get("goroutine"); // something for the agent's counters
       HttpResponse<byte[]> r = child.get("../vars");
       assertEquals(200, r.statusCode());
-      assertEquals("application/json; charset=utf-8",
-          r.headers().firstValue("Content-Type").orElse(""));
+      assertEquals(
+          "application/json; charset=utf-8", r.headers().firstValue("Content-Type").orElse(""));
       String body = new String(r.body(), StandardCharsets.UTF_8);
       Map<String, Object> vars = (Map<String, Object>) JsonReader.parse(body);
       assertEquals(42L, vars.get("child.answer"));
-      assertTrue(((java.util.List<Object>) vars.get("cmdline")).contains(ThreadsChild.class.getName()));
+      assertTrue(
+          ((java.util.List<Object>) vars.get("cmdline")).contains(ThreadsChild.class.getName()));
       Map<String, Object> mem = (Map<String, Object>) vars.get("memstats");
-      for (String field : new String[] {"Alloc", "TotalAlloc", "Sys", "HeapAlloc", "HeapSys",
-          "HeapIdle", "HeapInuse", "PauseTotalNs", "NumGC"}) {
+      for (String field :
+          new String[] {
+            "Alloc",
+            "TotalAlloc",
+            "Sys",
+            "HeapAlloc",
+            "HeapSys",
+            "HeapIdle",
+            "HeapInuse",
+            "PauseTotalNs",
+            "NumGC"
+          }) {
         assertTrue(mem.get(field) instanceof Long, field + " in " + mem);
       }
       Map<String, Object> jvm = (Map<String, Object>) vars.get("jvm");

@@ -20,12 +20,15 @@ class VarsPageTest {
   void expvarLayoutWithSortedVars() {
     Vars.publish("test.zeta", () -> Map.of("ok", true));
     Vars.publish("test.alpha", () -> List.of(1, 2));
-    Vars.publish("test.broken", () -> {
-      throw new IllegalStateException("broken var");
-    });
+    Vars.publish(
+        "test.broken",
+        () -> {
+          throw new IllegalStateException("broken var");
+        });
     Counters.add("test.counter", 3);
     String page = VarsPage.render(List.of("java", "-jar", "app.jar"));
-    assertTrue(page.startsWith("{\n\"cmdline\": [\"java\",\"-jar\",\"app.jar\"],\n\"jvm\": {"), page);
+    assertTrue(
+        page.startsWith("{\n\"cmdline\": [\"java\",\"-jar\",\"app.jar\"],\n\"jvm\": {"), page);
     assertTrue(page.endsWith("}\n}\n"), page);
     Map<String, Object> vars = (Map<String, Object>) JsonReader.parse(page);
     assertEquals(new ArrayList<>(vars.keySet()), sortedCopy(vars.keySet()));
@@ -40,16 +43,28 @@ class VarsPageTest {
   @SuppressWarnings("unchecked")
   void memstatsAndJvmHoldTheListedFields() {
     Counters.add("test.counter", 1);
-    Map<String, Object> vars = (Map<String, Object>) JsonReader.parse(VarsPage.render(List.of("x")));
+    Map<String, Object> vars =
+        (Map<String, Object>) JsonReader.parse(VarsPage.render(List.of("x")));
     Map<String, Object> mem = (Map<String, Object>) vars.get("memstats");
     List<String> goOrder = new ArrayList<>(mem.keySet());
     goOrder.remove("TotalAlloc"); // not on every JDK
     goOrder.remove("LastGC"); // only after a collection
-    assertEquals(List.of("Alloc", "Sys", "HeapAlloc", "HeapSys", "HeapIdle", "HeapInuse",
-        "PauseTotalNs", "NumGC", "EnableGC"), goOrder);
+    assertEquals(
+        List.of(
+            "Alloc",
+            "Sys",
+            "HeapAlloc",
+            "HeapSys",
+            "HeapIdle",
+            "HeapInuse",
+            "PauseTotalNs",
+            "NumGC",
+            "EnableGC"),
+        goOrder);
     assertTrue((Long) mem.get("HeapAlloc") > 0);
     Map<String, Object> jvm = (Map<String, Object>) vars.get("jvm");
-    assertEquals(List.of("agent", "classes", "gc", "memoryPools", "threads", "uptimeMs", "version"),
+    assertEquals(
+        List.of("agent", "classes", "gc", "memoryPools", "threads", "uptimeMs", "version"),
         new ArrayList<>(jvm.keySet()));
     assertTrue((Long) ((Map<String, Object>) jvm.get("agent")).get("test.counter") >= 1);
     Map<String, Object> threads = (Map<String, Object>) jvm.get("threads");

@@ -3,8 +3,8 @@ package dev.jpprof.instrumentation.alloc;
 import dev.jpprof.bootstrap.AllocHook;
 
 /**
- * Maps bytecode array types to {@link AllocHook}'s kind constants. Only compile-time constants
- * of {@code AllocHook} are used here, which javac inlines, so this class never loads it.
+ * Maps bytecode array types to {@link AllocHook}'s kind constants. Only compile-time constants of
+ * {@code AllocHook} are used here, which javac inlines, so this class never loads it.
  */
 final class AllocHookKinds {
   static final int REFERENCE = AllocHook.REFERENCE;
@@ -14,8 +14,16 @@ final class AllocHookKinds {
   /** The kind for a {@code NEWARRAY} operand ({@code T_BOOLEAN} = 4 .. {@code T_LONG} = 11). */
   static int ofNewArrayOperand(int operand) {
     // T_BOOLEAN, T_CHAR, T_FLOAT, T_DOUBLE, T_BYTE, T_SHORT, T_INT, T_LONG
-    int[] kinds = {AllocHook.BOOLEAN, AllocHook.CHAR, AllocHook.FLOAT, AllocHook.DOUBLE,
-        AllocHook.BYTE, AllocHook.SHORT, AllocHook.INT, AllocHook.LONG};
+    int[] kinds = {
+      AllocHook.BOOLEAN,
+      AllocHook.CHAR,
+      AllocHook.FLOAT,
+      AllocHook.DOUBLE,
+      AllocHook.BYTE,
+      AllocHook.SHORT,
+      AllocHook.INT,
+      AllocHook.LONG
+    };
     return kinds[operand - 4];
   }
 

@@ -15,17 +15,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Records sampled allocations into buckets keyed by (stack, object size), and counts their
- * frees through weak references.
+ * Records sampled allocations into buckets keyed by (stack, object size), and counts their frees
+ * through weak references.
  *
- * <p>The application thread only does what must happen there: measure the object, take a
- * {@code new Throwable()} (the VM fills its backtrace cheaply, without symbols) and a weak
- * reference. The {@code jpprof-heap} daemon symbolizes stacks, finds buckets and drains the
- * reference queue. Memory is bounded: at most {@code maxBuckets} buckets plus one overflow
- * bucket (samples merged into it are counted), and at most {@link PendingStacks#MAX_PENDING}
- * unresolved samples, beyond which the allocating thread resolves them itself rather than drop
- * them. Buckets and the pending queue are the {@code stacks} package's, shared with the lock
- * recorder.
+ * <p>The application thread only does what must happen there: measure the object, take a {@code new
+ * Throwable()} (the VM fills its backtrace cheaply, without symbols) and a weak reference. The
+ * {@code jpprof-heap} daemon symbolizes stacks, finds buckets and drains the reference queue.
+ * Memory is bounded: at most {@code maxBuckets} buckets plus one overflow bucket (samples merged
+ * into it are counted), and at most {@link PendingStacks#MAX_PENDING} unresolved samples, beyond
+ * which the allocating thread resolves them itself rather than drop them. Buckets and the pending
+ * queue are the {@code stacks} package's, shared with the lock recorder.
  */
 final class AllocRecorder implements AllocListener {
   /** The one frame of the bucket that receives samples once the bucket cap is reached. */
@@ -206,5 +205,4 @@ final class AllocRecorder implements AllocListener {
       super(new Object(), q);
     }
   }
-
 }

@@ -18,8 +18,8 @@ import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.utility.OpenedClassReader;
 
 /**
- * Rewrites every allocation instruction of a class so that it charges the sampling countdown
- * (see {@link AllocSiteVisitor} for the code inserted at each site).
+ * Rewrites every allocation instruction of a class so that it charges the sampling countdown (see
+ * {@link AllocSiteVisitor} for the code inserted at each site).
  *
  * <p>Frames are recomputed ({@code COMPUTE_FRAMES}) because each site adds a branch; Byte Buddy's
  * writer resolves common super types through the type pool, without loading classes.
@@ -39,12 +39,20 @@ final class AllocRewriter extends AsmVisitorWrapper.AbstractBase {
 
   /** A rewriter that computes instance sizes with {@code sizes}, caching them per class only. */
   public AllocRewriter(ObjectSizes sizes) {
-    this(sizes, new ConcurrentHashMap<>(), Collections.synchronizedMap(new WeakHashMap<>()),
-        null, false);
+    this(
+        sizes,
+        new ConcurrentHashMap<>(),
+        Collections.synchronizedMap(new WeakHashMap<>()),
+        null,
+        false);
   }
 
-  private AllocRewriter(ObjectSizes sizes, Map<String, Long> jdkSizes,
-      Map<ClassLoader, Map<String, Long>> byLoader, Map<String, Long> loaderSizes, boolean jdk) {
+  private AllocRewriter(
+      ObjectSizes sizes,
+      Map<String, Long> jdkSizes,
+      Map<ClassLoader, Map<String, Long>> byLoader,
+      Map<String, Long> loaderSizes,
+      boolean jdk) {
     this.sizes = sizes;
     this.jdkSizes = jdkSizes;
     this.byLoader = byLoader;
@@ -53,15 +61,19 @@ final class AllocRewriter extends AsmVisitorWrapper.AbstractBase {
   }
 
   /**
-   * This rewriter for the classes {@code loader} defines, with instance sizes cached across
-   * them; null is the boot loader, whose (JDK) classes get the JDK rules.
+   * This rewriter for the classes {@code loader} defines, with instance sizes cached across them;
+   * null is the boot loader, whose (JDK) classes get the JDK rules.
    */
   AllocRewriter forLoader(ClassLoader loader) {
     if (loader == null) {
       return new AllocRewriter(sizes, jdkSizes, byLoader, null, true);
     }
-    return new AllocRewriter(sizes, jdkSizes, byLoader,
-        byLoader.computeIfAbsent(loader, l -> new ConcurrentHashMap<>()), false);
+    return new AllocRewriter(
+        sizes,
+        jdkSizes,
+        byLoader,
+        byLoader.computeIfAbsent(loader, l -> new ConcurrentHashMap<>()),
+        false);
   }
 
   @Override
@@ -70,21 +82,31 @@ final class AllocRewriter extends AsmVisitorWrapper.AbstractBase {
   }
 
   @Override
-  public ClassVisitor wrap(TypeDescription instrumentedType, ClassVisitor classVisitor,
-      Implementation.Context implementationContext, TypePool typePool,
-      FieldList<FieldDescription.InDefinedShape> fields, MethodList<?> methods, int writerFlags,
+  public ClassVisitor wrap(
+      TypeDescription instrumentedType,
+      ClassVisitor classVisitor,
+      Implementation.Context implementationContext,
+      TypePool typePool,
+      FieldList<FieldDescription.InDefinedShape> fields,
+      MethodList<?> methods,
+      int writerFlags,
       int readerFlags) {
     return new ClassVisitor(OpenedClassReader.ASM_API, classVisitor) {
       private final Map<String, Long> instanceSizes =
           loaderSizes != null ? loaderSizes : new HashMap<>();
 
       @Override
-      public MethodVisitor visitMethod(int access, String name, String descriptor,
-          String signature, String[] exceptions) {
+      public MethodVisitor visitMethod(
+          int access, String name, String descriptor, String signature, String[] exceptions) {
         MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
-        return mv == null ? null : new AllocSiteVisitor(mv, type -> (type.startsWith("java/")
-            ? jdkSizes : instanceSizes).computeIfAbsent(type, t -> sizeOf(typePool, t)),
-            jdk ? AllocTargets::unsampledInJdk : type -> false);
+        return mv == null
+            ? null
+            : new AllocSiteVisitor(
+                mv,
+                type ->
+                    (type.startsWith("java/") ? jdkSizes : instanceSizes)
+                        .computeIfAbsent(type, t -> sizeOf(typePool, t)),
+                jdk ? AllocTargets::unsampledInJdk : type -> false);
       }
     };
   }

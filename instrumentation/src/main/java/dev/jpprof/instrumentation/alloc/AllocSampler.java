@@ -1,12 +1,13 @@
 package dev.jpprof.instrumentation.alloc;
 
+import dev.jpprof.instrumentation.boot.BootstrapHooks;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
 
 /**
  * The allocation sampling engine behind the {@code heap} and {@code allocs} profiles: rewrites
- * allocation sites, samples them Go's way (on average one sample per {@code rate} bytes), and
- * keeps per-stack buckets of sampled allocations and frees.
+ * allocation sites, samples them Go's way (on average one sample per {@code rate} bytes), and keeps
+ * per-stack buckets of sampled allocations and frees.
  *
  * <pre>{@code
  * AllocSampler sampler = AllocSampler.install(inst, 512 * 1024, 128, 20_000);
@@ -20,8 +21,8 @@ public final class AllocSampler implements AutoCloseable {
   private final ObjectSizes sizes;
   private final long rate;
 
-  private AllocSampler(AllocRecorder recorder, AllocTransformer transformer, ObjectSizes sizes,
-      long rate) {
+  private AllocSampler(
+      AllocRecorder recorder, AllocTransformer transformer, ObjectSizes sizes, long rate) {
     this.recorder = recorder;
     this.transformer = transformer;
     this.sizes = sizes;
@@ -32,30 +33,30 @@ public final class AllocSampler implements AutoCloseable {
    * Defines the hooks in the bootstrap class loader, rewrites the application's classes (those
    * already loaded too) and the declared JDK classes, and starts sampling.
    *
-   * @param rate mean bytes between samples (Go's {@code MemProfileRate}); 1 = every allocation,
-   *     0 = rewrite but never sample
+   * @param rate mean bytes between samples (Go's {@code MemProfileRate}); 1 = every allocation, 0 =
+   *     rewrite but never sample
    * @param stackDepth the most frames kept per stack (leaf first)
-   * @param maxBuckets the most distinct (stack, size) buckets; further samples go to one
-   *     overflow bucket and are counted by {@link #overflowCount()}
+   * @param maxBuckets the most distinct (stack, size) buckets; further samples go to one overflow
+   *     bucket and are counted by {@link #overflowCount()}
    * @throws IllegalStateException if the hooks cannot be put in the bootstrap class loader
-   * @throws RuntimeException if Byte Buddy cannot install the transformer (nothing is left
-   *     running then)
+   * @throws RuntimeException if Byte Buddy cannot install the transformer (nothing is left running
+   *     then)
    */
-  public static AllocSampler install(Instrumentation inst, long rate, int stackDepth,
-      int maxBuckets) {
+  public static AllocSampler install(
+      Instrumentation inst, long rate, int stackDepth, int maxBuckets) {
     return install(inst, rate, stackDepth, maxBuckets, true);
   }
 
   /**
-   * {@link #install(Instrumentation, long, int, int)}, but with {@code retransformLoaded} false
-   * the classes already loaded are left for {@link #retransformLoaded()}: for premain, where
-   * they are JDK classes and main() should not wait for them.
+   * {@link #install(Instrumentation, long, int, int)}, but with {@code retransformLoaded} false the
+   * classes already loaded are left for {@link #retransformLoaded()}: for premain, where they are
+   * JDK classes and main() should not wait for them.
    */
-  public static AllocSampler install(Instrumentation inst, long rate, int stackDepth,
-      int maxBuckets, boolean retransformLoaded) {
+  public static AllocSampler install(
+      Instrumentation inst, long rate, int stackDepth, int maxBuckets, boolean retransformLoaded) {
     if (rate < 0 || stackDepth < 1 || maxBuckets < 1) {
-      throw new IllegalArgumentException("rate=" + rate + " stackDepth=" + stackDepth
-          + " maxBuckets=" + maxBuckets);
+      throw new IllegalArgumentException(
+          "rate=" + rate + " stackDepth=" + stackDepth + " maxBuckets=" + maxBuckets);
     }
     // First, before any class of ours that names a hook class is loaded.
     BootstrapHooks.install(inst);
@@ -63,7 +64,7 @@ public final class AllocSampler implements AutoCloseable {
     AllocRecorder recorder = new AllocRecorder(inst, stackDepth, maxBuckets);
     try {
       AllocTransformer transformer =
-        AllocTransformer.install(inst, sizes, recorder, rate, retransformLoaded);
+          AllocTransformer.install(inst, sizes, recorder, rate, retransformLoaded);
       return new AllocSampler(recorder, transformer, sizes, rate);
     } catch (RuntimeException | Error e) {
       // Leave nothing running behind a failed install: no listener, no drain thread.
@@ -103,8 +104,8 @@ public final class AllocSampler implements AutoCloseable {
   }
 
   /**
-   * Stops sampling the calling thread for good: for the agent's own threads (HTTP server,
-   * profile encoding), whose allocations in rewritten JDK classes are not the application's.
+   * Stops sampling the calling thread for good: for the agent's own threads (HTTP server, profile
+   * encoding), whose allocations in rewritten JDK classes are not the application's.
    */
   public void ignoreCurrentThread() {
     recorder.ignoreCurrentThread();

@@ -12,17 +12,19 @@ import net.bytebuddy.utility.OpenedClassReader;
 /**
  * Inserts the sampling code after each allocation of one method.
  *
- * <p>For {@code NEW T} the code goes after the matching {@code T.<init>} (before it the object
- * is uninitialized and the verifier forbids passing it anywhere):
+ * <p>For {@code NEW T} the code goes after the matching {@code T.<init>} (before it the object is
+ * uninitialized and the verifier forbids passing it anywhere):
+ *
  * <pre>
  *   LDC size; INVOKESTATIC sample(J)Z; IFEQ skip;
  *   DUP; LDC size; INVOKESTATIC sampled(Object, J)V; skip:
  * </pre>
+ *
  * Only the constant size reaches the hook on the fast path, so an object that never escapes stays
- * scalar-replaceable. Arrays ({@code NEWARRAY}, {@code ANEWARRAY}, and the results of
- * {@code Arrays.copyOf*} and array {@code clone()}, which C2 intrinsifies and so cannot be
- * instrumented inside) pass their length and kind. {@code MULTIANEWARRAY} and the JDK's
- * {@code Unsafe.allocateUninitializedArray} hand over the result, which the hook walks.
+ * scalar-replaceable. Arrays ({@code NEWARRAY}, {@code ANEWARRAY}, and the results of {@code
+ * Arrays.copyOf*} and array {@code clone()}, which C2 intrinsifies and so cannot be instrumented
+ * inside) pass their length and kind. {@code MULTIANEWARRAY} and the JDK's {@code
+ * Unsafe.allocateUninitializedArray} hand over the result, which the hook walks.
  */
 final class AllocSiteVisitor extends MethodVisitor implements Opcodes {
   static final String HOOK = "dev/jpprof/bootstrap/AllocHook";
@@ -34,8 +36,8 @@ final class AllocSiteVisitor extends MethodVisitor implements Opcodes {
   private PendingNew justCreated;
 
   /** {@code unsampledNew}: the classes whose {@code new} gets no hook (internal names). */
-  AllocSiteVisitor(MethodVisitor mv, ToLongFunction<String> instanceSize,
-      Predicate<String> unsampledNew) {
+  AllocSiteVisitor(
+      MethodVisitor mv, ToLongFunction<String> instanceSize, Predicate<String> unsampledNew) {
     super(OpenedClassReader.ASM_API, mv);
     this.instanceSize = instanceSize;
     this.unsampledNew = unsampledNew;
@@ -81,8 +83,8 @@ final class AllocSiteVisitor extends MethodVisitor implements Opcodes {
   }
 
   @Override
-  public void visitMethodInsn(int opcode, String owner, String name, String descriptor,
-      boolean isInterface) {
+  public void visitMethodInsn(
+      int opcode, String owner, String name, String descriptor, boolean isInterface) {
     justCreated = null;
     super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
     if (opcode == INVOKESPECIAL && name.equals("<init>")) {
@@ -93,7 +95,8 @@ final class AllocSiteVisitor extends MethodVisitor implements Opcodes {
           afterNew(instanceSize.applyAsLong(owner));
         }
       }
-    } else if (opcode == INVOKESTATIC && owner.equals("java/util/Arrays")
+    } else if (opcode == INVOKESTATIC
+        && owner.equals("java/util/Arrays")
         && name.startsWith("copyOf")) {
       String result = descriptor.substring(descriptor.indexOf(')') + 1);
       int kind = AllocHookKinds.ofArrayDescriptor(result);
@@ -102,7 +105,8 @@ final class AllocSiteVisitor extends MethodVisitor implements Opcodes {
       }
     } else if (opcode == INVOKEVIRTUAL && owner.startsWith("[") && name.equals("clone")) {
       afterArray(AllocHookKinds.ofArrayDescriptor(owner), owner);
-    } else if (opcode == INVOKEVIRTUAL && owner.equals("jdk/internal/misc/Unsafe")
+    } else if (opcode == INVOKEVIRTUAL
+        && owner.equals("jdk/internal/misc/Unsafe")
         && name.equals("allocateUninitializedArray")) {
       // String concatenation's buffers (StringConcatHelper.newArray); the result is typed
       // Object and escapes anyway, so the hook may take it on every call.
@@ -189,8 +193,8 @@ final class AllocSiteVisitor extends MethodVisitor implements Opcodes {
   }
 
   @Override
-  public void visitInvokeDynamicInsn(String name, String descriptor, Handle bsm,
-      Object... bsmArgs) {
+  public void visitInvokeDynamicInsn(
+      String name, String descriptor, Handle bsm, Object... bsmArgs) {
     justCreated = null;
     super.visitInvokeDynamicInsn(name, descriptor, bsm, bsmArgs);
   }

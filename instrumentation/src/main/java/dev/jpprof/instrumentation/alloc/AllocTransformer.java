@@ -1,7 +1,7 @@
 package dev.jpprof.instrumentation.alloc;
 
-import dev.jpprof.instrumentation.QuietByteBuddy;
 import dev.jpprof.bootstrap.AllocHook;
+import dev.jpprof.instrumentation.QuietByteBuddy;
 import java.lang.instrument.IllegalClassFormatException;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
@@ -29,6 +29,7 @@ final class AllocTransformer extends AgentBuilder.Listener.Adapter
   private final AtomicLong failed = new AtomicLong();
   private Instrumentation inst;
   private ResettableClassFileTransformer transformer;
+
   /** With a deferred install: the classes loaded before it, the only ones left to rewrite. */
   private Class<?>[] loadedBefore = new Class<?>[0];
 
@@ -36,11 +37,15 @@ final class AllocTransformer extends AgentBuilder.Listener.Adapter
 
   /**
    * @param retransformLoaded false to rewrite only classes loaded from now on, leaving the
-   *     already-loaded ones to {@link #retransformLoaded()} (premain: it keeps main() waiting
-   *     for less)
+   *     already-loaded ones to {@link #retransformLoaded()} (premain: it keeps main() waiting for
+   *     less)
    */
-  static AllocTransformer install(Instrumentation inst, ObjectSizes sizes,
-      AllocRecorder recorder, long rate, boolean retransformLoaded) {
+  static AllocTransformer install(
+      Instrumentation inst,
+      ObjectSizes sizes,
+      AllocRecorder recorder,
+      long rate,
+      boolean retransformLoaded) {
     AllocHook.setArrayLayout(sizes.arrayBase, sizes.arrayShift, sizes.alignment);
     recorder.start();
     QuietByteBuddy.disableNexus();
@@ -50,33 +55,38 @@ final class AllocTransformer extends AgentBuilder.Listener.Adapter
     AllocRewriter rewriter = new AllocRewriter(sizes);
     // Declared methods only and no validation: the rewrite touches method bodies, so Byte
     // Buddy's analysis of the whole hierarchy per loaded class would be pure class-load cost.
-    ByteBuddy byteBuddy = new ByteBuddy()
-        .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE)
-        .with(TypeValidation.DISABLED);
+    ByteBuddy byteBuddy =
+        new ByteBuddy()
+            .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE)
+            .with(TypeValidation.DISABLED);
     if (!retransformLoaded) {
       // Taken before the transformer is in: everything loaded later is rewritten as it loads,
       // and retransforming it again would replace the code of methods already running.
       t.loadedBefore = inst.getAllLoadedClasses();
     }
-    t.transformer = new AgentBuilder.Default(byteBuddy)
-        .disableClassFormatChanges()
-        .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-        .with(retransformLoaded
-            ? AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.SinglePass.INSTANCE
-            : new AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Explicit(
-                Collections.<Class<?>>emptySet()))
-        .with(AgentBuilder.RedefinitionStrategy.Listener.BatchReallocator.splitting())
-        .with((AgentBuilder.RedefinitionStrategy.Listener) t)
-        .with((AgentBuilder.Listener) t)
-        .assureReadEdgeTo(inst, AllocHook.class)
-        .ignore((type, loader, module, redefined, domain) -> !targets.matches(type, loader,
-            module, redefined, domain))
-        .type(targets)
-        .transform((builder, type, loader, module, domain) ->
-            builder.visit(rewriter.forLoader(loader)))
-        .with((AgentBuilder.TransformerDecorator) Suspending::new)
-        .installOn(inst);
+    t.transformer =
+        new AgentBuilder.Default(byteBuddy)
+            .disableClassFormatChanges()
+            .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+            .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+            .with(
+                retransformLoaded
+                    ? AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.SinglePass.INSTANCE
+                    : new AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Explicit(
+                        Collections.<Class<?>>emptySet()))
+            .with(AgentBuilder.RedefinitionStrategy.Listener.BatchReallocator.splitting())
+            .with((AgentBuilder.RedefinitionStrategy.Listener) t)
+            .with((AgentBuilder.Listener) t)
+            .assureReadEdgeTo(inst, AllocHook.class)
+            .ignore(
+                (type, loader, module, redefined, domain) ->
+                    !targets.matches(type, loader, module, redefined, domain))
+            .type(targets)
+            .transform(
+                (builder, type, loader, module, domain) ->
+                    builder.visit(rewriter.forLoader(loader)))
+            .with((AgentBuilder.TransformerDecorator) Suspending::new)
+            .installOn(inst);
     // Only now: every site that can call the hooks is in place, and Go re-seeds here too.
     AllocHook.setRate(rate);
     return t;
@@ -98,7 +108,9 @@ final class AllocTransformer extends AgentBuilder.Listener.Adapter
     Class<?>[] classes = loadedBefore;
     loadedBefore = new Class<?>[0];
     for (Class<?> c : classes) {
-      if (c.isArray() || c.isPrimitive() || !inst.isModifiableClass(c)
+      if (c.isArray()
+          || c.isPrimitive()
+          || !inst.isModifiableClass(c)
           || !AllocTargets.matches(c.getName(), c.getClassLoader())) {
         continue;
       }
@@ -116,14 +128,18 @@ final class AllocTransformer extends AgentBuilder.Listener.Adapter
   }
 
   @Override
-  public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module,
-      boolean loaded, DynamicType dynamicType) {
+  public void onTransformation(
+      TypeDescription type,
+      ClassLoader loader,
+      JavaModule module,
+      boolean loaded,
+      DynamicType dynamicType) {
     transformed.incrementAndGet();
   }
 
   @Override
-  public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded,
-      Throwable error) {
+  public void onError(
+      String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable error) {
     failed.incrementAndGet();
   }
 
@@ -131,8 +147,8 @@ final class AllocTransformer extends AgentBuilder.Listener.Adapter
   public void onBatch(int index, List<Class<?>> batch, List<Class<?>> types) {}
 
   @Override
-  public Iterable<? extends List<Class<?>>> onError(int index, List<Class<?>> batch,
-      Throwable error, List<Class<?>> types) {
+  public Iterable<? extends List<Class<?>>> onError(
+      int index, List<Class<?>> batch, Throwable error, List<Class<?>> types) {
     // The splitting listener retries larger batches in halves; a single class that still
     // fails to retransform keeps its original code.
     if (batch.size() == 1) {
@@ -142,13 +158,13 @@ final class AllocTransformer extends AgentBuilder.Listener.Adapter
   }
 
   @Override
-  public void onComplete(int amount, List<Class<?>> types,
-      Map<List<Class<?>>, Throwable> failures) {}
+  public void onComplete(
+      int amount, List<Class<?>> types, Map<List<Class<?>>, Throwable> failures) {}
 
   /**
    * Byte Buddy's transformer with the calling thread suspended from sampling: it allocates in
-   * rewritten JDK classes while an application thread loads a class, and those allocations are
-   * the agent's, not the application's.
+   * rewritten JDK classes while an application thread loads a class, and those allocations are the
+   * agent's, not the application's.
    */
   private static final class Suspending extends ResettableClassFileTransformer.WithDelegation {
     Suspending(ResettableClassFileTransformer delegate) {
@@ -156,8 +172,13 @@ final class AllocTransformer extends AgentBuilder.Listener.Adapter
     }
 
     @Override
-    public byte[] transform(ClassLoader loader, String className, Class<?> redefined,
-        ProtectionDomain domain, byte[] bytes) throws IllegalClassFormatException {
+    public byte[] transform(
+        ClassLoader loader,
+        String className,
+        Class<?> redefined,
+        ProtectionDomain domain,
+        byte[] bytes)
+        throws IllegalClassFormatException {
       AllocHook.suspend();
       try {
         return classFileTransformer.transform(loader, className, redefined, domain, bytes);
@@ -167,13 +188,17 @@ final class AllocTransformer extends AgentBuilder.Listener.Adapter
     }
 
     @Override
-    public byte[] transform(Module module, ClassLoader loader, String className,
-        Class<?> redefined, ProtectionDomain domain, byte[] bytes)
+    public byte[] transform(
+        Module module,
+        ClassLoader loader,
+        String className,
+        Class<?> redefined,
+        ProtectionDomain domain,
+        byte[] bytes)
         throws IllegalClassFormatException {
       AllocHook.suspend();
       try {
-        return classFileTransformer.transform(module, loader, className, redefined, domain,
-            bytes);
+        return classFileTransformer.transform(module, loader, className, redefined, domain, bytes);
       } finally {
         AllocHook.resume();
       }

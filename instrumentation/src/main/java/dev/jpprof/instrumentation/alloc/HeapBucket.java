@@ -1,9 +1,9 @@
 package dev.jpprof.instrumentation.alloc;
 
 /**
- * One allocation profile record, as of a {@link AllocSampler#snapshot()}: sampled allocations
- * that share a stack and an object size, with how many of them have been freed since. Values are
- * raw sample counts; scaling them up by the sampling rate (Go's unsampling) is the caller's job.
+ * One allocation profile record, as of a {@link AllocSampler#snapshot()}: sampled allocations that
+ * share a stack and an object size, with how many of them have been freed since. Values are raw
+ * sample counts; scaling them up by the sampling rate (Go's unsampling) is the caller's job.
  */
 public final class HeapBucket {
   private final StackTraceElement[] frames;
@@ -14,8 +14,14 @@ public final class HeapBucket {
   private final long freeBytes;
   private final boolean overflow;
 
-  public HeapBucket(StackTraceElement[] frames, long objectSize, long allocObjects, long allocBytes,
-      long freeObjects, long freeBytes, boolean overflow) {
+  public HeapBucket(
+      StackTraceElement[] frames,
+      long objectSize,
+      long allocObjects,
+      long allocBytes,
+      long freeObjects,
+      long freeBytes,
+      boolean overflow) {
     this.frames = frames;
     this.objectSize = objectSize;
     this.allocObjects = allocObjects;
@@ -66,8 +72,8 @@ public final class HeapBucket {
   }
 
   /**
-   * True for the one bucket into which samples go once the bucket cap is reached; its single
-   * frame is {@link AllocRecorder#OVERFLOW_FRAME}.
+   * True for the one bucket into which samples go once the bucket cap is reached; its single frame
+   * is {@link AllocRecorder#OVERFLOW_FRAME}.
    */
   public boolean isOverflow() {
     return overflow;

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.function.BiFunction;
 
 /**
- * The mutable counts behind one {@link HeapBucket}, kept by whichever heap engine records them
- * (the bytecode engine here, the agent's JVMTI and JFR engines) under that engine's own lock.
+ * The mutable counts behind one {@link HeapBucket}, kept by whichever heap engine records them (the
+ * bytecode engine here, the agent's JVMTI and JFR engines) under that engine's own lock.
  */
 public final class HeapCounts {
   public final StackTraceElement[] frames;
@@ -37,8 +37,7 @@ public final class HeapCounts {
 
   /** An immutable copy, as of now. */
   public HeapBucket toHeapBucket(boolean overflow) {
-    return new HeapBucket(frames, size, allocObjects, allocBytes, freeObjects, freeBytes,
-        overflow);
+    return new HeapBucket(frames, size, allocObjects, allocBytes, freeObjects, freeBytes, overflow);
   }
 
   /**
@@ -46,12 +45,14 @@ public final class HeapCounts {
    * JVMTI engine makes its table in premain, where the first lambda costs start time.
    */
   public static StackTable<HeapCounts> table(int maxBuckets) {
-    return new StackTable<>(maxBuckets, new BiFunction<StackTraceElement[], Long, HeapCounts>() {
-      @Override
-      public HeapCounts apply(StackTraceElement[] frames, Long size) {
-        return new HeapCounts(frames, size);
-      }
-    });
+    return new StackTable<>(
+        maxBuckets,
+        new BiFunction<StackTraceElement[], Long, HeapCounts>() {
+          @Override
+          public HeapCounts apply(StackTraceElement[] frames, Long size) {
+            return new HeapCounts(frames, size);
+          }
+        });
   }
 
   /** Every bucket of a table as of now, the overflow bucket last if anything went there. */

@@ -7,16 +7,25 @@ import net.bytebuddy.description.type.TypeDefinition;
 import net.bytebuddy.description.type.TypeDescription;
 
 /**
- * Object sizes as HotSpot lays objects out, computed from class files at transform time so that
- * a {@code NEW} site can pass a constant to the countdown. The header size, reference size,
- * alignment and array base offsets differ between JVM flags (compressed oops and class
- * pointers; JDK 25's compact object headers), so {@link #calibrate} picks them by comparing
- * {@link Instrumentation#getObjectSize} on a few probe objects with this model.
+ * Object sizes as HotSpot lays objects out, computed from class files at transform time so that a
+ * {@code NEW} site can pass a constant to the countdown. The header size, reference size, alignment
+ * and array base offsets differ between JVM flags (compressed oops and class pointers; JDK 25's
+ * compact object headers), so {@link #calibrate} picks them by comparing {@link
+ * Instrumentation#getObjectSize} on a few probe objects with this model.
  */
 final class ObjectSizes {
   private static final int[] ELEMENT_BYTES = {1, 1, 2, 2, 4, 4, 8, 8, 0};
-  private static final Class<?>[] COMPONENTS = {boolean.class, byte.class, char.class,
-      short.class, int.class, float.class, long.class, double.class, Object.class};
+  private static final Class<?>[] COMPONENTS = {
+    boolean.class,
+    byte.class,
+    char.class,
+    short.class,
+    int.class,
+    float.class,
+    long.class,
+    double.class,
+    Object.class
+  };
 
   final int header;
   final int refBytes;
@@ -44,13 +53,19 @@ final class ObjectSizes {
   }
 
   /**
-   * Picks the header size, reference size and alignment whose predictions match the JVM's
-   * {@code getObjectSize} for every probe; then measures array base offsets directly.
+   * Picks the header size, reference size and alignment whose predictions match the JVM's {@code
+   * getObjectSize} for every probe; then measures array base offsets directly.
    */
   public static ObjectSizes calibrate(Instrumentation inst) {
-    Object[] probes = {new Object(), new Probes.OneInt(), new Probes.ThreeInts(),
-        new Probes.OneLong(), new Probes.ThreeRefs(), new Probes.LongAndByte(),
-        new Probes.Mixed()};
+    Object[] probes = {
+      new Object(),
+      new Probes.OneInt(),
+      new Probes.ThreeInts(),
+      new Probes.OneLong(),
+      new Probes.ThreeRefs(),
+      new Probes.LongAndByte(),
+      new Probes.Mixed()
+    };
     for (int alignment : new int[] {8, 16}) {
       for (int header : new int[] {12, 8, 16}) {
         for (int ref : new int[] {4, 8}) {
@@ -96,9 +111,9 @@ final class ObjectSizes {
   }
 
   /**
-   * The size of an instance of {@code type}: the header, then every instance field of the type
-   * and its superclasses. HotSpot (JDK 15+) packs fields largest first and fills the gap before
-   * the first 8-byte field with smaller ones, so only a gap nothing fits into is padding.
+   * The size of an instance of {@code type}: the header, then every instance field of the type and
+   * its superclasses. HotSpot (JDK 15+) packs fields largest first and fills the gap before the
+   * first 8-byte field with smaller ones, so only a gap nothing fits into is padding.
    */
   public long instanceSize(TypeDefinition type) {
     long wide = 0;
@@ -161,7 +176,14 @@ final class ObjectSizes {
 
   @Override
   public String toString() {
-    return "header=" + header + " ref=" + refBytes + " align=" + alignment + " arrayBase="
-        + java.util.Arrays.toString(arrayBase) + (calibrated ? "" : " (not calibrated)");
+    return "header="
+        + header
+        + " ref="
+        + refBytes
+        + " align="
+        + alignment
+        + " arrayBase="
+        + java.util.Arrays.toString(arrayBase)
+        + (calibrated ? "" : " (not calibrated)");
   }
 }

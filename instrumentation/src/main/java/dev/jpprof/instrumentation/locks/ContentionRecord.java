@@ -1,8 +1,8 @@
 package dev.jpprof.instrumentation.locks;
 
 /**
- * One block or mutex profile record, as of a snapshot: a stack with its contention count and
- * total delay, already unbiased/pre-scaled as Go stores them (spec §3.3, §3.4). Immutable.
+ * One block or mutex profile record, as of a snapshot: a stack with its contention count and total
+ * delay, already unbiased/pre-scaled as Go stores them (docs/protocol.md §11). Immutable.
  */
 public final class ContentionRecord {
   private final StackTraceElement[] frames;
@@ -33,8 +33,8 @@ public final class ContentionRecord {
   }
 
   /**
-   * True for the one record that collects events once the bucket cap is reached; its only frame
-   * is {@link dev.jpprof.instrumentation.stacks.StackTable#OVERFLOW_FRAME}.
+   * True for the one record that collects events once the bucket cap is reached; its only frame is
+   * {@link dev.jpprof.instrumentation.stacks.StackTable#OVERFLOW_FRAME}.
    */
   public boolean isOverflow() {
     return overflow;

@@ -1,16 +1,16 @@
 package dev.jpprof.instrumentation.locks;
 
 /**
- * Go's sampling rules for block and mutex events, as pure functions of a random draw so that
- * tests can replay them with a seeded generator.
+ * Go's sampling rules for block and mutex events, as pure functions of a random draw so that tests
+ * can replay them with a seeded generator.
  */
 final class ContentionSampling {
   private ContentionSampling() {}
 
   /**
-   * Go's {@code blocksampled}: with {@code rate} > 0, an event of {@code delay} ns (at least 1)
-   * is kept if {@code delay >= rate}, else when {@code draw <= delay}, i.e. with probability
-   * about delay/rate.
+   * Go's {@code blocksampled}: with {@code rate} > 0, an event of {@code delay} ns (at least 1) is
+   * kept if {@code delay >= rate}, else when {@code draw <= delay}, i.e. with probability about
+   * delay/rate.
    *
    * @param draw uniform in [0, rate)
    */

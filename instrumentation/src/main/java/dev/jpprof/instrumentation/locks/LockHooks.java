@@ -23,8 +23,8 @@ import net.bytebuddy.utility.JavaModule;
 
 /**
  * The hooks, declared as data: which JDK class, which methods, which advice. LockSupport is
- * required; the AQS {@code acquire(Node, ...)} hooks (JDK 17+) only make a re-parking
- * acquisition one event instead of several, so the engine works without them.
+ * required; the AQS {@code acquire(Node, ...)} hooks (JDK 17+) only make a re-parking acquisition
+ * one event instead of several, so the engine works without them.
  */
 final class LockHooks {
   private static final String[] PARKS = {"park", "parkNanos", "parkUntil"};
@@ -36,8 +36,12 @@ final class LockHooks {
   private final int failures;
   private final String firstFailure;
 
-  private LockHooks(Instrumentation inst, ParkRecorder parks,
-      ResettableClassFileTransformer transformer, Set<String> hooked, int failures,
+  private LockHooks(
+      Instrumentation inst,
+      ParkRecorder parks,
+      ResettableClassFileTransformer transformer,
+      Set<String> hooked,
+      int failures,
       String firstFailure) {
     this.inst = inst;
     this.parks = parks;
@@ -52,27 +56,38 @@ final class LockHooks {
     warmUp(parks, recorder);
     Outcome outcome = new Outcome();
     ClassLoader ours = LockAdvice.class.getClassLoader();
-    AgentBuilder builder = new AgentBuilder.Default()
-        .disableClassFormatChanges()
-        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-        .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-        .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
-        .with(outcome)
-        .ignore(not(is(LockSupport.class).or(is(AbstractQueuedSynchronizer.class))
-            .or(is(AbstractQueuedLongSynchronizer.class))))
-        .type(is(LockSupport.class))
-        .transform(new AgentBuilder.Transformer.ForAdvice()
-            .include(ours)
-            .advice(namedOneOf(PARKS).and(takesArgument(0, Object.class)),
-                LockAdvice.ParkWithBlocker.class.getName())
-            .advice(namedOneOf(PARKS).and(not(takesArgument(0, Object.class))),
-                LockAdvice.Park.class.getName())
-            .advice(named("unpark").and(takesArguments(Thread.class)),
-                LockAdvice.Unpark.class.getName()))
-        .type(is(AbstractQueuedSynchronizer.class).or(is(AbstractQueuedLongSynchronizer.class)))
-        .transform(new AgentBuilder.Transformer.ForAdvice()
-            .include(ours)
-            .advice(named("acquire").and(takesArguments(6)), LockAdvice.Acquire.class.getName()));
+    AgentBuilder builder =
+        new AgentBuilder.Default()
+            .disableClassFormatChanges()
+            .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+            .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+            .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
+            .with(outcome)
+            .ignore(
+                not(
+                    is(LockSupport.class)
+                        .or(is(AbstractQueuedSynchronizer.class))
+                        .or(is(AbstractQueuedLongSynchronizer.class))))
+            .type(is(LockSupport.class))
+            .transform(
+                new AgentBuilder.Transformer.ForAdvice()
+                    .include(ours)
+                    .advice(
+                        namedOneOf(PARKS).and(takesArgument(0, Object.class)),
+                        LockAdvice.ParkWithBlocker.class.getName())
+                    .advice(
+                        namedOneOf(PARKS).and(not(takesArgument(0, Object.class))),
+                        LockAdvice.Park.class.getName())
+                    .advice(
+                        named("unpark").and(takesArguments(Thread.class)),
+                        LockAdvice.Unpark.class.getName()))
+            .type(is(AbstractQueuedSynchronizer.class).or(is(AbstractQueuedLongSynchronizer.class)))
+            .transform(
+                new AgentBuilder.Transformer.ForAdvice()
+                    .include(ours)
+                    .advice(
+                        named("acquire").and(takesArguments(6)),
+                        LockAdvice.Acquire.class.getName()));
     LockHook.setListener(parks);
     refresh(recorder);
     ResettableClassFileTransformer transformer;
@@ -87,19 +102,21 @@ final class LockHooks {
       LockHook.setActive(false);
       LockHook.setListener(null);
       transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
-      throw new IllegalStateException("cannot hook java.util.concurrent.locks.LockSupport"
-          + (outcome.firstFailure == null ? "" : ": " + outcome.firstFailure));
+      throw new IllegalStateException(
+          "cannot hook java.util.concurrent.locks.LockSupport"
+              + (outcome.firstFailure == null ? "" : ": " + outcome.firstFailure));
     }
-    parks.setAcquireHooked(outcome.hooked.contains(AbstractQueuedSynchronizer.class.getName()),
+    parks.setAcquireHooked(
+        outcome.hooked.contains(AbstractQueuedSynchronizer.class.getName()),
         outcome.hooked.contains(AbstractQueuedLongSynchronizer.class.getName()));
     recorder.startDaemon();
-    return new LockHooks(inst, parks, transformer, outcome.hooked, outcome.failures.get(),
-        outcome.firstFailure);
+    return new LockHooks(
+        inst, parks, transformer, outcome.hooked, outcome.failures.get(), outcome.firstFailure);
   }
 
   /**
-   * Runs the listener's code paths once on this (agent) thread, so that no application thread
-   * is the first to link its lambdas or load its classes inside a hook.
+   * Runs the listener's code paths once on this (agent) thread, so that no application thread is
+   * the first to link its lambdas or load its classes inside a hook.
    */
   private static void warmUp(ParkRecorder parks, LockRecorder recorder) {
     Object sync = new AbstractQueuedSynchronizer() {};
@@ -117,8 +134,11 @@ final class LockHooks {
   }
 
   String status() {
-    return "hooked " + hooked.size() + " JDK classes (LockSupport"
-        + (hooked.size() > 1 ? ", AQS acquire" : "") + ")"
+    return "hooked "
+        + hooked.size()
+        + " JDK classes (LockSupport"
+        + (hooked.size() > 1 ? ", AQS acquire" : "")
+        + ")"
         + (failures == 0 ? "" : ", " + failures + " failed: " + firstFailure);
   }
 
@@ -140,14 +160,18 @@ final class LockHooks {
     volatile String firstFailure;
 
     @Override
-    public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module,
-        boolean loaded, DynamicType dynamicType) {
+    public void onTransformation(
+        TypeDescription type,
+        ClassLoader loader,
+        JavaModule module,
+        boolean loaded,
+        DynamicType dynamicType) {
       hooked.add(type.getName());
     }
 
     @Override
-    public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded,
-        Throwable error) {
+    public void onError(
+        String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable error) {
       failures.incrementAndGet();
       if (firstFailure == null) {
         firstFailure = typeName + ": " + error;

@@ -1,16 +1,16 @@
 package dev.jpprof.instrumentation.locks;
 
 import dev.jpprof.instrumentation.QuietByteBuddy;
-import dev.jpprof.instrumentation.alloc.BootstrapHooks;
+import dev.jpprof.instrumentation.boot.BootstrapHooks;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
 
 /**
- * The engine behind the {@code block} and {@code mutex} profiles for java.util.concurrent:
- * hooks {@code LockSupport.park*}/{@code unpark} and the end of AQS {@code acquire(Node, ...)},
- * and records Go's way (spec §3.3, §3.4). Waits measured elsewhere (the agent's JFR monitor
- * events for {@code synchronized} and {@code Object.wait}) come in through {@link #recordBlock}
- * and {@link #recordMutex}.
+ * The engine behind the {@code block} and {@code mutex} profiles for java.util.concurrent: hooks
+ * {@code LockSupport.park*}/{@code unpark} and the end of AQS {@code acquire(Node, ...)}, and
+ * records Go's way (docs/protocol.md §11). Waits measured elsewhere (the agent's JFR monitor events
+ * for {@code synchronized} and {@code Object.wait}) come in through {@link #recordBlock} and {@link
+ * #recordMutex}.
  *
  * <pre>{@code
  * LockProfiler locks = LockProfiler.install(inst, 128, maxBuckets);
@@ -20,8 +20,8 @@ import java.util.List;
  * }</pre>
  *
  * <p>Memory: at most {@code maxBuckets} records per profile plus one overflow record (the agent
- * passes the same {@code alloc.maxBuckets} as for the heap profile), and the stacks of at most
- * 1 024 events waiting to be symbolized.
+ * passes the same {@code alloc.maxBuckets} as for the heap profile), and the stacks of at most 1
+ * 024 events waiting to be symbolized.
  */
 public final class LockProfiler {
   private final LockRecorder recorder;
@@ -34,8 +34,8 @@ public final class LockProfiler {
 
   /**
    * Installs the java.util.concurrent park hooks (retransforms LockSupport and the AQS classes).
-   * Call once, after the agent's server is up, on the agent's start thread. Both profiles start
-   * off (rate 0, fraction 0), as in Go.
+   * Call once, after the agent's server is up, on the agent's start thread. Both profiles start off
+   * (rate 0, fraction 0), as in Go.
    *
    * @param stackDepth the most frames kept per stack
    * @param maxBuckets the most records per profile; further events go to one overflow record
@@ -90,8 +90,8 @@ public final class LockProfiler {
   }
 
   /**
-   * Contention charged to a holder's frames, measured outside bytecode; 1 in fraction kept,
-   * count += fraction, delay += fraction × delay, exactly as hooked releases.
+   * Contention charged to a holder's frames, measured outside bytecode; 1 in fraction kept, count
+   * += fraction, delay += fraction × delay, exactly as hooked releases.
    */
   public void recordMutex(StackTraceElement[] holderFrames, long delayNanos) {
     recorder.mutex(holderFrames, delayNanos);
@@ -122,8 +122,10 @@ public final class LockProfiler {
 
   /** For the index page: what is hooked, what failed, what was dropped. */
   public String status() {
-    String dropped = recorder.droppedStacks() == 0 ? ""
-        : "; " + recorder.droppedStacks() + " stacks dropped under load";
+    String dropped =
+        recorder.droppedStacks() == 0
+            ? ""
+            : "; " + recorder.droppedStacks() + " stacks dropped under load";
     return (hooks == null ? "no java.util.concurrent hooks (JFR only)" : hooks.status()) + dropped;
   }
 

@@ -10,12 +10,12 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongUnaryOperator;
 
 /**
- * The block and mutex tables: applies Go's sampling to each event, and keeps its stack in a
- * {@link StackTable} (the heap profile's machinery and cap). Events measured on application
- * threads arrive with a {@code new Throwable()} and wait, lock-free, for the {@code jpprof-locks}
- * daemon to symbolize them; when too many wait, the event is merged into the overflow record
- * without a stack (counted) rather than make the application thread wait. Events measured by
- * the agent itself (JFR) arrive symbolized and go straight into the tables.
+ * The block and mutex tables: applies Go's sampling to each event, and keeps its stack in a {@link
+ * StackTable} (the heap profile's machinery and cap). Events measured on application threads arrive
+ * with a {@code new Throwable()} and wait, lock-free, for the {@code jpprof-locks} daemon to
+ * symbolize them; when too many wait, the event is merged into the overflow record without a stack
+ * (counted) rather than make the application thread wait. Events measured by the agent itself (JFR)
+ * arrive symbolized and go straight into the tables.
  *
  * <p>Knows nothing of the bootstrap hooks, so that it works without them (JFR only).
  */
@@ -29,8 +29,10 @@ final class LockRecorder {
   private final DoubleAdder[] droppedCount = {new DoubleAdder(), new DoubleAdder()};
   private final LongAdder[] droppedDelay = {new LongAdder(), new LongAdder()};
   private final LongAdder dropped = new LongAdder();
+
   /** Uniform draw in [0, n) for n > 0. */
   private final LongUnaryOperator draw;
+
   private volatile long blockRate;
   private volatile int mutexFraction;
   private volatile Thread daemon;
@@ -74,13 +76,16 @@ final class LockRecorder {
     if (rate <= 0 || !ContentionSampling.keepBlock(delay, rate, draw.applyAsLong(rate))) {
       return;
     }
-    add(0, frames, ContentionSampling.blockCount(delay, rate),
+    add(
+        0,
+        frames,
+        ContentionSampling.blockCount(delay, rate),
         ContentionSampling.blockDelay(delay, rate));
   }
 
   /**
-   * A release that made others wait {@code delay} ns in total, Go's mutex rule (1 in fraction
-   * kept, pre-scaled). With null frames the stack is the calling thread's.
+   * A release that made others wait {@code delay} ns in total, Go's mutex rule (1 in fraction kept,
+   * pre-scaled). With null frames the stack is the calling thread's.
    */
   void mutex(StackTraceElement[] frames, long delay) {
     int fraction = mutexFraction;

@@ -14,26 +14,28 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Block: a park is timed from enter to exit. A park inside {@code acquire(Node, ...)} of a
  * synchronizer (a lock, semaphore, latch: its blocker is the AQS itself) is not recorded at its
- * exit but at the end of the acquire, from the first park on, so that one contended
- * acquisition is one event however often it re-parks.
+ * exit but at the end of the acquire, from the first park on, so that one contended acquisition is
+ * one event however often it re-parks.
  *
  * <p>Mutex: while a thread parks on a synchronizer it is a {@link Wait} in {@link #waits} and in
- * its synchronizer's set. A thread that unparks such a waiter is releasing the synchronizer
- * ({@code signalNext} from {@code release}); it is charged, Go ≥ 1.22 style, with the time every
- * waiter of that synchronizer has waited since it was last charged, so the charges add up to the
- * total wait exactly. A thread waiting on a {@code ConditionObject} (not an AQS) waits for a
- * signal, not for the lock, and is never charged to anyone.
+ * its synchronizer's set. A thread that unparks such a waiter is releasing the synchronizer ({@code
+ * signalNext} from {@code release}); it is charged, Go ≥ 1.22 style, with the time every waiter of
+ * that synchronizer has waited since it was last charged, so the charges add up to the total wait
+ * exactly. A thread waiting on a {@code ConditionObject} (not an AQS) waits for a signal, not for
+ * the lock, and is never charged to anyone.
  *
- * <p>Everything here runs on application threads, only on the slow path (a thread about to
- * block, or waking one), and takes no lock an agent thread could hold while doing I/O: only
+ * <p>Everything here runs on application threads, only on the slow path (a thread about to block,
+ * or waking one), and takes no lock an agent thread could hold while doing I/O: only
  * ConcurrentHashMap operations and the recorder's lock-free queue.
  */
 final class ParkRecorder implements LockListener {
   private final LockRecorder recorder;
   private final ConcurrentHashMap<Thread, Wait> waits = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<SyncKey, Set<Wait>> bySync = new ConcurrentHashMap<>();
+
   /** Threads between their first park and the end of acquire(Node, ...): first park start. */
   private final ConcurrentHashMap<Thread, Wait> acquiring = new ConcurrentHashMap<>();
+
   private volatile boolean aqsHooked;
   private volatile boolean aqlsHooked;
 
@@ -79,15 +81,20 @@ final class ParkRecorder implements LockListener {
     Thread self = Thread.currentThread();
     Wait w = waits.remove(self);
     if (w != null) {
-      bySync.computeIfPresent(new SyncKey(w.sync), (k, set) -> {
-        set.remove(w);
-        return set.isEmpty() ? null : set;
-      });
+      bySync.computeIfPresent(
+          new SyncKey(w.sync),
+          (k, set) -> {
+            set.remove(w);
+            return set.isEmpty() ? null : set;
+          });
       if (acquireHooked(w.sync)) {
         // The block event counts from the first park; the mutex charge continues from this one.
         Wait first = acquiring.get(self);
-        acquiring.put(self, first == null || first.sync != w.sync ? w
-            : new Wait(w.sync, first.start, w.chargedUntil.get()));
+        acquiring.put(
+            self,
+            first == null || first.sync != w.sync
+                ? w
+                : new Wait(w.sync, first.start, w.chargedUntil.get()));
         return;
       }
     }
@@ -153,6 +160,7 @@ final class ParkRecorder implements LockListener {
   private static final class Wait {
     final Object sync;
     final long start;
+
     /** Up to when this wait has been charged to releasers. */
     final AtomicLong chargedUntil;
 
@@ -164,7 +172,7 @@ final class ParkRecorder implements LockListener {
 
     /** The time waited since the last charge, now charged. */
     long charge(long now) {
-      for (;;) {
+      for (; ; ) {
         long before = chargedUntil.get();
         if (before >= now) {
           return 0;

@@ -4,10 +4,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Samples whose stack ({@code new Throwable()}, cheap on the sampled thread: the VM fills only
- * its backtrace) still waits to be symbolized by a recorder's daemon. Lock-free and bounded in
- * what the caller does about the bound: each pending sample pins a backtrace (up to 1 024
- * frames), so {@value #MAX_PENDING} of them hold at most a few MB.
+ * Samples whose stack ({@code new Throwable()}, cheap on the sampled thread: the VM fills only its
+ * backtrace) still waits to be symbolized by a recorder's daemon. Lock-free and bounded in what the
+ * caller does about the bound: each pending sample pins a backtrace (up to 1 024 frames), so
+ * {@value #MAX_PENDING} of them hold at most a few MB.
  *
  * @param <T> the recorder's pending sample
  */

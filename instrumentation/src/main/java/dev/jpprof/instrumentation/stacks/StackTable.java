@@ -7,14 +7,14 @@ import java.util.Map;
 import java.util.function.BiFunction;
 
 /**
- * Buckets keyed by a stack and a long discriminator (the heap profile's object size; 0 for
- * block and mutex), capped: once {@code maxBuckets} distinct keys exist, further samples go to
- * one overflow bucket whose stack is {@link #OVERFLOW_FRAME} alone, and are counted. The heap,
- * block and mutex recorders all keep their buckets here, with the same cap (the agent's
- * {@code alloc.maxBuckets}).
+ * Buckets keyed by a stack and a long discriminator (the heap profile's object size; 0 for block
+ * and mutex), capped: once {@code maxBuckets} distinct keys exist, further samples go to one
+ * overflow bucket whose stack is {@link #OVERFLOW_FRAME} alone, and are counted. The heap, block
+ * and mutex recorders all keep their buckets here, with the same cap (the agent's {@code
+ * alloc.maxBuckets}).
  *
- * <p>Not thread-safe: the owning recorder guards it with its lock, which only its own daemon
- * and snapshot readers take.
+ * <p>Not thread-safe: the owning recorder guards it with its lock, which only its own daemon and
+ * snapshot readers take.
  *
  * @param <B> the recorder's mutable bucket
  */
@@ -55,8 +55,8 @@ public final class StackTable<B> {
   }
 
   /**
-   * The overflow bucket, counting {@code samples} more in it: for samples dropped before they
-   * had a stack (a recorder under pressure), merged there so that totals stay right.
+   * The overflow bucket, counting {@code samples} more in it: for samples dropped before they had a
+   * stack (a recorder under pressure), merged there so that totals stay right.
    */
   public B spill(long samples) {
     overflowSamples += samples;
@@ -84,8 +84,8 @@ public final class StackTable<B> {
 
   /**
    * Drops the hooks' and recorders' frames at the top of a stack (JDK frames such as {@code
-   * ReentrantLock.unlock} stay, as Go keeps {@code sync.(*Mutex).Unlock}), and keeps at most
-   * {@code depth} frames.
+   * ReentrantLock.unlock} stay, as Go keeps {@code sync.(*Mutex).Unlock}), and keeps at most {@code
+   * depth} frames.
    */
   public static StackTraceElement[] trim(StackTraceElement[] all, int depth) {
     int from = 0;
@@ -119,7 +119,8 @@ public final class StackTable<B> {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Key && ((Key) o).discriminator == discriminator
+      return o instanceof Key
+          && ((Key) o).discriminator == discriminator
           && Arrays.equals(((Key) o).frames, frames);
     }
 

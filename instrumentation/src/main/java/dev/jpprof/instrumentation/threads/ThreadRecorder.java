@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Records thread starts: a count per starting stack (threadcreate) and, while a thread lives,
- * who started it (goroutine's "created by"). Both are bounded: distinct stacks by a cap with one
+ * Records thread starts: a count per starting stack (threadcreate) and, while a thread lives, who
+ * started it (goroutine's "created by"). Both are bounded: distinct stacks by a cap with one
  * overflow record, creations by the live threads (entries go when their thread is collected).
  */
 public final class ThreadRecorder implements ThreadListener {
@@ -63,7 +63,8 @@ public final class ThreadRecorder implements ThreadListener {
   private StackTraceElement[] startingStack(StackTraceElement[] raw) {
     int from = 0;
     for (int i = 0; i < raw.length; i++) {
-      if (raw[i].getClassName().equals("java.lang.Thread") && raw[i].getMethodName().equals("start")) {
+      if (raw[i].getClassName().equals("java.lang.Thread")
+          && raw[i].getMethodName().equals("start")) {
         from = i;
         break;
       }

@@ -17,11 +17,11 @@ import net.bytebuddy.jar.asm.Opcodes;
  * }</pre>
  *
  * and leaves every other method's bytecode as it was. Plain ASM rather than Byte Buddy's agent
- * builder: this runs in premain, before main(), where Byte Buddy's builder would cost hundreds
- * of milliseconds of the application's start (BENCHMARKS.md). It runs there because rewriting
- * Thread later, while threads run, leaves their {@code Thread.run} frames on a class version
- * async-profiler cannot walk: every CPU stack of those threads would end in
- * {@code break_interpreted}.
+ * builder: this runs in premain, before main(), where Byte Buddy's builder would cost hundreds of
+ * milliseconds of the application's start (BENCHMARKS.md). It runs there because rewriting Thread
+ * later, while threads run, leaves their {@code Thread.run} frames on a class version
+ * async-profiler cannot walk: every CPU stack of those threads would end in {@code
+ * break_interpreted}.
  */
 final class ThreadStartRewriter implements ClassFileTransformer {
   static final String THREAD = "java/lang/Thread";
@@ -35,8 +35,13 @@ final class ThreadStartRewriter implements ClassFileTransformer {
   }
 
   @Override
-  public byte[] transform(Module module, ClassLoader loader, String name, Class<?> redefined,
-      ProtectionDomain domain, byte[] classfile) {
+  public byte[] transform(
+      Module module,
+      ClassLoader loader,
+      String name,
+      Class<?> redefined,
+      ProtectionDomain domain,
+      byte[] classfile) {
     if (!active || !THREAD.equals(name) || loader != null) {
       return null;
     }
@@ -52,14 +57,16 @@ final class ThreadStartRewriter implements ClassFileTransformer {
     ClassReader reader = new ClassReader(classfile);
     // Constant pool copied, so untouched methods keep their exact bytecode.
     ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-    reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
-      @Override
-      public MethodVisitor visitMethod(int access, String name, String descriptor,
-          String signature, String[] exceptions) {
-        MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
-        return name.equals("start") && descriptor.equals("()V") ? new HookAtEntry(mv) : mv;
-      }
-    }, ClassReader.EXPAND_FRAMES);
+    reader.accept(
+        new ClassVisitor(Opcodes.ASM9, writer) {
+          @Override
+          public MethodVisitor visitMethod(
+              int access, String name, String descriptor, String signature, String[] exceptions) {
+            MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
+            return name.equals("start") && descriptor.equals("()V") ? new HookAtEntry(mv) : mv;
+          }
+        },
+        ClassReader.EXPAND_FRAMES);
     return writer.toByteArray();
   }
 
@@ -78,13 +85,12 @@ final class ThreadStartRewriter implements ClassFileTransformer {
       super.visitTryCatchBlock(start, end, handler, "java/lang/Throwable");
       super.visitLabel(start);
       super.visitVarInsn(Opcodes.ALOAD, 0);
-      super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOK, "starting", "(Ljava/lang/Thread;)V",
-          false);
+      super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOK, "starting", "(Ljava/lang/Thread;)V", false);
       super.visitLabel(end);
       super.visitJumpInsn(Opcodes.GOTO, body);
       super.visitLabel(handler);
-      super.visitFrame(Opcodes.F_NEW, 1, new Object[] {THREAD}, 1,
-          new Object[] {"java/lang/Throwable"});
+      super.visitFrame(
+          Opcodes.F_NEW, 1, new Object[] {THREAD}, 1, new Object[] {"java/lang/Throwable"});
       super.visitInsn(Opcodes.POP);
       super.visitLabel(body);
       super.visitFrame(Opcodes.F_NEW, 1, new Object[] {THREAD}, 0, new Object[0]);

@@ -1,7 +1,7 @@
 package dev.jpprof.instrumentation.threads;
 
 import dev.jpprof.bootstrap.ThreadHook;
-import dev.jpprof.instrumentation.alloc.BootstrapHooks;
+import dev.jpprof.instrumentation.boot.BootstrapHooks;
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
 
@@ -20,15 +20,15 @@ public final class ThreadStarts implements AutoCloseable {
   private final ThreadRecorder recorder;
   private final ThreadStartRewriter transformer;
 
-  private ThreadStarts(Instrumentation inst, ThreadRecorder recorder,
-      ThreadStartRewriter transformer) {
+  private ThreadStarts(
+      Instrumentation inst, ThreadRecorder recorder, ThreadStartRewriter transformer) {
     this.inst = inst;
     this.recorder = recorder;
     this.transformer = transformer;
   }
 
   /**
-   * Defines the bootstrap hooks (if the allocation engine has not), rewrites {@code
+   * Defines the bootstrap hooks (unless the agent's start already has), rewrites {@code
    * java.lang.Thread}, and starts recording.
    *
    * @param stackDepth the most frames kept per stack

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The rewriting alone, no agent: the rewritten class is loaded (and so verified) in a child
- * class loader, must compute the same results, and must report each allocation with its size.
- * The hooks load in the app loader here, which this test class's own JVM allows.
+ * The rewriting alone, no agent: the rewritten class is loaded (and so verified) in a child class
+ * loader, must compute the same results, and must report each allocation with its size. The hooks
+ * load in the app loader here, which this test class's own JVM allows.
  */
 class AllocRewriterTest {
   private final List<Object> objects = new ArrayList<>();
@@ -36,10 +36,11 @@ class AllocRewriterTest {
     Class<?> rewritten = rewrite(Workload.class);
     assertTrue(rewritten != Workload.class);
     AllocHook.setRate(1);
-    AllocHook.setListener((o, s) -> {
-      objects.add(o);
-      sizes.add(s);
-    });
+    AllocHook.setListener(
+        (o, s) -> {
+          objects.add(o);
+          sizes.add(s);
+        });
     for (int n : new int[] {1, 5, 64}) {
       assertEquals(Workload.everyKind(n), call(rewritten, "everyKind", n));
     }
@@ -52,10 +53,11 @@ class AllocRewriterTest {
     ObjectSizes layout = ObjectSizes.defaults();
     AllocHook.setArrayLayout(layout.arrayBase, layout.arrayShift, layout.alignment);
     AllocHook.setRate(1);
-    AllocHook.setListener((o, s) -> {
-      objects.add(o);
-      sizes.add(s);
-    });
+    AllocHook.setListener(
+        (o, s) -> {
+          objects.add(o);
+          sizes.add(s);
+        });
     call(rewritten, "everyKind", 10);
     AllocHook.setListener(null);
     List<String> types = new ArrayList<>();
@@ -63,8 +65,18 @@ class AllocRewriterTest {
       types.add(o.getClass().getSimpleName());
     }
     // NEWARRAY, ANEWARRAY, MULTIANEWARRAY (outer + 2 rows), Arrays.copyOf, clone, NEW.
-    assertTrue(types.containsAll(List.of("int[]", "String[]", "long[][]", "long[]", "char[]",
-        "StringBuilder", "Object", "Point")), types.toString());
+    assertTrue(
+        types.containsAll(
+            List.of(
+                "int[]",
+                "String[]",
+                "long[][]",
+                "long[]",
+                "char[]",
+                "StringBuilder",
+                "Object",
+                "Point")),
+        types.toString());
     int copy = indexOfIntArray(11);
     assertEquals(layout.arraySize(11, AllocHook.INT), sizes.get(copy));
     int point = types.indexOf("Point");
@@ -124,14 +136,17 @@ class AllocRewriterTest {
     TypePool pool = TypePool.Default.of(locator);
     Map<String, byte[]> classes = new java.util.HashMap<>();
     for (String name : new String[] {type.getName(), type.getName() + "$Point"}) {
-      classes.put(name, new ByteBuddy()
-          .redefine(pool.describe(name).resolve(), locator)
-          .visit(rewriter)
-          .make()
-          .getBytes());
+      classes.put(
+          name,
+          new ByteBuddy()
+              .redefine(pool.describe(name).resolve(), locator)
+              .visit(rewriter)
+              .make()
+              .getBytes());
     }
-    ClassLoader loader = new ByteArrayClassLoader.ChildFirst(type.getClassLoader(), classes,
-        ByteArrayClassLoader.PersistenceHandler.MANIFEST);
+    ClassLoader loader =
+        new ByteArrayClassLoader.ChildFirst(
+            type.getClassLoader(), classes, ByteArrayClassLoader.PersistenceHandler.MANIFEST);
     return Class.forName(type.getName(), true, loader);
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jpprof.instrumentation.boot.BootstrapHooks;
 import example.alloc.Workload;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
@@ -38,10 +39,12 @@ class AllocSamplerAgentTest {
   @Test
   void ignoredThreadsAreNotSampled() throws Exception {
     try (AllocSampler s = AllocSampler.install(INST, 1, 128, 100_000)) {
-      Thread agentThread = new Thread(() -> {
-        s.ignoreCurrentThread();
-        Workload.allocA(100);
-      });
+      Thread agentThread =
+          new Thread(
+              () -> {
+                s.ignoreCurrentThread();
+                Workload.allocA(100);
+              });
       agentThread.start();
       agentThread.join();
       assertEquals(0, allocBytes(s.snapshot(), "allocA"));
@@ -87,8 +90,12 @@ class AllocSamplerAgentTest {
     try (AllocSampler s = AllocSampler.install(INST, 256, 128, 10_000)) {
       Workload.growMap(50_000);
       List<HeapBucket> buckets = s.snapshot();
-      boolean found = buckets.stream().anyMatch(b -> b.frames()[0].getClassName()
-          .equals("java.util.HashMap") && has(b, f -> f.getMethodName().equals("growMap")));
+      boolean found =
+          buckets.stream()
+              .anyMatch(
+                  b ->
+                      b.frames()[0].getClassName().equals("java.util.HashMap")
+                          && has(b, f -> f.getMethodName().equals("growMap")));
       assertTrue(found, "no java.util.HashMap allocation under Workload.growMap");
     }
   }
@@ -98,11 +105,13 @@ class AllocSamplerAgentTest {
     int cap = 2000;
     try (AllocSampler s = AllocSampler.install(INST, 1, 128, cap)) {
       // On a fresh thread: its short stack keeps the 100 000 stack walks cheap.
-      Thread t = new Thread(() -> {
-        for (int i = 0; i < 100_000; i++) {
-          Workload.distinctStack(i, 17);
-        }
-      });
+      Thread t =
+          new Thread(
+              () -> {
+                for (int i = 0; i < 100_000; i++) {
+                  Workload.distinctStack(i, 17);
+                }
+              });
       t.start();
       t.join();
       s.snapshot();
@@ -119,9 +128,11 @@ class AllocSamplerAgentTest {
     try (AllocSampler s = AllocSampler.install(INST, 1, 128, 1000)) {
       long before = s.failedTransforms();
       // JSR/RET (class files before Java 6) cannot have frames computed: the rewrite fails.
-      ClassLoader loader = new ByteArrayClassLoader(getClass().getClassLoader(),
-          Map.of("example.alloc.Jsr", jsrClass()),
-          ByteArrayClassLoader.PersistenceHandler.MANIFEST);
+      ClassLoader loader =
+          new ByteArrayClassLoader(
+              getClass().getClassLoader(),
+              Map.of("example.alloc.Jsr", jsrClass()),
+              ByteArrayClassLoader.PersistenceHandler.MANIFEST);
       Class<?> jsr = loader.loadClass("example.alloc.Jsr");
       assertEquals(Object.class, jsr.getMethod("make").invoke(null).getClass());
       assertEquals(before + 1, s.failedTransforms());
@@ -131,10 +142,16 @@ class AllocSamplerAgentTest {
   /** {@code static Object make()} that calls a JSR subroutine, then returns a new Object. */
   private static byte[] jsrClass() {
     ClassWriter cw = new ClassWriter(0);
-    cw.visit(Opcodes.V1_5, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, "example/alloc/Jsr", null,
-        "java/lang/Object", null);
-    MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "make",
-        "()Ljava/lang/Object;", null, null);
+    cw.visit(
+        Opcodes.V1_5,
+        Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER,
+        "example/alloc/Jsr",
+        null,
+        "java/lang/Object",
+        null);
+    MethodVisitor mv =
+        cw.visitMethod(
+            Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "make", "()Ljava/lang/Object;", null, null);
     mv.visitCode();
     Label sub = new Label();
     mv.visitJumpInsn(Opcodes.JSR, sub);
@@ -152,15 +169,18 @@ class AllocSamplerAgentTest {
   }
 
   private static long allocBytes(List<HeapBucket> buckets, String method) {
-    return buckets.stream().filter(b -> b.frames().length > 0
-        && b.frames()[0].getMethodName().equals(method)).mapToLong(HeapBucket::allocBytes).sum();
+    return buckets.stream()
+        .filter(b -> b.frames().length > 0 && b.frames()[0].getMethodName().equals(method))
+        .mapToLong(HeapBucket::allocBytes)
+        .sum();
   }
 
   /** In-use bytes scaled up Go's way (pprof's unsampling), for buckets allocated in method. */
   private static long unsampled(List<HeapBucket> buckets, String method, long rate) {
     double total = 0;
     for (HeapBucket b : buckets) {
-      if (b.frames().length == 0 || !b.frames()[0].getMethodName().equals(method)
+      if (b.frames().length == 0
+          || !b.frames()[0].getMethodName().equals(method)
           || b.inuseObjects() == 0) {
         continue;
       }

@@ -23,14 +23,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The engine started from premain in a fresh JVM, on JDK 17 and JDK 25 (also with compact
- * object headers): it must print nothing (no CDS or Unsafe warning), sample a 75/25 split,
- * charge a HashMap's growth to the app method, transform every class it tries, and count a
- * retained set in use until it is released.
+ * The engine started from premain in a fresh JVM, on JDK 17 and JDK 25 (also with compact object
+ * headers): it must print nothing (no CDS or Unsafe warning), sample a 75/25 split, charge a
+ * HashMap's growth to the app method, transform every class it tries, and count a retained set in
+ * use until it is released.
  */
 class ChildJvmTest {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   @ParameterizedTest
   @ValueSource(strings = {"17", "25", "25-compact"})
@@ -49,8 +48,8 @@ class ChildJvmTest {
   void retainedBytesAreInUseUntilReleasedOnEachJdk(String jdk) throws Exception {
     Map<String, String> out = run(jdk, "inuse", "65536");
     double retained = Double.parseDouble(out.get("retainedBytes"));
-    assertEquals(retained, Double.parseDouble(out.get("inuseRetained")), retained * 0.10,
-        out.toString());
+    assertEquals(
+        retained, Double.parseDouble(out.get("inuseRetained")), retained * 0.10, out.toString());
     assertTrue(Double.parseDouble(out.get("inuseReleased")) < retained * 0.02, out.toString());
   }
 
@@ -61,19 +60,26 @@ class ChildJvmTest {
 
   /** Runs {@link ChildMain} with the agent at {@code rate} (empty: the default). */
   static Map<String, String> run(String jdk, String mode, String rate) throws Exception {
-    String home = jdk.startsWith("25") ? System.getProperty("jdk25.home")
-        : System.getProperty("java.home");
+    String home =
+        jdk.startsWith("25") ? System.getProperty("jdk25.home") : System.getProperty("java.home");
     assertTrue(new File(home, "bin/java").canExecute(), "no JDK at " + home);
-    List<String> cmd = new ArrayList<>(List.of(home + "/bin/java", "-Xmx1g",
-        "-javaagent:" + agentJar() + (rate.isEmpty() ? "" : "=" + rate)));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                home + "/bin/java",
+                "-Xmx1g",
+                "-javaagent:" + agentJar() + (rate.isEmpty() ? "" : "=" + rate)));
     if (jdk.endsWith("-compact")) {
       cmd.add("-XX:+UseCompactObjectHeaders");
     }
     cmd.addAll(List.of("-cp", classPath(), ChildMain.class.getName(), mode));
     Path stdout = dir.resolve(jdk + mode + ".out");
     Path stderr = dir.resolve(jdk + mode + ".err");
-    Process p = new ProcessBuilder(cmd).redirectOutput(stdout.toFile())
-        .redirectError(stderr.toFile()).start();
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectOutput(stdout.toFile())
+            .redirectError(stderr.toFile())
+            .start();
     assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child JVM timed out");
     String err = Files.readString(stderr);
     String text = Files.readString(stdout);
@@ -89,8 +95,11 @@ class ChildJvmTest {
   }
 
   private static String classPath() {
-    return String.join(File.pathSeparator, location(ChildMain.class),
-        location(AllocSampler.class), location(AgentBuilder.class));
+    return String.join(
+        File.pathSeparator,
+        location(ChildMain.class),
+        location(AllocSampler.class),
+        location(AgentBuilder.class));
   }
 
   private static String location(Class<?> c) {
@@ -106,8 +115,8 @@ class ChildJvmTest {
       a.putValue("Premain-Class", TestPremain.class.getName());
       a.putValue("Can-Retransform-Classes", "true");
       a.putValue("Can-Redefine-Classes", "true");
-      try (OutputStream os = Files.newOutputStream(jar); JarOutputStream j =
-          new JarOutputStream(os, m)) {
+      try (OutputStream os = Files.newOutputStream(jar);
+          JarOutputStream j = new JarOutputStream(os, m)) {
         j.flush();
       }
     }

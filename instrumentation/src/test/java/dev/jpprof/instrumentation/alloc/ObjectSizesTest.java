@@ -9,7 +9,6 @@ import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import net.bytebuddy.agent.ByteBuddyAgent;
 import net.bytebuddy.description.type.TypeDescription;
@@ -17,8 +16,17 @@ import org.junit.jupiter.api.Test;
 
 /** The size model against the JVM's own {@code getObjectSize}, after calibration. */
 class ObjectSizesTest {
-  private static final Class<?>[] COMPONENTS = {boolean.class, byte.class, char.class,
-      short.class, int.class, float.class, long.class, double.class, String.class};
+  private static final Class<?>[] COMPONENTS = {
+    boolean.class,
+    byte.class,
+    char.class,
+    short.class,
+    int.class,
+    float.class,
+    long.class,
+    double.class,
+    String.class
+  };
 
   // Not listed: classes with @Contended fields (java.lang.Thread), whose padding the model
   // ignores; the recorder measures every sampled object exactly, so only the countdown's
@@ -28,14 +36,30 @@ class ObjectSizesTest {
     Instrumentation inst = ByteBuddyAgent.install();
     ObjectSizes sizes = ObjectSizes.calibrate(inst);
     assertTrue(sizes.calibrated, sizes.toString());
-    Object[] objects = {new Object(), 1, 2L, "s", new ArrayList<>(), new HashMap<>(),
-        new ConcurrentHashMap<>(), new StringBuilder(), new Workload.Point(1, 2),
-        new java.util.ArrayDeque<>(), Boolean.TRUE, 'c', (byte) 1,
-        new java.util.concurrent.atomic.AtomicLong(), new java.util.TreeMap<>(),
-        new java.util.LinkedList<>(), new java.util.Random()};
+    Object[] objects = {
+      new Object(),
+      1,
+      2L,
+      "s",
+      new ArrayList<>(),
+      new HashMap<>(),
+      new ConcurrentHashMap<>(),
+      new StringBuilder(),
+      new Workload.Point(1, 2),
+      new java.util.ArrayDeque<>(),
+      Boolean.TRUE,
+      'c',
+      (byte) 1,
+      new java.util.concurrent.atomic.AtomicLong(),
+      new java.util.TreeMap<>(),
+      new java.util.LinkedList<>(),
+      new java.util.Random()
+    };
     for (Object o : objects) {
-      assertEquals(inst.getObjectSize(o), sizes.instanceSize(TypeDescription.ForLoadedType.of(
-          o.getClass())), o.getClass().getName() + " with " + sizes);
+      assertEquals(
+          inst.getObjectSize(o),
+          sizes.instanceSize(TypeDescription.ForLoadedType.of(o.getClass())),
+          o.getClass().getName() + " with " + sizes);
     }
   }
 
@@ -46,7 +70,9 @@ class ObjectSizesTest {
     for (int kind = 0; kind < COMPONENTS.length; kind++) {
       for (int n : new int[] {0, 1, 2, 3, 4, 5, 7, 8, 9, 100, 1023}) {
         Object a = Array.newInstance(COMPONENTS[kind], n);
-        assertEquals(inst.getObjectSize(a), sizes.arraySize(n, kind),
+        assertEquals(
+            inst.getObjectSize(a),
+            sizes.arraySize(n, kind),
             a.getClass().getSimpleName() + "[" + n + "] with " + sizes);
       }
     }

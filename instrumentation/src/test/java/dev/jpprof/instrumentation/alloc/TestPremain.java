@@ -11,10 +11,13 @@ import java.lang.management.ThreadMXBean;
 public final class TestPremain {
   /** The sampler of this JVM, or null when started without the agent. */
   public static volatile AllocSampler sampler;
+
   /** The agent's instrumentation, for ground truth such as {@code getObjectSize}. */
   public static volatile Instrumentation inst;
+
   /** Milliseconds that {@link AllocSampler#install} took in premain. */
   public static volatile long installMillis;
+
   /** CPU milliseconds of the premain thread during {@link AllocSampler#install}. */
   public static volatile long installCpuMillis;
 

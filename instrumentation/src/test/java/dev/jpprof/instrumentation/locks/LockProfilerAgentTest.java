@@ -1,6 +1,5 @@
 package dev.jpprof.instrumentation.locks;
 
-import static dev.jpprof.instrumentation.locks.Records.callee;
 import static dev.jpprof.instrumentation.locks.Records.calleeClass;
 import static dev.jpprof.instrumentation.locks.Records.delayThrough;
 import static dev.jpprof.instrumentation.locks.Records.dump;
@@ -12,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import example.locks.Contention;
 import example.locks.Contention.Times;
 import java.lang.instrument.Instrumentation;
-import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -25,8 +23,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The engine installed in this JVM (Surefire gives the class its own). Records are cumulative,
- * so each test looks only at stacks through its own scenario's methods.
+ * The engine installed in this JVM (Surefire gives the class its own). Records are cumulative, so
+ * each test looks only at stacks through its own scenario's methods.
  */
 class LockProfilerAgentTest {
   private static final Instrumentation INST = ByteBuddyAgent.install();
@@ -69,12 +67,20 @@ class LockProfilerAgentTest {
       ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
       Contention.lockOnce(rw.writeLock(), rw.readLock(), 10, "reader", times);
     }
-    ContentionRecord block = only(locks.blockSnapshot(), "waitForLock", "lock",
-        "java.util.concurrent.locks.ReentrantReadWriteLock$ReadLock");
+    ContentionRecord block =
+        only(
+            locks.blockSnapshot(),
+            "waitForLock",
+            "lock",
+            "java.util.concurrent.locks.ReentrantReadWriteLock$ReadLock");
     assertEquals(3, block.count());
     assertWaited(times, block);
-    ContentionRecord mutex = only(locks.mutexSnapshot(), "holdLock", "unlock",
-        "java.util.concurrent.locks.ReentrantReadWriteLock$WriteLock");
+    ContentionRecord mutex =
+        only(
+            locks.mutexSnapshot(),
+            "holdLock",
+            "unlock",
+            "java.util.concurrent.locks.ReentrantReadWriteLock$WriteLock");
     assertEquals(3, mutex.count());
     assertCharged(times, mutex);
   }
@@ -87,17 +93,21 @@ class LockProfilerAgentTest {
       Contention.semaphoreOnce(10, permits);
       Contention.latchOnce(10, latch);
     }
-    ContentionRecord block = only(locks.blockSnapshot(), "waitForPermit", "acquireUninterruptibly",
-        Semaphore.class.getName());
+    ContentionRecord block =
+        only(
+            locks.blockSnapshot(),
+            "waitForPermit",
+            "acquireUninterruptibly",
+            Semaphore.class.getName());
     assertWaited(permits, block);
-    ContentionRecord mutex = only(locks.mutexSnapshot(), "releasePermit", "release",
-        Semaphore.class.getName());
+    ContentionRecord mutex =
+        only(locks.mutexSnapshot(), "releasePermit", "release", Semaphore.class.getName());
     assertCharged(permits, mutex);
-    ContentionRecord latchBlock = only(locks.blockSnapshot(), "awaitLatch", "awaitQuietly",
-        Contention.class.getName());
+    ContentionRecord latchBlock =
+        only(locks.blockSnapshot(), "awaitLatch", "awaitQuietly", Contention.class.getName());
     assertWaited(latch, latchBlock);
-    ContentionRecord latchMutex = only(locks.mutexSnapshot(), "countDownLatch", "countDown",
-        CountDownLatch.class.getName());
+    ContentionRecord latchMutex =
+        only(locks.mutexSnapshot(), "countDownLatch", "countDown", CountDownLatch.class.getName());
     assertCharged(latch, latchMutex);
     assertEquals(3, block.count());
     assertEquals(3, mutex.count());
@@ -111,9 +121,11 @@ class LockProfilerAgentTest {
       Contention.queueOnce(new LinkedBlockingQueue<>(), 10, times);
     }
     long delay = delayThrough(locks.blockSnapshot(), "takeFromQueue");
-    assertTrue(times.held <= delay && delay <= times.waited,
+    assertTrue(
+        times.held <= delay && delay <= times.waited,
         delay + " not in [" + times.held + ", " + times.waited + "]");
-    assertTrue(locks.mutexSnapshot().stream().noneMatch(r -> has(r, "putIntoQueue")),
+    assertTrue(
+        locks.mutexSnapshot().stream().noneMatch(r -> has(r, "putIntoQueue")),
         dump(locks.mutexSnapshot()));
   }
 
@@ -124,7 +136,8 @@ class LockProfilerAgentTest {
       Contention.stampedOnce(10, times);
     }
     long delay = delayThrough(locks.blockSnapshot(), "waitForStamp");
-    assertTrue(times.held <= delay && delay <= times.waited,
+    assertTrue(
+        times.held <= delay && delay <= times.waited,
         delay + " not in [" + times.held + ", " + times.waited + "]");
     assertEquals(0, delayThrough(locks.mutexSnapshot(), "holdStamp"));
   }
@@ -147,18 +160,20 @@ class LockProfilerAgentTest {
    */
   static void assertWaited(Times times, ContentionRecord r) {
     long d = r.delayNanos();
-    assertTrue(times.held <= d && d <= times.waited,
+    assertTrue(
+        times.held <= d && d <= times.waited,
         "block " + d + " not in [" + times.held + ", " + times.waited + "]");
   }
 
   /**
    * A releaser's record: charged from the waiter's park to the release, so at least the time the
-   * holder kept it after the waiter parked, at most what the waiter waited (which adds its
-   * wake-up, up to several ms on a loaded machine).
+   * holder kept it after the waiter parked, at most what the waiter waited (which adds its wake-up,
+   * up to several ms on a loaded machine).
    */
   static void assertCharged(Times times, ContentionRecord r) {
     long d = r.delayNanos();
-    assertTrue(times.held <= d && d <= times.waited,
+    assertTrue(
+        times.held <= d && d <= times.waited,
         "mutex " + d + " not in [" + times.held + ", " + times.waited + "]");
   }
 }

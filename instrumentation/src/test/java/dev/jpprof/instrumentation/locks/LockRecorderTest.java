@@ -55,9 +55,13 @@ class LockRecorderTest {
 
   @Test
   void rateOneKeepsEveryEventAndZeroNone() {
-    LockRecorder r = new LockRecorder(64, 100, n -> {
-      throw new AssertionError("rate 1 needs no draw beyond [0, 1)");
-    });
+    LockRecorder r =
+        new LockRecorder(
+            64,
+            100,
+            n -> {
+              throw new AssertionError("rate 1 needs no draw beyond [0, 1)");
+            });
     r.setBlockRate(0);
     r.block(STACK, 5);
     assertTrue(r.snapshot(false).isEmpty());

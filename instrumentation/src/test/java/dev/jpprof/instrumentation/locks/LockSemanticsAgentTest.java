@@ -1,10 +1,9 @@
 package dev.jpprof.instrumentation.locks;
 
+import static dev.jpprof.instrumentation.locks.Records.delayThrough;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import static dev.jpprof.instrumentation.locks.Records.delayThrough;
 
 import example.locks.Contention;
 import example.locks.Contention.Times;
@@ -21,9 +20,9 @@ import net.bytebuddy.agent.ByteBuddyAgent;
 import org.junit.jupiter.api.Test;
 
 /**
- * With the hooks installed, interrupts, timeouts, tryLock and fairness behave as without them;
- * also when the listener throws from every call (the hook must swallow it). Nothing here may
- * name a bootstrap hook class before the install defines it (JUnit loads nested classes early).
+ * With the hooks installed, interrupts, timeouts, tryLock and fairness behave as without them; also
+ * when the listener throws from every call (the hook must swallow it). Nothing here may name a
+ * bootstrap hook class before the install defines it (JUnit loads nested classes early).
  */
 class LockSemanticsAgentTest {
   @Test
@@ -62,8 +61,8 @@ class LockSemanticsAgentTest {
     Times times = new Times();
     Contention.lockOnce(new ReentrantLock(), 10, times);
     assertTrue(delayThrough(locks.blockSnapshot(), "waitForLock") - blockBefore >= times.held);
-    assertTrue(delayThrough(locks.mutexSnapshot(), "holdLock", "unlock") - mutexBefore
-        >= times.held);
+    assertTrue(
+        delayThrough(locks.mutexSnapshot(), "holdLock", "unlock") - mutexBefore >= times.held);
   }
 
   private static void checkSemantics() throws Exception {
@@ -78,14 +77,16 @@ class LockSemanticsAgentTest {
     lock.lock();
     try {
       AtomicReference<Throwable> outcome = new AtomicReference<>();
-      Thread waiter = new Thread(() -> {
-        try {
-          lock.lockInterruptibly();
-          outcome.set(new AssertionError("acquired a held lock"));
-        } catch (Throwable e) {
-          outcome.set(e);
-        }
-      });
+      Thread waiter =
+          new Thread(
+              () -> {
+                try {
+                  lock.lockInterruptibly();
+                  outcome.set(new AssertionError("acquired a held lock"));
+                } catch (Throwable e) {
+                  outcome.set(e);
+                }
+              });
       waiter.start();
       Contention.untilParked(waiter);
       waiter.interrupt();
@@ -105,16 +106,18 @@ class LockSemanticsAgentTest {
     try {
       boolean[] got = new boolean[2];
       long[] took = new long[1];
-      Thread other = new Thread(() -> {
-        got[0] = lock.tryLock();
-        long t0 = System.nanoTime();
-        try {
-          got[1] = lock.tryLock(30, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-          throw new AssertionError(e);
-        }
-        took[0] = System.nanoTime() - t0;
-      });
+      Thread other =
+          new Thread(
+              () -> {
+                got[0] = lock.tryLock();
+                long t0 = System.nanoTime();
+                try {
+                  got[1] = lock.tryLock(30, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                  throw new AssertionError(e);
+                }
+                took[0] = System.nanoTime() - t0;
+              });
       other.start();
       other.join(2000);
       assertFalse(got[0]);
@@ -138,14 +141,16 @@ class LockSemanticsAgentTest {
     try {
       for (int i = 0; i < 4; i++) {
         int n = i;
-        Thread t = new Thread(() -> {
-          lock.lock();
-          try {
-            order.add(n);
-          } finally {
-            lock.unlock();
-          }
-        });
+        Thread t =
+            new Thread(
+                () -> {
+                  lock.lock();
+                  try {
+                    order.add(n);
+                  } finally {
+                    lock.unlock();
+                  }
+                });
         t.start();
         Contention.untilParked(t); // queued before the next one arrives
         threads.add(t);
@@ -161,10 +166,12 @@ class LockSemanticsAgentTest {
 
   private static void parkReturnsOnInterruptWithTheFlagSet() throws Exception {
     boolean[] flag = new boolean[1];
-    Thread parker = new Thread(() -> {
-      LockSupport.park(new Object());
-      flag[0] = Thread.currentThread().isInterrupted();
-    });
+    Thread parker =
+        new Thread(
+            () -> {
+              LockSupport.park(new Object());
+              flag[0] = Thread.currentThread().isInterrupted();
+            });
     parker.start();
     Contention.untilParked(parker);
     parker.interrupt();

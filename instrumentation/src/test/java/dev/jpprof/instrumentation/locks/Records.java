@@ -11,16 +11,19 @@ final class Records {
   private Records() {}
 
   static long delayThrough(List<ContentionRecord> records, String method) {
-    return records.stream().filter(r -> has(r, method))
-        .mapToLong(ContentionRecord::delayNanos).sum();
+    return records.stream()
+        .filter(r -> has(r, method))
+        .mapToLong(ContentionRecord::delayNanos)
+        .sum();
   }
 
   /** (The holder's latch countDown, for the test thread waiting on it, is contention too.) */
   static long delayThrough(List<ContentionRecord> records, String method, String callee) {
-    return records.stream().filter(r -> callee.equals(callee(r, method)))
-        .mapToLong(ContentionRecord::delayNanos).sum();
+    return records.stream()
+        .filter(r -> callee.equals(callee(r, method)))
+        .mapToLong(ContentionRecord::delayNanos)
+        .sum();
   }
-
 
   /** The one record whose stack has Contention.method calling {@code callee}. */
   static ContentionRecord only(List<ContentionRecord> records, String method, String callee) {
@@ -28,8 +31,8 @@ final class Records {
   }
 
   /** The same, and the called frame's class is {@code calleeClass} (unless null). */
-  static ContentionRecord only(List<ContentionRecord> records, String method, String callee,
-      String calleeClass) {
+  static ContentionRecord only(
+      List<ContentionRecord> records, String method, String callee, String calleeClass) {
     ContentionRecord found = null;
     for (ContentionRecord r : records) {
       if (callee.equals(callee(r, method))
@@ -38,8 +41,8 @@ final class Records {
         found = r;
       }
     }
-    assertTrue(found != null, "no record with " + method + " calling " + callee + " in "
-        + dump(records));
+    assertTrue(
+        found != null, "no record with " + method + " calling " + callee + " in " + dump(records));
     return found;
   }
 
@@ -76,7 +79,11 @@ final class Records {
   static String dump(List<ContentionRecord> records) {
     StringBuilder b = new StringBuilder();
     for (ContentionRecord r : records) {
-      b.append("\n").append(r.count()).append(" ").append(r.delayNanos()).append(" ")
+      b.append("\n")
+          .append(r.count())
+          .append(" ")
+          .append(r.delayNanos())
+          .append(" ")
           .append(Arrays.toString(r.frames()));
     }
     return b.toString();

@@ -4,8 +4,8 @@ import dev.jpprof.bootstrap.LockHook;
 import dev.jpprof.bootstrap.LockListener;
 
 /**
- * A listener whose every method throws, as a bug in the recorder would. Top level, so that it
- * (and the bootstrap interface) loads only when a test creates it, after the install.
+ * A listener whose every method throws, as a bug in the recorder would. Top level, so that it (and
+ * the bootstrap interface) loads only when a test creates it, after the install.
  */
 final class ThrowingLockListener implements LockListener {
   /** Replaces the hooks' listener (here, where verifying it needs the bootstrap interface). */

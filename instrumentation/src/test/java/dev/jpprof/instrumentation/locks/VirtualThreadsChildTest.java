@@ -18,21 +18,33 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Virtual threads (JDK 25 child JVM) contending on a ReentrantLock: block and mutex agree. */
 class VirtualThreadsChildTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void virtualThreadWaitsAreRecordedThroughTheSameHooks() throws Exception {
     String home = System.getProperty("jdk25.home");
     assertTrue(new File(home, "bin/java").canExecute(), "no JDK at " + home);
-    String cp = String.join(File.pathSeparator, location(VirtualThreadsMain.class),
-        location(LockProfiler.class), location(AgentBuilder.class),
-        location(ByteBuddyAgent.class));
+    String cp =
+        String.join(
+            File.pathSeparator,
+            location(VirtualThreadsMain.class),
+            location(LockProfiler.class),
+            location(AgentBuilder.class),
+            location(ByteBuddyAgent.class));
     Path out = dir.resolve("out");
     Path err = dir.resolve("err");
-    Process p = new ProcessBuilder(List.of(home + "/bin/java", "-XX:+EnableDynamicAgentLoading",
-        "-Djdk.attach.allowAttachSelf=true", "-cp", cp, VirtualThreadsMain.class.getName()))
-        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    Process p =
+        new ProcessBuilder(
+                List.of(
+                    home + "/bin/java",
+                    "-XX:+EnableDynamicAgentLoading",
+                    "-Djdk.attach.allowAttachSelf=true",
+                    "-cp",
+                    cp,
+                    VirtualThreadsMain.class.getName()))
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM timed out");
     String text = Files.readString(out).trim();
     assertEquals(0, p.exitValue(), text + Files.readString(err));

@@ -1,4 +1,4 @@
-package dev.jpprof.agent.cpu;
+package dev.jpprof.agent.frames;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -12,6 +12,7 @@ import net.bytebuddy.jar.asm.Opcodes;
 public final class ClassSource {
   /** The source file name, e.g. {@code HashMap.java}. */
   public final String file;
+
   /** First line by method name + descriptor, and by name alone for callers without one. */
   private final Map<String, Integer> firstLines;
 

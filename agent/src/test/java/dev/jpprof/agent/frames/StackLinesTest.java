@@ -1,4 +1,4 @@
-package dev.jpprof.agent.threads;
+package dev.jpprof.agent.frames;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

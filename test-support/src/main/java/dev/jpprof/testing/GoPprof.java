@@ -1,4 +1,4 @@
-package dev.jpprof.it;
+package dev.jpprof.testing;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -65,8 +65,11 @@ public final class GoPprof {
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         throw new AssertionError(
-            String.join(" ", cmd) + " did not finish within " + timeout
-                + "\nstderr so far:\n" + new String(Files.readAllBytes(err.toPath()), UTF_8));
+            String.join(" ", cmd)
+                + " did not finish within "
+                + timeout
+                + "\nstderr so far:\n"
+                + new String(Files.readAllBytes(err.toPath()), UTF_8));
       }
       return new Result(
           p.exitValue(),
@@ -83,8 +86,17 @@ public final class GoPprof {
     }
   }
 
+  /** {@link #run} that fails unless {@code go tool pprof} exits with 0; two minutes at most. */
+  public static Result ok(String... args) {
+    Result r = run(Duration.ofSeconds(120), args);
+    if (r.exitCode != 0) {
+      throw new AssertionError(r.toString());
+    }
+    return r;
+  }
+
   /** {@code go} on PATH; its absence fails the test with what to install. */
-  static Path findGo() {
+  public static Path findGo() {
     String path = System.getenv("PATH");
     if (path != null) {
       for (String dir : path.split(File.pathSeparator)) {
@@ -95,7 +107,9 @@ public final class GoPprof {
       }
     }
     throw new AssertionError(
-        "`go` is not on PATH (" + path + "): the end-to-end tests need `go tool pprof`;"
+        "`go` is not on PATH ("
+            + path
+            + "): the end-to-end tests need `go tool pprof`;"
             + " install it, e.g. apt-get install golang-go");
   }
 
@@ -104,8 +118,7 @@ public final class GoPprof {
       return;
     }
     try (var walk = Files.walk(dir)) {
-      walk.sorted((a, b) -> b.getNameCount() - a.getNameCount())
-          .forEach(p -> p.toFile().delete());
+      walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
       // Best effort: a temp dir left behind is harmless.
     }

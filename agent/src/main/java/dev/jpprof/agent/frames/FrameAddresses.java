@@ -1,4 +1,4 @@
-package dev.jpprof.agent.threads;
+package dev.jpprof.agent.frames;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,11 +6,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Made-up program counters for Java frames, for the text profiles whose format is addresses
- * ({@code 3 @ 0x10000011 0x10010021}). Java has no PCs, so each function gets a 64 KiB range of
- * its own and each distinct line in it a 16-byte slot, in order of first use. The same frame
- * gets the same address for the life of the JVM, so text profiles taken at different times can
- * be compared, and {@code /debug/pprof/symbol} can name any address in a function's range.
+ * Made-up program counters for Java frames, for the text profiles whose format is addresses ({@code
+ * 3 @ 0x10000011 0x10010021}). Java has no PCs, so each function gets a 64 KiB range of its own and
+ * each distinct line in it a 16-byte slot, in order of first use. The same frame gets the same
+ * address for the life of the JVM, so text profiles taken at different times can be compared, and
+ * {@code /debug/pprof/symbol} can name any address in a function's range.
  */
 public final class FrameAddresses {
   static final long BASE = 0x10000000L;
@@ -36,16 +36,17 @@ public final class FrameAddresses {
   }
 
   /**
-   * The PC of a frame (Go's frame.PC: return address − 1). The {@code @} line of debug=1 prints
-   * it + 1, as Go prints return addresses there.
+   * The PC of a frame (Go's frame.PC: return address − 1). The {@code @} line of debug=1 prints it
+   * + 1, as Go prints return addresses there.
    */
   public long pc(String function, String file, int line) {
     Function f = byName.computeIfAbsent(function, this::newFunction);
     Long pc = f.slots.get(file + ":" + line);
     if (pc == null) {
       synchronized (f) {
-        pc = f.slots.computeIfAbsent(file + ":" + line,
-            k -> f.entry + 16L * Math.min(f.slots.size(), SLOTS - 1));
+        pc =
+            f.slots.computeIfAbsent(
+                file + ":" + line, k -> f.entry + 16L * Math.min(f.slots.size(), SLOTS - 1));
       }
     }
     return pc;

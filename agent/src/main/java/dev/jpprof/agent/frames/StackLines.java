@@ -1,15 +1,15 @@
-package dev.jpprof.agent.threads;
+package dev.jpprof.agent.frames;
 
 /**
- * Parses {@link StackTraceElement#toString()} text back into an element, for thread dumps that
- * only exist as text. The form is {@code [loader/][module[@version]/]Class.method(Source)} where
- * Source is {@code File.java:12}, {@code File.java}, {@code Native Method} or
- * {@code Unknown Source}; a hidden class's name itself contains a slash ({@code A$$Lambda/0x1}).
+ * Parses {@link StackTraceElement#toString()} text back into an element, for thread dumps that only
+ * exist as text. The form is {@code [loader/][module[@version]/]Class.method(Source)} where Source
+ * is {@code File.java:12}, {@code File.java}, {@code Native Method} or {@code Unknown Source}; a
+ * hidden class's name itself contains a slash ({@code A$$Lambda/0x1}).
  */
-final class StackLines {
+public final class StackLines {
   private StackLines() {}
 
-  static StackTraceElement parse(String line) {
+  public static StackTraceElement parse(String line) {
     int open = line.lastIndexOf('(');
     int close = line.endsWith(")") ? line.length() - 1 : line.length();
     String where = open < 0 ? line : line.substring(0, open);

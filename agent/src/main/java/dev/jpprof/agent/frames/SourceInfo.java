@@ -1,4 +1,4 @@
-package dev.jpprof.agent.cpu;
+package dev.jpprof.agent.frames;
 
 import dev.jpprof.pprof.ProfileBuilder;
 import java.io.IOException;
@@ -34,13 +34,16 @@ public final class SourceInfo {
   }
 
   /**
-   * A class name as JFR or the JVM spells it, as a dotted binary name without the per-run suffix
-   * of hidden classes ({@code Foo$$Lambda$19+0x00007fc710003db0.258952499} → {@code
-   * Foo$$Lambda$19}), for frames that do not come from a CPU chunk.
+   * A class name as JFR or the JVM spells it, as a dotted binary name without the per-run suffix of
+   * hidden classes ({@code Foo$$Lambda$19+0x00007fc710003db0.258952499} → {@code Foo$$Lambda$19}),
+   * for frames that do not come from a CPU chunk.
    */
   public static String javaClassName(String name) {
-    return ChunkSamples.javaClassName(name);
+    return HIDDEN_SUFFIX.matcher(name).replaceFirst("").replace('/', '.');
   }
+
+  private static final java.util.regex.Pattern HIDDEN_SUFFIX =
+      java.util.regex.Pattern.compile("([./]0x[0-9a-fA-F]+|\\+0x[0-9a-fA-F]+[./][0-9]+)$");
 
   /** A lookup session for building one profile, on the calling thread. */
   public Batch batch() {
@@ -58,8 +61,11 @@ public final class SourceInfo {
     public ProfileBuilder.Frame frame(StackTraceElement e) {
       ClassSource source = get(e.getClassName());
       String file = e.getFileName() != null ? e.getFileName() : source.file;
-      return new ProfileBuilder.Frame(e.getClassName() + "." + e.getMethodName(), file,
-          source.firstLine(e.getMethodName(), ""), Math.max(0, e.getLineNumber()));
+      return new ProfileBuilder.Frame(
+          e.getClassName() + "." + e.getMethodName(),
+          file,
+          source.firstLine(e.getMethodName(), ""),
+          Math.max(0, e.getLineNumber()));
     }
 
     /** Facts of the class with this dotted binary name; a fallback when it cannot be read. */

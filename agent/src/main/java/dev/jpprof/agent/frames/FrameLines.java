@@ -1,9 +1,9 @@
-package dev.jpprof.agent.threads;
+package dev.jpprof.agent.frames;
 
 /**
  * The stack part of Go's legacy text profiles (debug=1 of goroutine, threadcreate, heap, allocs,
- * block, mutex), which {@code go tool pprof} parses: the {@code @} line of return addresses and
- * one {@code #} line per frame,
+ * block, mutex), which {@code go tool pprof} parses: the {@code @} line of return addresses and one
+ * {@code #} line per frame,
  *
  * <pre>
  * 3 @ 0x10000011 0x10010011
@@ -12,8 +12,8 @@ package dev.jpprof.agent.threads;
  * </pre>
  *
  * aligned as Go's text/tabwriter aligns them (minwidth 1, tabwidth 8, padding 1, tab padding), so
- * the output is byte for byte what Go prints for the same addresses. Java has no PCs; the
- * addresses are {@link FrameAddresses}'.
+ * the output is byte for byte what Go prints for the same addresses. Java has no PCs; the addresses
+ * are {@link FrameAddresses}'.
  */
 public final class FrameLines {
   private static final int TAB = 8;
@@ -24,7 +24,8 @@ public final class FrameLines {
   public static long[] pcs(StackTraceElement[] stack, FrameAddresses addresses) {
     long[] pcs = new long[stack.length];
     for (int i = 0; i < stack.length; i++) {
-      pcs[i] = addresses.pc(functionName(stack[i]), stack[i].getFileName(), stack[i].getLineNumber());
+      pcs[i] =
+          addresses.pc(functionName(stack[i]), stack[i].getFileName(), stack[i].getLineNumber());
     }
     return pcs;
   }
@@ -39,8 +40,8 @@ public final class FrameLines {
   }
 
   /** Appends the {@code #} lines of one record; an empty stack is Go's {@code #\t0x0}. */
-  public static void write(StringBuilder b, StackTraceElement[] stack, long[] pcs,
-      FrameAddresses addresses) {
+  public static void write(
+      StringBuilder b, StackTraceElement[] stack, long[] pcs, FrameAddresses addresses) {
     if (stack.length == 0) {
       b.append("#\t0x0\n");
       return;
@@ -73,7 +74,7 @@ public final class FrameLines {
   }
 
   /** {@code File.java:12}; Go's {@code ?} for an unknown file and 0 for an unknown line. */
-  static String fileLine(StackTraceElement e) {
+  public static String fileLine(StackTraceElement e) {
     String file = e.getFileName() == null ? "?" : e.getFileName();
     return file + ":" + Math.max(0, e.getLineNumber());
   }

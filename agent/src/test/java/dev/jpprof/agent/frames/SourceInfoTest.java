@@ -1,4 +1,4 @@
-package dev.jpprof.agent.cpu;
+package dev.jpprof.agent.frames;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -63,18 +63,21 @@ class SourceInfoTest {
   void hiddenClassSuffixesAreDroppedAndSlashesBecomeDots() {
     assertEquals(
         "com.example.Demo$$Lambda$14",
-        ChunkSamples.javaClassName("com/example/Demo$$Lambda$14/0x0000000800c03000"));
+        SourceInfo.javaClassName("com/example/Demo$$Lambda$14/0x0000000800c03000"));
     assertEquals(
-        "com.example.Demo$$Lambda", ChunkSamples.javaClassName("com/example/Demo$$Lambda/0x01"));
-    assertEquals("com.example.Outer$Inner", ChunkSamples.javaClassName("com/example/Outer$Inner"));
-    assertEquals("Top", ChunkSamples.javaClassName("Top"));
+        "com.example.Demo$$Lambda", SourceInfo.javaClassName("com/example/Demo$$Lambda/0x01"));
+    assertEquals("com.example.Outer$Inner", SourceInfo.javaClassName("com/example/Outer$Inner"));
+    assertEquals("Top", SourceInfo.javaClassName("Top"));
     for (String jdkJfr :
         new String[] {"App$$Lambda$19+0x00007fc710003db0.258952499", "App$$Lambda$19+0x7f/12"}) {
-      assertEquals("App$$Lambda$19", ChunkSamples.javaClassName(jdkJfr));
+      assertEquals("App$$Lambda$19", SourceInfo.javaClassName(jdkJfr));
     }
-    assertEquals("com.example.Demo$$Lambda",
-        ChunkSamples.javaClassName("com/example/Demo$$Lambda.0x00007f9b28001c00"));
-    assertEquals("Demo.java", SourceInfo.fallbackFile(
-        ChunkSamples.javaClassName("com/example/Demo$$Lambda.0x00007f9b28001c00")));
+    assertEquals(
+        "com.example.Demo$$Lambda",
+        SourceInfo.javaClassName("com/example/Demo$$Lambda.0x00007f9b28001c00"));
+    assertEquals(
+        "Demo.java",
+        SourceInfo.fallbackFile(
+            SourceInfo.javaClassName("com/example/Demo$$Lambda.0x00007f9b28001c00")));
   }
 }

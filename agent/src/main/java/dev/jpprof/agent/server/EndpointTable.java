@@ -1,0 +1,161 @@
+package dev.jpprof.agent.server;
+
+import dev.jpprof.agent.cpu.CpuProfiler;
+import dev.jpprof.agent.profiles.ProfileSource;
+import dev.jpprof.agent.server.Route.Methods;
+import dev.jpprof.agent.server.Route.Seconds;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Every endpoint the agent serves, one row each (docs/protocol.md §1): Go's net/http/pprof keeps
+ * the same facts in pprof.go's profileDescriptions, profileSupportsDelta and init. Routing, the
+ * index page and the 405 Allow header read these rows; adding an endpoint is adding a row.
+ * Descriptions are Go's, verbatim, so the index page reads as Go's.
+ */
+final class EndpointTable {
+  private EndpointTable() {}
+
+  /**
+   * The rows for a server: a profile whose source is missing from {@code profiles} is left out, as
+   * a Go binary lists only the profiles it has.
+   */
+  static List<Route> rows(
+      CpuProfiler cpu, Map<String, ProfileSource> profiles, OffLoop offLoop, long maxSeconds) {
+    return present(
+        allocs(profiles.get("allocs"), offLoop, maxSeconds),
+        block(profiles.get("block"), offLoop, maxSeconds),
+        cmdline(),
+        goroutine(profiles.get("goroutine"), offLoop, maxSeconds),
+        heap(profiles.get("heap"), offLoop, maxSeconds),
+        mutex(profiles.get("mutex"), offLoop, maxSeconds),
+        profile(cpu, offLoop, maxSeconds),
+        symbol(),
+        threadcreate(profiles.get("threadcreate"), offLoop, maxSeconds),
+        trace(offLoop, maxSeconds),
+        vars(offLoop));
+  }
+
+  static Route allocs(ProfileSource source, OffLoop offLoop, long maxSeconds) {
+    return Route.profile(
+        "allocs",
+        "A sampling of all past memory allocations",
+        Seconds.DELTA,
+        source,
+        offLoop,
+        maxSeconds);
+  }
+
+  static Route block(ProfileSource source, OffLoop offLoop, long maxSeconds) {
+    return Route.profile(
+        "block",
+        "Stack traces that led to blocking on synchronization primitives",
+        Seconds.DELTA,
+        source,
+        offLoop,
+        maxSeconds);
+  }
+
+  static Route cmdline() {
+    return Route.page(
+        "cmdline",
+        "The command line invocation of the current program",
+        Methods.READ,
+        new Cmdline());
+  }
+
+  static Route goroutine(ProfileSource source, OffLoop offLoop, long maxSeconds) {
+    return Route.profile(
+        "goroutine",
+        "Stack traces of all current goroutines. Use debug=2 as a"
+            + " query parameter to export in the same format as an unrecovered panic.",
+        Seconds.DELTA,
+        source,
+        offLoop,
+        maxSeconds);
+  }
+
+  static Route heap(ProfileSource source, OffLoop offLoop, long maxSeconds) {
+    return Route.profile(
+        "heap",
+        "A sampling of memory allocations of live objects. You can"
+            + " specify the gc GET parameter to run GC before taking the heap sample.",
+        Seconds.DELTA,
+        source,
+        offLoop,
+        maxSeconds);
+  }
+
+  static Route mutex(ProfileSource source, OffLoop offLoop, long maxSeconds) {
+    return Route.profile(
+        "mutex",
+        "Stack traces of holders of contended mutexes",
+        Seconds.DELTA,
+        source,
+        offLoop,
+        maxSeconds);
+  }
+
+  /** /profile: the CPU window (null without a CPU profiler). */
+  static Route profile(CpuProfiler cpu, OffLoop offLoop, long maxSeconds) {
+    return cpu == null ? null : cpuProfile(new CpuProfileEndpoint(cpu, offLoop, maxSeconds));
+  }
+
+  static Route cpuProfile(CpuProfileEndpoint handler) {
+    return Route.page(
+        "profile",
+        "CPU profile. You can specify the duration in the seconds GET"
+            + " parameter. After you get the profile file, use the go tool pprof command to"
+            + " investigate the profile.",
+        Methods.READ,
+        handler);
+  }
+
+  static Route symbol() {
+    return Route.page(
+        "symbol",
+        "Maps given program counters to function names. Counters can be"
+            + " specified in a GET raw query or POST body, multiple counters are separated by '+'.",
+        Methods.READ_AND_POST,
+        new Symbol());
+  }
+
+  static Route threadcreate(ProfileSource source, OffLoop offLoop, long maxSeconds) {
+    return Route.profile(
+        "threadcreate",
+        "Stack traces that led to the creation of new OS threads",
+        Seconds.DELTA,
+        source,
+        offLoop,
+        maxSeconds);
+  }
+
+  static Route trace(OffLoop offLoop, long maxSeconds) {
+    return Route.page(
+        "trace",
+        "A trace of execution of the current program. You can specify the"
+            + " duration in the seconds GET parameter. After you get the trace file, use the go tool"
+            + " trace command to investigate the trace.",
+        Methods.READ,
+        new TraceEndpoint(offLoop, maxSeconds));
+  }
+
+  /** /debug/vars, Go's expvar: outside /debug/pprof/, every method. */
+  static Route vars(OffLoop offLoop) {
+    return Route.outside("/debug/vars", Methods.ANY, new VarsEndpoint(offLoop));
+  }
+
+  /** A row of our own with no Go description (as a custom profile in Go); tests use it. */
+  static Route custom(String name, Endpoint handler) {
+    return Route.page(name, "", Methods.READ, handler);
+  }
+
+  private static List<Route> present(Route... rows) {
+    List<Route> out = new ArrayList<>(Arrays.asList(rows));
+    out.removeIf(Objects::isNull);
+    return out;
+  }
+}

@@ -1,0 +1,101 @@
+package dev.jpprof.agent.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.jpprof.agent.profiles.ProfileSource;
+import dev.jpprof.pprof.proto.ProfileProto.Profile;
+import io.netty.handler.codec.http.HttpMethod;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The endpoint table is complete, as Go's TestDescriptions and TestHandlers check pprof.go's: every
+ * row Go has, a description for each, Go's delta set, and the methods protocol.md §2 names.
+ */
+class EndpointTableTest {
+  private static final ProfileSource EMPTY =
+      new ProfileSource() {
+        @Override
+        public long count() {
+          return 0;
+        }
+
+        @Override
+        public Profile snapshot() {
+          return Profile.getDefaultInstance();
+        }
+      };
+
+  private static Map<String, Route> rows() {
+    Map<String, ProfileSource> profiles = new TreeMap<>();
+    for (String name :
+        new String[] {"allocs", "block", "goroutine", "heap", "mutex", "threadcreate"}) {
+      profiles.put(name, EMPTY);
+    }
+    Map<String, Route> byPath = new TreeMap<>();
+    for (Route r : EndpointTable.rows(null, profiles, new OffLoop(Runnable::run), 600)) {
+      byPath.put(r.path, r);
+    }
+    return byPath;
+  }
+
+  @Test
+  void everyGoEndpointHasARowWithADescription() {
+    Set<String> listed =
+        rows().values().stream()
+            .filter(Route::listed)
+            .map(r -> r.name)
+            .collect(Collectors.toCollection(TreeSet::new));
+    // profile is left out without a CPU profiler, as a profile without a source is.
+    assertEquals(
+        new TreeSet<>(
+            Set.of(
+                "allocs",
+                "block",
+                "cmdline",
+                "goroutine",
+                "heap",
+                "mutex",
+                "symbol",
+                "threadcreate",
+                "trace")),
+        listed);
+    for (Route r : rows().values()) {
+      if (r.listed()) {
+        assertFalse(r.description.isEmpty(), r.name);
+      }
+    }
+    assertFalse(EndpointTable.cpuProfile(null).description.isEmpty());
+    assertEquals(
+        Set.of("/debug/vars"),
+        rows().keySet().stream()
+            .filter(p -> !p.startsWith(Route.ROOT))
+            .collect(Collectors.toSet()));
+  }
+
+  /** Go's profileSupportsDelta. */
+  @Test
+  void deltaRowsAreGos() {
+    Set<String> delta =
+        rows().values().stream()
+            .filter(r -> r.seconds == Route.Seconds.DELTA)
+            .map(r -> r.name)
+            .collect(Collectors.toSet());
+    assertEquals(Set.of("allocs", "block", "goroutine", "heap", "mutex", "threadcreate"), delta);
+  }
+
+  @Test
+  void methodsAreGosPlusPostOnSymbol() {
+    for (Route r : rows().values()) {
+      boolean post = r.name == null || r.name.equals("symbol");
+      assertEquals(post, r.methods.accepts(HttpMethod.POST), r.path);
+      assertEquals(r.name == null, r.methods.accepts(HttpMethod.PUT), r.path);
+      assertEquals("GET, HEAD", r.methods.allow(), r.path);
+    }
+  }
+}
