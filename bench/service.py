@@ -151,7 +151,12 @@ def run(name):
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     stop, log, pullers = threading.Event(), [], []
     try:
-        if server.stdout.readline().strip() != "ready":
+        # JFR prints "Started recording ..." on stdout before the server's own line.
+        for line in server.stdout:
+            if line.strip() == "ready":
+                break
+        else:
+            server.kill()
             raise SystemExit("%s: server did not start:\n%s" % (name, server.stderr.read()))
         for path, period in pulls:
             t = threading.Thread(target=puller, args=(agent_port, path, period, stop, log),

@@ -11,15 +11,15 @@ import java.util.zip.ZipFile;
 
 /**
  * Reads files of the agent jar in premain by opening the jar itself. {@code getResourceAsStream}
- * would first open the JDK's module image to look for the package there and then go through
- * jar: URL connections, ~20–50 ms of the application's start on JDK 25 (BENCHMARKS.md, startup).
+ * would first open the JDK's module image to look for the package there and then go through jar:
+ * URL connections, ~20–50 ms of the application's start on JDK 25 (BENCHMARKS.md, startup).
  */
 public final class AgentJar {
   private AgentJar() {}
 
   /**
-   * The bytes of {@code name} (e.g. {@code dev/jpprof/native/linux-x64/libjpprof.so}) from the
-   * jar or directory {@code of} was loaded from; null if there is no such file.
+   * The bytes of {@code name} (e.g. {@code dev/jpprof/native/linux-x64/libjpprof.so}) from the jar
+   * or directory {@code of} was loaded from; null if there is no such file.
    */
   public static byte[] read(Class<?> of, String name) throws IOException {
     File jar = jarOf(of);
