@@ -26,6 +26,13 @@ public final class SelfProfile {
     client.setDaemon(true);
     client.start();
     sent.await(20, TimeUnit.SECONDS);
+    // The port accepts as soon as it is bound; the agent sets dev.jpprof.url and prints its
+    // serving line just after. Wait for it (bounded), so that a loaded machine cannot end the
+    // JVM between the two.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.getProperty("dev.jpprof.url") == null && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
     Thread.sleep(500); // the window opens on the agent's worker meanwhile
     System.err.println("main returns");
   }
