@@ -6,6 +6,9 @@ import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.security.CodeSource;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -22,21 +25,37 @@ public final class AgentJar {
    * or directory {@code of} was loaded from; null if there is no such file.
    */
   public static byte[] read(Class<?> of, String name) throws IOException {
+    return readAll(of, List.of(name)).get(name);
+  }
+
+  /**
+   * The bytes of each of {@code names} that exists, with the jar opened once (its central directory
+   * is read at every open).
+   */
+  public static Map<String, byte[]> readAll(Class<?> of, List<String> names) throws IOException {
+    Map<String, byte[]> found = new HashMap<>();
     File jar = jarOf(of);
     if (jar == null) { // classes from a directory (unit tests)
-      try (InputStream in = of.getClassLoader().getResourceAsStream(name)) {
-        return in == null ? null : in.readAllBytes();
+      for (String name : names) {
+        try (InputStream in = of.getClassLoader().getResourceAsStream(name)) {
+          if (in != null) {
+            found.put(name, in.readAllBytes());
+          }
+        }
       }
+      return found;
     }
     try (ZipFile zip = new ZipFile(jar)) {
-      ZipEntry entry = zip.getEntry(name);
-      if (entry == null) {
-        return null;
-      }
-      try (InputStream in = zip.getInputStream(entry)) {
-        return in.readAllBytes();
+      for (String name : names) {
+        ZipEntry entry = zip.getEntry(name);
+        if (entry != null) {
+          try (InputStream in = zip.getInputStream(entry)) {
+            found.put(name, in.readAllBytes());
+          }
+        }
       }
     }
+    return found;
   }
 
   private static File jarOf(Class<?> of) {

@@ -3,6 +3,7 @@ package dev.jpprof.instrumentation.boot;
 import dev.jpprof.instrumentation.AgentJar;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -85,8 +86,15 @@ public final class BootstrapHooks {
 
   private static void defineAll(Instrumentation inst, ClassLoader agentLoader)
       throws ReflectiveOperationException, IOException {
+    String definerName = "dev.jpprof.instrumentation.boot.BootDefiner";
+    List<String> files = new ArrayList<>();
+    files.add(classFile(definerName));
+    for (String name : CLASSES) {
+      files.add(classFile(name));
+    }
+    Map<String, byte[]> bytes = AgentJar.readAll(BootstrapHooks.class, files); // one jar open
     Isolated isolated = new Isolated(agentLoader);
-    Class<?> definer = isolated.defineFrom("dev.jpprof.instrumentation.boot.BootDefiner");
+    Class<?> definer = isolated.define(definerName, bytes(bytes, definerName));
     inst.redefineModule(
         Object.class.getModule(),
         Set.of(),
@@ -96,18 +104,21 @@ public final class BootstrapHooks {
         Map.of());
     java.lang.reflect.Method define = definer.getMethod("define", String.class, byte[].class);
     for (String name : CLASSES) {
-      define.invoke(null, name, bytes(agentLoader, name));
+      define.invoke(null, name, bytes(bytes, name));
     }
   }
 
-  /** A class file of the agent jar, read from the jar itself ({@link AgentJar} says why). */
-  static byte[] bytes(ClassLoader loader, String name) throws IOException {
-    String resource = name.replace('.', '/') + ".class";
-    byte[] bytes = AgentJar.read(BootstrapHooks.class, resource);
-    if (bytes == null) {
-      throw new IOException("no " + resource + " in " + loader);
+  private static String classFile(String name) {
+    return name.replace('.', '/') + ".class";
+  }
+
+  /** A class file read from the agent jar itself ({@link AgentJar} says why). */
+  private static byte[] bytes(Map<String, byte[]> read, String name) throws IOException {
+    byte[] b = read.get(classFile(name));
+    if (b == null) {
+      throw new IOException("no " + classFile(name) + " in the agent jar");
     }
-    return bytes;
+    return b;
   }
 
   /** A throwaway loader whose unnamed module alone is granted {@code jdk.internal.misc}. */
@@ -116,8 +127,7 @@ public final class BootstrapHooks {
       super(parent);
     }
 
-    Class<?> defineFrom(String name) throws IOException {
-      byte[] b = bytes(getParent(), name);
+    Class<?> define(String name, byte[] b) {
       return defineClass(name, b, 0, b.length);
     }
   }
