@@ -110,6 +110,11 @@ public final class ChildJvm implements AutoCloseable {
     return child.pid();
   }
 
+  /** The names of the child's native threads, from /proc. */
+  public List<String> threadNames() {
+    return child.threadNames();
+  }
+
   @Override
   public void close() {
     child.stop(Duration.ofSeconds(30));

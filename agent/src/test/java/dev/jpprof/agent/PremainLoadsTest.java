@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jpprof.agent.threads.ThreadsChild;
+import dev.jpprof.testing.Waits;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +31,11 @@ class PremainLoadsTest {
             List.of("-Xlog:class+load=info:file=" + log),
             ThreadsChild.class,
             "2")) {
-      Thread.sleep(500); // the server is up: premain and the start thread are done
+      // The server is up; the start thread installs the engines after it, then ends.
+      Waits.await(
+          Duration.ofSeconds(30),
+          () -> !child.threadNames().contains("jpprof-start"),
+          () -> "the agent's start thread still runs: " + child.threadNames());
       classes = new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
       child.get("goroutine");
       child.get("trace?seconds=0.1");

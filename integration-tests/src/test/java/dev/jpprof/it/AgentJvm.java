@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -286,20 +287,7 @@ public final class AgentJvm implements AutoCloseable {
    * Java threads and those async-profiler starts ("Async-profiler ...") alike.
    */
   public List<String> threadNames() {
-    List<String> names = new ArrayList<>();
-    try (java.util.stream.Stream<Path> tasks =
-        Files.list(Paths.get("/proc", Long.toString(pid()), "task"))) {
-      for (Path task : (Iterable<Path>) tasks::iterator) {
-        try {
-          names.add(Files.readString(task.resolve("comm")).trim());
-        } catch (IOException e) {
-          // The thread ended while we listed.
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list the threads of " + this, e);
-    }
-    return names;
+    return child.threadNames();
   }
 
   /** How many file descriptors the child has open now, from /proc/<pid>/fd. */
@@ -345,6 +333,25 @@ public final class AgentJvm implements AutoCloseable {
     int seen = stderrLines().size();
     send(command);
     return awaitLine(seen, answerPrefix, Duration.ofSeconds(10));
+  }
+
+  /** The demo's count of work rounds so far (asked on stdin: the demo runs with --stdin). */
+  public long demoRounds() {
+    try {
+      return Long.parseLong(ask("rounds", "rounds ").substring("rounds ".length()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  /**
+   * Waits (at most 10 s) until the demo has done more rounds than now: the application keeps
+   * working; fails with {@code what} otherwise.
+   */
+  public void awaitDemoWorking(Supplier<String> what) {
+    long before = demoRounds();
+    Waits.await(Duration.ofSeconds(10), Duration.ofMillis(100), () -> demoRounds() > before, what);
   }
 
   /**

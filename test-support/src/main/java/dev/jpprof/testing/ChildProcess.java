@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * The one child-JVM launcher of the tests: {@code [prefix] java [options] [-cp classpath] main
@@ -205,6 +207,26 @@ public final class ChildProcess implements AutoCloseable {
 
   public boolean isAlive() {
     return process.isAlive();
+  }
+
+  /**
+   * The names of the child's native threads, as Linux shows them in /proc (at most 15 characters):
+   * Java threads and native ones (e.g. "Async-profiler ...") alike.
+   */
+  public List<String> threadNames() {
+    List<String> names = new ArrayList<>();
+    try (Stream<Path> tasks = Files.list(Paths.get("/proc", Long.toString(pid()), "task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          names.add(Files.readString(task.resolve("comm")).trim());
+        } catch (IOException e) {
+          // The thread ended while we listed.
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the threads of pid " + pid(), e);
+    }
+    return names;
   }
 
   /** The stderr lines read so far. */

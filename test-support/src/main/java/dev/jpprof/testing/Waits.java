@@ -12,13 +12,21 @@ public final class Waits {
 
   /** Whether {@code condition} held within {@code timeout}. */
   public static boolean until(Duration timeout, BooleanSupplier condition) {
+    return until(timeout, Duration.ofMillis(POLL_MILLIS), condition);
+  }
+
+  /**
+   * Whether {@code condition} held within {@code timeout}, tested every {@code every}: for a
+   * condition that costs something to test (a profile fetched, a full GC, a jcmd).
+   */
+  public static boolean until(Duration timeout, Duration every, BooleanSupplier condition) {
     long end = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() - end >= 0) {
         return false;
       }
       try {
-        Thread.sleep(POLL_MILLIS);
+        Thread.sleep(every.toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return false;
@@ -29,7 +37,13 @@ public final class Waits {
 
   /** Waits for {@code condition}; fails with {@code what} when it does not hold in time. */
   public static void await(Duration timeout, BooleanSupplier condition, Supplier<String> what) {
-    if (!until(timeout, condition)) {
+    await(timeout, Duration.ofMillis(POLL_MILLIS), condition, what);
+  }
+
+  /** {@link #await} with the condition tested every {@code every}. */
+  public static void await(
+      Duration timeout, Duration every, BooleanSupplier condition, Supplier<String> what) {
+    if (!until(timeout, every, condition)) {
       throw new AssertionError("not within " + timeout + ": " + what.get());
     }
   }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jpprof.agent.ChildJvm;
 import dev.jpprof.agent.threads.ThreadsChild;
+import dev.jpprof.testing.Waits;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -85,15 +87,12 @@ class TraceChildTest {
       } catch (java.util.concurrent.ExecutionException e) {
         assertTrue(e.getCause() instanceof HttpTimeoutException, e.toString());
       }
-      String recordings = "";
-      for (int i = 0; i < 50; i++) {
-        recordings = jfrCheck(child.pid());
-        if (!recordings.contains("jpprof-trace")) {
-          break;
-        }
-        Thread.sleep(200);
-      }
-      assertFalse(recordings.contains("jpprof-trace"), recordings);
+      String[] recordings = {""};
+      Waits.until(
+          Duration.ofSeconds(10),
+          Duration.ofMillis(200),
+          () -> !(recordings[0] = jfrCheck(child.pid())).contains("jpprof-trace"));
+      assertFalse(recordings[0].contains("jpprof-trace"), recordings[0]);
     }
   }
 
@@ -106,14 +105,18 @@ class TraceChildTest {
     return child.http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
   }
 
-  private static String jfrCheck(long pid) throws Exception {
+  private static String jfrCheck(long pid) {
     Path jcmd = ChildJvm.JDK_HERE.resolve("bin/jcmd");
-    Process p =
-        new ProcessBuilder(jcmd.toString(), Long.toString(pid), "JFR.check")
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    p.waitFor(30, TimeUnit.SECONDS);
-    return out;
+    try {
+      Process p =
+          new ProcessBuilder(jcmd.toString(), Long.toString(pid), "JFR.check")
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor(30, TimeUnit.SECONDS);
+      return out;
+    } catch (IOException | InterruptedException e) {
+      throw new AssertionError("jcmd JFR.check failed", e);
+    }
   }
 }
