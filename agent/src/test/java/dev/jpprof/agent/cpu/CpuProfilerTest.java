@@ -136,7 +136,7 @@ class CpuProfilerTest {
     assertTrue(pb.getDurationNanos() < pa.getDurationNanos());
   }
 
-  private static String phases(Profile p) {
+  static String phases(Profile p) {
     return "first="
         + samplesIn(p, CLASS + ".first")
         + " middle="

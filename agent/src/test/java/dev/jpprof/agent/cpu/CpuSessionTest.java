@@ -5,6 +5,7 @@ import static dev.jpprof.agent.cpu.CpuProfilerTest.INTERVAL;
 import static dev.jpprof.agent.cpu.CpuProfilerTest.first;
 import static dev.jpprof.agent.cpu.CpuProfilerTest.last;
 import static dev.jpprof.agent.cpu.CpuProfilerTest.middle;
+import static dev.jpprof.agent.cpu.CpuProfilerTest.phases;
 import static dev.jpprof.agent.cpu.ProfileChecks.assertValidCpuProfile;
 import static dev.jpprof.agent.cpu.ProfileChecks.samplesIn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,10 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jpprof.pprof.proto.ProfileProto.Profile;
+import dev.jpprof.testing.Waits;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.BooleanSupplier;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -73,7 +75,9 @@ class CpuSessionTest {
     CpuProfilerTest.sink += middle(50_000_000L);
     assertValidCpuProfile(a.finish(), INTERVAL);
     assertTrue(profiler.isRunning());
-    assertTrue(await(() -> !profiler.isRunning(), 10_000), "still running after the idle timeout");
+    assertTrue(
+        Waits.until(Duration.ofSeconds(10), () -> !profiler.isRunning()),
+        "still running after the idle timeout");
     assertFalse(NativeSession.isRunning());
     assertFalse(Files.exists(file), "the stopped session's file is deleted");
 
@@ -117,25 +121,5 @@ class CpuSessionTest {
   private static int sessionFiles(File dir) {
     String[] names = dir.list((d, name) -> name.startsWith("jpprof-cpu-") && name.endsWith(".jfr"));
     return names == null ? 0 : names.length;
-  }
-
-  private static String phases(Profile p) {
-    return "first="
-        + samplesIn(p, CLASS + ".first")
-        + " middle="
-        + samplesIn(p, CLASS + ".middle")
-        + " last="
-        + samplesIn(p, CLASS + ".last");
-  }
-
-  private static boolean await(BooleanSupplier condition, long millis) throws InterruptedException {
-    long deadline = System.nanoTime() + millis * 1_000_000L;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      Thread.sleep(20);
-    }
-    return true;
   }
 }

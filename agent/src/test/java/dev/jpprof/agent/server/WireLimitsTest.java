@@ -38,6 +38,12 @@ class WireLimitsTest {
         new PprofInitializer(routes, access, inFlight, TimeUnit.SECONDS.toNanos(60)));
   }
 
+  /** A connection from loopback with this idle timeout. */
+  private EmbeddedChannel loopback(Routes routes, long idleNanos) {
+    return new EmbeddedChannel(
+        new PprofInitializer(routes, Access.loopbackOnly(), inFlight, idleNanos));
+  }
+
   private static String exchange(EmbeddedChannel ch, String raw) {
     ch.writeInbound(Unpooled.copiedBuffer(raw, StandardCharsets.ISO_8859_1));
     ch.runPendingTasks();
@@ -144,22 +150,14 @@ class WireLimitsTest {
 
   @Test
   void idleConnectionsCloseButNotDuringAProfile() throws Exception {
-    EmbeddedChannel idle =
-        new EmbeddedChannel(
-            new PprofInitializer(
-                new Routes(List.of(EndpointTable.custom("slow", slow::add)), () -> "e", Map.of()),
-                Access.loopbackOnly(),
-                inFlight,
-                TimeUnit.MILLISECONDS.toNanos(50)));
-    EmbeddedChannel waiting =
-        new EmbeddedChannel(
-            new PprofInitializer(
-                new Routes(List.of(EndpointTable.custom("slow", slow::add)), () -> "e", Map.of()),
-                Access.loopbackOnly(),
-                inFlight,
-                TimeUnit.MILLISECONDS.toNanos(50)));
+    Routes routes =
+        new Routes(List.of(EndpointTable.custom("slow", slow::add)), () -> "e", Map.of());
+    EmbeddedChannel idle = loopback(routes, TimeUnit.MILLISECONDS.toNanos(50));
+    EmbeddedChannel waiting = loopback(routes, TimeUnit.MILLISECONDS.toNanos(50));
     exchange(waiting, get("/debug/pprof/slow", "Host: localhost\r\n"));
-    Thread.sleep(120); // IdleStateHandler reads the real clock
+    // Not a wait for an event: the time that passes is what is tested (over the 50 ms idle
+    // timeout; IdleStateHandler reads the real clock).
+    Thread.sleep(120);
     idle.runPendingTasks();
     waiting.runPendingTasks();
     assertFalse(idle.isOpen(), "an idle connection is closed");
@@ -269,17 +267,12 @@ class WireLimitsTest {
   @Test
   void aTrickledRequestIsClosedByTheIdleTimeout() throws Exception {
     EmbeddedChannel ch =
-        new EmbeddedChannel(
-            new PprofInitializer(
-                new Routes(List.of(), () -> "e", Map.of()),
-                Access.loopbackOnly(),
-                inFlight,
-                TimeUnit.MILLISECONDS.toNanos(100)));
+        loopback(new Routes(List.of(), () -> "e", Map.of()), TimeUnit.MILLISECONDS.toNanos(100));
     String request = get("/debug/pprof/symbol", "Host: localhost\r\n");
     long start = System.nanoTime();
     for (int i = 0; i < request.length() - 1 && ch.isOpen(); i++) {
       exchange(ch, request.substring(i, i + 1));
-      Thread.sleep(20);
+      Thread.sleep(20); // the trickle's pace, not a wait
     }
     long ms = (System.nanoTime() - start) / 1_000_000;
     assertFalse(ch.isOpen(), "still open after " + ms + " ms of trickling (idle timeout 100 ms)");
@@ -294,18 +287,12 @@ class WireLimitsTest {
         new Routes(
             List.of(EndpointTable.trace(new OffLoop(started::add), 10)), () -> "e", Map.of());
     for (String s : new String[] {"10.5", "1e9", "11"}) {
-      EmbeddedChannel ch =
-          new EmbeddedChannel(
-              new PprofInitializer(
-                  routes, Access.loopbackOnly(), inFlight, TimeUnit.SECONDS.toNanos(60)));
+      EmbeddedChannel ch = loopback(routes, TimeUnit.SECONDS.toNanos(60));
       String r = exchange(ch, get("/debug/pprof/trace?seconds=" + s, "Host: localhost\r\n"));
       assertTrue(r.startsWith("HTTP/1.1 400 Bad Request\r\n"), s + ": " + r);
       assertTrue(r.endsWith("\"seconds\" must not exceed 10 (the agent's maxSeconds)\n"), r);
     }
-    EmbeddedChannel ok =
-        new EmbeddedChannel(
-            new PprofInitializer(
-                routes, Access.loopbackOnly(), inFlight, TimeUnit.SECONDS.toNanos(60)));
+    EmbeddedChannel ok = loopback(routes, TimeUnit.SECONDS.toNanos(60));
     exchange(ok, get("/debug/pprof/trace?seconds=10", "Host: localhost\r\n"));
     assertEquals(1, started.size(), "10 s is within the limit: a recording starts");
   }
