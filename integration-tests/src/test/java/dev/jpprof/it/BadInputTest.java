@@ -203,7 +203,7 @@ class BadInputTest {
                 for (byte b : bytes) {
                   out.write(b);
                   out.flush();
-                  Thread.sleep(300);
+                  Thread.sleep(300); // the slow client's pace, not a wait
                 }
               } catch (IOException | InterruptedException e) {
                 // Closed by the server, as it should be.

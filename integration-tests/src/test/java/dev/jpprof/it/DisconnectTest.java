@@ -3,11 +3,13 @@ package dev.jpprof.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jpprof.testing.Waits;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,10 +48,7 @@ class DisconnectTest {
       assertTrue(idle.contains("idle"), "still profiling after the client left: " + idle);
       assertTrue(ms < 10_000, "window closed only after " + ms + " ms");
       // async-profiler's thread ends shortly after the engine stops, not with it.
-      long threadDeadline = System.nanoTime() + 5_000_000_000L;
-      while (profilerThreads(jvm) > 0 && System.nanoTime() < threadDeadline) {
-        Thread.sleep(100);
-      }
+      Waits.until(Duration.ofSeconds(5), () -> profilerThreads(jvm) == 0);
       assertEquals(
           0,
           profilerThreads(jvm),
@@ -66,19 +65,17 @@ class DisconnectTest {
   }
 
   /** Polls the index page (at most 20 s) until its engine line matches; returns the last line. */
-  private static String awaitEngine(AgentJvm jvm, Predicate<String> wanted)
-      throws InterruptedException {
-    String line = "";
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      String index = Http.get(jvm.port(), "/debug/pprof/").text();
-      int at = index.indexOf("CPU engine:");
-      line = at < 0 ? index : index.substring(at, index.indexOf("<br>", at));
-      if (wanted.test(line)) {
-        return line;
-      }
-      Thread.sleep(100);
-    }
-    return line;
+  private static String awaitEngine(AgentJvm jvm, Predicate<String> wanted) {
+    String[] line = {""};
+    Waits.until(
+        Duration.ofSeconds(20),
+        Duration.ofMillis(100),
+        () -> {
+          String index = Http.get(jvm.port(), "/debug/pprof/").text();
+          int at = index.indexOf("CPU engine:");
+          line[0] = at < 0 ? index : index.substring(at, index.indexOf("<br>", at));
+          return wanted.test(line[0]);
+        });
+    return line[0];
   }
 }

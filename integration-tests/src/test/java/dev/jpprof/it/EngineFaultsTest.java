@@ -142,14 +142,8 @@ class EngineFaultsTest {
   }
 
   private static void assertAppRunsOn(AgentJvm jvm) throws InterruptedException {
-    long before = rounds(jvm);
-    Thread.sleep(300);
-    assertTrue(rounds(jvm) > before, "the application keeps working; " + jvm.describe());
+    jvm.awaitDemoWorking(() -> "the application keeps working; " + jvm.describe());
     assertEquals(0, jvm.stdout().length, "nothing on stdout");
-  }
-
-  static long rounds(AgentJvm jvm) throws InterruptedException {
-    return Long.parseLong(jvm.ask("rounds", "rounds ").substring("rounds ".length()));
   }
 
   /** Runs a host command, failing on a non-zero exit; returns its output. */

@@ -3,6 +3,7 @@ package dev.jpprof.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jpprof.testing.Waits;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -34,9 +35,7 @@ class FaultsTest {
       assertTrue(
           line.startsWith("jpprof: not serving: port " + taken.getLocalPort() + " is in use"),
           line);
-      long before = rounds(jvm);
-      Thread.sleep(500);
-      assertTrue(rounds(jvm) > before, "the application keeps working");
+      jvm.awaitDemoWorking(() -> "the application keeps working");
       assertEquals(List.of(line), agentLines(jvm), "exactly one agent line");
       assertEquals(0, jvm.stdout().length, "nothing on stdout");
     }
@@ -77,10 +76,7 @@ class FaultsTest {
             .agent("port=" + port)
             .main("dev.jpprof.demo.SelfProfile", Integer.toString(port))
             .launch()) {
-      long deadline = System.nanoTime() + 20_000_000_000L;
-      while (!jvm.stderrLines().contains("main returns") && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
+      Waits.until(Duration.ofSeconds(20), () -> jvm.stderrLines().contains("main returns"));
       List<String> stderr = jvm.stderrLines();
       assertTrue(stderr.contains("main returns"), "main did not run to its end: " + jvm.describe());
       assertTrue(stderr.stream().anyMatch(l -> l.startsWith("jpprof: serving")), stderr.toString());
@@ -89,10 +85,6 @@ class FaultsTest {
           "still running 5 s after main returned, 25 s before the profile's end: "
               + jvm.describe());
     }
-  }
-
-  private static long rounds(AgentJvm jvm) throws InterruptedException {
-    return Long.parseLong(jvm.ask("rounds", "rounds ").substring("rounds ".length()));
   }
 
   private static List<String> agentLines(AgentJvm jvm) {

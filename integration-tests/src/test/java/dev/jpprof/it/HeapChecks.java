@@ -105,10 +105,14 @@ final class HeapChecks {
   }
 
   /** GETs a profile: 200, saved to {@code file}, decoded and as Go writes them. */
-  static ProfileView fetch(AgentJvm jvm, String target, Path file) throws IOException {
+  static ProfileView fetch(AgentJvm jvm, String target, Path file) {
     Http.Response r = Http.get(jvm.port(), target);
     assertEquals(200, r.status(), r::text);
-    Files.write(file, r.body());
+    try {
+      Files.write(file, r.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     ProfileView v = ProfileView.parse(r.body());
     v.assertGoConventions();
     return v;

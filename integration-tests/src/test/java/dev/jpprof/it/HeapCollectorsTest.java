@@ -2,8 +2,10 @@ package dev.jpprof.it;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jpprof.testing.Waits;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -91,25 +93,28 @@ class HeapCollectorsTest {
    * returns that inuse_space (the last one seen, in the failure).
    */
   private static long await(AgentJvm jvm, Path file, LongPredicate wanted) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     List<Long> seen = new ArrayList<>();
-    while (true) {
-      long inuse =
-          HeapChecks.fetch(jvm, "/debug/pprof/heap?gc=1", file).sumWhereStackContains(RETAIN, 3);
-      seen.add(inuse);
-      if (wanted.test(inuse)) {
-        return inuse;
-      }
-      assertTrue(
-          System.nanoTime() < deadline,
-          "inuse_space under retain() over 20 s: "
-              + seen
-              + " of "
-              + RETAINED
-              + "; "
-              + HeapChecks.counters(jvm));
-      assertTrue(jvm.isAlive(), jvm::describe);
-      Thread.sleep(250);
-    }
+    Waits.await(
+        Duration.ofSeconds(20),
+        Duration.ofMillis(250),
+        () -> {
+          long inuse =
+              HeapChecks.fetch(jvm, "/debug/pprof/heap?gc=1", file)
+                  .sumWhereStackContains(RETAIN, 3);
+          seen.add(inuse);
+          if (wanted.test(inuse)) {
+            return true;
+          }
+          assertTrue(jvm.isAlive(), jvm::describe);
+          return false;
+        },
+        () ->
+            "inuse_space under retain() over 20 s: "
+                + seen
+                + " of "
+                + RETAINED
+                + "; "
+                + HeapChecks.counters(jvm));
+    return seen.get(seen.size() - 1);
   }
 }

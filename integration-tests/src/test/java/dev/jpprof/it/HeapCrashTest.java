@@ -5,6 +5,7 @@ import static dev.jpprof.it.HeapChecks.PAYLOAD_CHAIN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jpprof.testing.Waits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -145,7 +146,13 @@ class HeapCrashTest {
       assertTrue(
           HeapChecks.engineLine(jvm).startsWith("allocation sampling: JVMTI"),
           HeapChecks.engineLine(jvm));
-      Thread.sleep(1000);
+      Waits.until(
+          Duration.ofSeconds(30),
+          Duration.ofMillis(250),
+          () ->
+              HeapChecks.fetch(jvm, "/debug/pprof/allocs", dir.resolve("allocs.pb.gz"))
+                      .sumWhereStackContains(PAYLOAD_CHAIN, 1)
+                  > 0);
       HeapChecks.fetch(jvm, "/debug/pprof/heap?gc=1", dir.resolve("heap.pb.gz"));
       ProfileView allocs =
           HeapChecks.fetch(jvm, "/debug/pprof/allocs", dir.resolve("allocs.pb.gz"));
@@ -174,7 +181,7 @@ class HeapCrashTest {
           jvm,
           "/debug/pprof/" + (round % 2 == 0 ? "heap?gc=1" : "allocs"),
           dir.resolve("during.pb.gz"));
-      Thread.sleep(1000);
+      Thread.sleep(1000); // the fetches' pace (about one a second), not a wait
     }
   }
 

@@ -2,11 +2,12 @@ package dev.jpprof.it;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jpprof.testing.Waits;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -110,12 +111,13 @@ class HeapFallbackTest {
     System.out.printf("%s: %s%n", jvm.jdk(), line);
     assertTrue(line.matches(expected), line);
     Path file = dir.resolve("allocs.pb.gz");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (HeapChecks.fetch(jvm, "/debug/pprof/allocs", file).sumWhereStackContains(ALLOC_A, 1)
-        == 0) {
-      assertTrue(System.nanoTime() < deadline, "no allocA samples in allocs; " + line);
-      Thread.sleep(500);
-    }
+    Waits.await(
+        Duration.ofSeconds(10),
+        Duration.ofMillis(500),
+        () ->
+            HeapChecks.fetch(jvm, "/debug/pprof/allocs", file).sumWhereStackContains(ALLOC_A, 1)
+                > 0,
+        () -> "no allocA samples in allocs; " + line);
     HeapChecks.fetch(jvm, "/debug/pprof/heap?gc=1", dir.resolve("heap.pb.gz"));
     HeapChecks.assertPprofReads(file);
     HeapChecks.assertAlive(jvm, dir);

@@ -39,6 +39,7 @@ class HeapProfileTest {
             .agent("port=0")
             .main(WORKLOAD, "300")
             .start()) {
+      // Not a wait for an event: the 4 s the workload allocates for is the measured duration.
       Thread.sleep(4000);
       Http.Response allocs = Http.get(jvm.port(), "/debug/pprof/allocs");
       assertEquals(200, allocs.status(), allocs::text);

@@ -50,7 +50,7 @@ class HeapSoakTest {
       List<Long> rssLate = new ArrayList<>();
       HeapChecks.Counters last = null;
       for (int round = 0; round < SECONDS / 4 + 5 && !done(jvm); round++) {
-        Thread.sleep(4000);
+        Thread.sleep(4000); // the soak's pace: a round of checks every 4 s, not a wait
         HeapChecks.assertAlive(jvm, dir);
         HeapChecks.fetch(
             jvm,

@@ -53,7 +53,7 @@ class LoadTest {
       // Warm up what a first request loads (Netty's buffers, the native engine) before measuring.
       assertEquals(200, Http.get(jvm.port(), "/debug/pprof/profile?seconds=1").status());
       long heapBefore = jvm.heapUsedAfterGcKib();
-      long rounds0 = rounds(jvm);
+      long rounds0 = jvm.demoRounds();
       long t0 = System.nanoTime();
 
       long deadline = System.nanoTime() + CAP.toNanos();
@@ -62,7 +62,7 @@ class LoadTest {
       Map<Integer, Integer> profiles =
           burst(jvm.port(), PROFILES, "/debug/pprof/profile?seconds=1", deadline);
 
-      long rounds1 = rounds(jvm);
+      long rounds1 = jvm.demoRounds();
       double seconds = (System.nanoTime() - t0) / 1e9;
       System.out.printf(
           "LoadTest %s: %d connections %s, %d profiles %s, demo %d rounds in %.1f s%n",
@@ -97,10 +97,6 @@ class LoadTest {
           "heap after a full GC grew from " + heapBefore + " to " + heapAfter + " KiB");
       assertTrue(jvm.isAlive(), jvm::describe);
     }
-  }
-
-  private static long rounds(AgentJvm jvm) throws InterruptedException {
-    return Long.parseLong(jvm.ask("rounds", "rounds ").substring("rounds ".length()));
   }
 
   /**

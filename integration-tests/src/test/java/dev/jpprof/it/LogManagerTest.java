@@ -3,6 +3,8 @@ package dev.jpprof.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jpprof.testing.Waits;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,11 +36,9 @@ class LogManagerTest {
       assertTrue(
           Integer.parseInt(answer.substring(answer.lastIndexOf(' ') + 1)) > 0,
           "loggers go through the application's manager: " + answer);
-      long deadline = System.nanoTime() + 5_000_000_000L;
-      while (!jvm.stderrLines().contains("applog: INFO hello from the application")
-          && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
+      Waits.until(
+          Duration.ofSeconds(5),
+          () -> jvm.stderrLines().contains("applog: INFO hello from the application"));
       assertTrue(
           jvm.stderrLines().contains("applog: INFO hello from the application"), jvm.describe());
       // The agent still serves after the switch.

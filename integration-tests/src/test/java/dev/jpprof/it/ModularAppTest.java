@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jpprof.pprof.proto.ProfileProto.Sample;
+import dev.jpprof.testing.Waits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -54,11 +56,9 @@ class ModularAppTest {
             .agent("port=0")
             .application(List.of("--module-path", modules.toString(), "-m", "app/app.Main"))
             .start()) {
-      long deadline = System.nanoTime() + 20_000_000_000L;
-      while (!new String(jvm.stdout(), UTF_8).contains("app ready app\n")
-          && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
+      Waits.until(
+          Duration.ofSeconds(20),
+          () -> new String(jvm.stdout(), UTF_8).contains("app ready app\n"));
       assertEquals(
           "app ready app\n",
           new String(jvm.stdout(), UTF_8),

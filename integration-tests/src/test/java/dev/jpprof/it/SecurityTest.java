@@ -55,6 +55,7 @@ class SecurityTest {
         String refusal = jvm.awaitRefusal();
         assertTrue(refusal.startsWith("jpprof: not serving: "), refusal);
         assertTrue(refusal.contains("token"), "says what to set: " + refusal);
+        // Not a wait for an event: the time in which an agent that took the JVM down would have.
         Thread.sleep(300);
         assertTrue(jvm.isAlive(), "the application runs on without the agent");
         assertEquals(0, jvm.stdout().length, "nothing on stdout");

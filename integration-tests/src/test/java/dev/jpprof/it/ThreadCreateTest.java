@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jpprof.pprof.proto.ProfileProto.Sample;
 import dev.jpprof.testing.GoPprof;
+import dev.jpprof.testing.Waits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -34,13 +35,8 @@ class ThreadCreateTest {
     try (AgentJvm jvm =
         AgentJvm.on(jdk).agent("port=0").main("dev.jpprof.demo.ThreadLeak", "300").start()) {
       long before = indexCount(jvm);
-      Thread.sleep(2000); // the hook is installed on the agent's start thread, after the server
       jvm.send("leak " + LEAKED);
-      long deadline = System.nanoTime() + 30_000_000_000L;
-      while (!jvm.stderrLines().contains("leaked")) {
-        assertTrue(System.nanoTime() < deadline, jvm::describe);
-        Thread.sleep(50);
-      }
+      awaitLeaked(jvm);
       Http.Response r = Http.get(jvm.port(), "/debug/pprof/threadcreate");
       assertEquals(200, r.status(), r::text);
       ProfileView v = ProfileView.parse(r.body());
@@ -75,6 +71,11 @@ class ThreadCreateTest {
     }
   }
 
+  /** Waits (at most 30 s) for the demo's "leaked" line: its threads have started. */
+  private static void awaitLeaked(AgentJvm jvm) {
+    Waits.await(Duration.ofSeconds(30), () -> jvm.stderrLines().contains("leaked"), jvm::describe);
+  }
+
   /**
    * With allocation sampling off nothing defines the bootstrap hooks in premain; the thread-start
    * hook must define them itself (it once failed: "ThreadListener was already loaded").
@@ -87,13 +88,8 @@ class ThreadCreateTest {
             .agent("port=0,alloc.rate=0")
             .main("dev.jpprof.demo.ThreadLeak", "300")
             .start()) {
-      Thread.sleep(2000); // as above: the hook comes after the server
       jvm.send("leak 3");
-      long deadline = System.nanoTime() + 30_000_000_000L;
-      while (!jvm.stderrLines().contains("leaked")) {
-        assertTrue(System.nanoTime() < deadline, jvm::describe);
-        Thread.sleep(50);
-      }
+      awaitLeaked(jvm);
       ProfileView v = ProfileView.parse(Http.get(jvm.port(), "/debug/pprof/threadcreate").body());
       long leaked = 0;
       for (Sample s : v.profile.getSampleList()) {
