@@ -79,42 +79,47 @@ public final class JsonWriter {
     b.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      switch (c) {
-        case '"':
-          b.append("\\\"");
-          break;
-        case '\\':
-          b.append("\\\\");
-          break;
-        case '\n':
-          b.append("\\n");
-          break;
-        case '\r':
-          b.append("\\r");
-          break;
-        case '\t':
-          b.append("\\t");
-          break;
-        case '\b':
-          b.append("\\b");
-          break;
-        case '\f':
-          b.append("\\f");
-          break;
-        default:
-          if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029') {
-            b.append(String.format("\\u%04x", (int) c));
-          } else if (Character.isHighSurrogate(c)
-              && i + 1 < s.length()
-              && Character.isLowSurrogate(s.charAt(i + 1))) {
-            b.append(c).append(s.charAt(++i));
-          } else if (Character.isSurrogate(c)) {
-            b.append("\\ufffd"); // a lone half of a pair is not text; Go writes U+FFFD
-          } else {
-            b.append(c);
-          }
+      String escape = shortEscape(c);
+      if (escape != null) {
+        b.append(escape);
+      } else if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029') {
+        b.append(String.format("\\u%04x", (int) c));
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        b.append(c).append(s.charAt(++i));
+      } else if (Character.isSurrogate(c)) {
+        b.append("\\ufffd"); // a lone half of a pair is not text; Go writes U+FFFD
+      } else {
+        b.append(c);
       }
     }
     b.append('"');
+  }
+
+  /**
+   * The short backslash escape Go writes for {@code c} both in JSON (encoding/json) and in a quoted
+   * string (strconv.Quote, which has \a and \v besides): {@code \" \\ \b \f \n \r \t}; null for any
+   * other character.
+   */
+  public static String shortEscape(int c) {
+    switch (c) {
+      case '"':
+        return "\\\"";
+      case '\\':
+        return "\\\\";
+      case '\b':
+        return "\\b";
+      case '\f':
+        return "\\f";
+      case '\n':
+        return "\\n";
+      case '\r':
+        return "\\r";
+      case '\t':
+        return "\\t";
+      default:
+        return null;
+    }
   }
 }

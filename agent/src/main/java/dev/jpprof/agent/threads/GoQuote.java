@@ -1,5 +1,6 @@
 package dev.jpprof.agent.threads;
 
+import dev.jpprof.agent.json.JsonWriter;
 import dev.jpprof.pprof.Labels;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,42 +27,15 @@ final class GoQuote {
     for (int i = 0; i < s.length(); ) {
       int c = s.codePointAt(i);
       i += Character.charCount(c);
-      switch (c) {
-        case '"':
-          b.append("\\\"");
-          break;
-        case '\\':
-          b.append("\\\\");
-          break;
-        case 7:
-          b.append("\\a");
-          break;
-        case '\b':
-          b.append("\\b");
-          break;
-        case '\f':
-          b.append("\\f");
-          break;
-        case '\n':
-          b.append("\\n");
-          break;
-        case '\r':
-          b.append("\\r");
-          break;
-        case '\t':
-          b.append("\\t");
-          break;
-        case 11:
-          b.append("\\v");
-          break;
-        default:
-          if (c < 0x20 || c == 0x7f) {
-            b.append(String.format("\\x%02x", c));
-          } else if (Character.isSurrogate((char) c) || !printable(c)) {
-            b.append(c > 0xffff ? String.format("\\U%08x", c) : String.format("\\u%04x", c));
-          } else {
-            b.appendCodePoint(c);
-          }
+      String escape = c == 7 ? "\\a" : c == 11 ? "\\v" : JsonWriter.shortEscape(c);
+      if (escape != null) {
+        b.append(escape);
+      } else if (c < 0x20 || c == 0x7f) {
+        b.append(String.format("\\x%02x", c));
+      } else if (Character.isSurrogate((char) c) || !printable(c)) {
+        b.append(c > 0xffff ? String.format("\\U%08x", c) : String.format("\\u%04x", c));
+      } else {
+        b.appendCodePoint(c);
       }
     }
     return b.append('"').toString();
