@@ -8,6 +8,7 @@ import dev.jpprof.agent.heap.HeapSource;
 import dev.jpprof.agent.locks.ContentionSource;
 import dev.jpprof.agent.locks.LockEngine;
 import dev.jpprof.agent.profiles.ProfileSource;
+import dev.jpprof.agent.server.EndpointTable;
 import dev.jpprof.agent.server.PprofServer;
 import dev.jpprof.agent.threads.GoroutineSource;
 import dev.jpprof.agent.threads.ThreadCreateSource;
@@ -99,15 +100,16 @@ final class AgentStart {
           new ThreadCreateSource(engines.starts::get, sources, FrameAddresses.SHARED);
       Map<String, ProfileSource> profiles =
           Map.of(
-              "block",
+              EndpointTable.BLOCK,
                   ContentionSource.block(engines.locks.profiler(), sources, FrameAddresses.SHARED),
-              "mutex",
+              EndpointTable.MUTEX,
                   ContentionSource.mutex(engines.locks.profiler(), sources, FrameAddresses.SHARED),
-              "goroutine", new GoroutineSource(sources, config.stackDepth(), threadCreate),
-              "threadcreate", threadCreate,
-              "heap",
+              EndpointTable.GOROUTINE,
+                  new GoroutineSource(sources, config.stackDepth(), threadCreate),
+              EndpointTable.THREADCREATE, threadCreate,
+              EndpointTable.HEAP,
                   HeapSource.heap(heap::get, sources, FrameAddresses.SHARED, config.allocRate()),
-              "allocs",
+              EndpointTable.ALLOCS,
                   HeapSource.allocs(heap::get, sources, FrameAddresses.SHARED, config.allocRate()));
       InetSocketAddress bound =
           bind(

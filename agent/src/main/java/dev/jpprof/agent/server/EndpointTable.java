@@ -16,7 +16,15 @@ import java.util.Objects;
  * index page and the 405 Allow header read these rows; adding an endpoint is adding a row.
  * Descriptions are Go's, verbatim, so the index page reads as Go's.
  */
-final class EndpointTable {
+public final class EndpointTable {
+  // The names of the profiles served from a ProfileSource: the keys of a server's profile map.
+  public static final String ALLOCS = "allocs";
+  public static final String BLOCK = "block";
+  public static final String GOROUTINE = "goroutine";
+  public static final String HEAP = "heap";
+  public static final String MUTEX = "mutex";
+  public static final String THREADCREATE = "threadcreate";
+
   private EndpointTable() {}
 
   /**
@@ -26,22 +34,22 @@ final class EndpointTable {
   static List<Route> rows(
       CpuProfiler cpu, Map<String, ProfileSource> profiles, OffLoop offLoop, long maxSeconds) {
     return present(
-        allocs(profiles.get("allocs"), offLoop, maxSeconds),
-        block(profiles.get("block"), offLoop, maxSeconds),
+        allocs(profiles.get(ALLOCS), offLoop, maxSeconds),
+        block(profiles.get(BLOCK), offLoop, maxSeconds),
         cmdline(),
-        goroutine(profiles.get("goroutine"), offLoop, maxSeconds),
-        heap(profiles.get("heap"), offLoop, maxSeconds),
-        mutex(profiles.get("mutex"), offLoop, maxSeconds),
+        goroutine(profiles.get(GOROUTINE), offLoop, maxSeconds),
+        heap(profiles.get(HEAP), offLoop, maxSeconds),
+        mutex(profiles.get(MUTEX), offLoop, maxSeconds),
         profile(cpu, offLoop, maxSeconds),
         symbol(),
-        threadcreate(profiles.get("threadcreate"), offLoop, maxSeconds),
+        threadcreate(profiles.get(THREADCREATE), offLoop, maxSeconds),
         trace(offLoop, maxSeconds),
         vars(offLoop));
   }
 
   static Route allocs(ProfileSource source, OffLoop offLoop, long maxSeconds) {
     return Route.profile(
-        "allocs",
+        ALLOCS,
         "A sampling of all past memory allocations",
         Seconds.DELTA,
         source,
@@ -51,7 +59,7 @@ final class EndpointTable {
 
   static Route block(ProfileSource source, OffLoop offLoop, long maxSeconds) {
     return Route.profile(
-        "block",
+        BLOCK,
         "Stack traces that led to blocking on synchronization primitives",
         Seconds.DELTA,
         source,
@@ -69,7 +77,7 @@ final class EndpointTable {
 
   static Route goroutine(ProfileSource source, OffLoop offLoop, long maxSeconds) {
     return Route.profile(
-        "goroutine",
+        GOROUTINE,
         "Stack traces of all current goroutines. Use debug=2 as a"
             + " query parameter to export in the same format as an unrecovered panic.",
         Seconds.DELTA,
@@ -80,7 +88,7 @@ final class EndpointTable {
 
   static Route heap(ProfileSource source, OffLoop offLoop, long maxSeconds) {
     return Route.profile(
-        "heap",
+        HEAP,
         "A sampling of memory allocations of live objects. You can"
             + " specify the gc GET parameter to run GC before taking the heap sample.",
         Seconds.DELTA,
@@ -91,7 +99,7 @@ final class EndpointTable {
 
   static Route mutex(ProfileSource source, OffLoop offLoop, long maxSeconds) {
     return Route.profile(
-        "mutex",
+        MUTEX,
         "Stack traces of holders of contended mutexes",
         Seconds.DELTA,
         source,
@@ -125,7 +133,7 @@ final class EndpointTable {
 
   static Route threadcreate(ProfileSource source, OffLoop offLoop, long maxSeconds) {
     return Route.profile(
-        "threadcreate",
+        THREADCREATE,
         "Stack traces that led to the creation of new OS threads",
         Seconds.DELTA,
         source,

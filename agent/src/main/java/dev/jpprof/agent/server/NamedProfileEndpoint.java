@@ -49,7 +49,7 @@ final class NamedProfileEndpoint implements Endpoint {
       serveDelta(ex, seconds);
       return;
     }
-    boolean gc = name.equals("heap") && atoi(ex.param("gc")) > 0;
+    boolean gc = name.equals(EndpointTable.HEAP) && atoi(ex.param("gc")) > 0;
     int debug = atoi(ex.param("debug"));
     offLoop.answer(
         ex,
