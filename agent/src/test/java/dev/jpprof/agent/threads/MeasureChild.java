@@ -3,9 +3,7 @@ package dev.jpprof.agent.threads;
 import dev.jpprof.agent.frames.SourceInfo;
 import dev.jpprof.pprof.Profiles;
 import java.lang.management.ManagementFactory;
-import java.lang.reflect.Method;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * Measures what serving goroutine costs with many threads: {@code args[0]} parked platform threads
@@ -18,20 +16,7 @@ public final class MeasureChild {
   public static void main(String[] args) throws Exception {
     int platform = Integer.parseInt(args[0]);
     int virtual = Integer.parseInt(args[1]);
-    CountDownLatch started = new CountDownLatch(platform + virtual);
-    for (int i = 0; i < platform; i++) {
-      Thread t = new Thread(() -> ThreadsChild.parkHere(started), "parked-" + i);
-      t.setDaemon(true);
-      t.start();
-    }
-    if (virtual > 0) {
-      Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
-      Method start = Class.forName("java.lang.Thread$Builder").getMethod("start", Runnable.class);
-      for (int i = 0; i < virtual; i++) {
-        start.invoke(builder, (Runnable) () -> ThreadsChild.blockVirtual(started));
-      }
-    }
-    started.await();
+    ThreadsChild.startBlocked(platform, virtual).await();
     GoroutineSource source = new GoroutineSource(new SourceInfo(null), 128, CreationStacks.NONE);
     measure("protobuf", () -> Profiles.gzip(source.snapshot()).length);
     measure("debug=1", () -> source.text(1).length());

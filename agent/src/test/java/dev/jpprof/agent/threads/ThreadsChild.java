@@ -26,6 +26,24 @@ public final class ThreadsChild {
     Vars.publish("child.answer", () -> 42);
     int platform = Integer.parseInt(args[0]);
     int virtual = args.length > 1 ? Integer.parseInt(args[1]) : 0;
+    CountDownLatch started = startBlocked(platform, virtual);
+    if (args.length > 2 && args[2].equals("burn")) {
+      Thread burner = new Thread(ThreadsChild::burnHere, "burner");
+      burner.setDaemon(true);
+      burner.start();
+    }
+    started.await();
+    Thread.sleep(200); // let the last ones reach their park
+    System.err.println("READY");
+    new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+  }
+
+  /**
+   * Starts {@code platform} daemon threads "parked-<i>" that park in {@link #parkHere} and {@code
+   * virtual} virtual threads that block in {@link #blockVirtual}; the latch opens once all have
+   * started.
+   */
+  static CountDownLatch startBlocked(int platform, int virtual) throws Exception {
     CountDownLatch started = new CountDownLatch(platform + virtual);
     for (int i = 0; i < platform; i++) {
       Thread t = new Thread(() -> parkHere(started), "parked-" + i);
@@ -39,15 +57,7 @@ public final class ThreadsChild {
         start.invoke(builder, (Runnable) () -> blockVirtual(started));
       }
     }
-    if (args.length > 2 && args[2].equals("burn")) {
-      Thread burner = new Thread(ThreadsChild::burnHere, "burner");
-      burner.setDaemon(true);
-      burner.start();
-    }
-    started.await();
-    Thread.sleep(200); // let the last ones reach their park
-    System.err.println("READY");
-    new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+    return started;
   }
 
   static void parkHere(CountDownLatch started) {
