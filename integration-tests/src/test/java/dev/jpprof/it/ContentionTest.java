@@ -9,6 +9,7 @@ import dev.jpprof.testing.Waits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,16 +90,22 @@ class ContentionTest {
       assertEquals(0, mutexRaw.exitCode, mutexRaw::toString);
       assertTrue(mutexRaw.stdout.contains(DEMO + "reentrantRelease"), mutexRaw::toString);
 
-      // JFR hands monitor events over about once a second: the profiles are read again (every
-      // 500 ms, at most 20 s) until they hold the run's last events, then checked.
-      String[] failures = {""};
+      // JFR hands monitor events over about once a second: the profiles are read every 1.5 s
+      // until two reads in a row agree (the run's last events are in; at most 30 s), then checked.
+      ProfileView[] views = new ProfileView[2];
+      List<List<Long>> reads = new ArrayList<>();
       Waits.until(
-          Duration.ofSeconds(20),
-          Duration.ofMillis(500),
-          () ->
-              (failures[0] = failures(profile(jvm, "block"), profile(jvm, "mutex"), measured))
-                  .isEmpty());
-      assertTrue(failures[0].isEmpty(), failures[0] + "\n" + jvm.describe());
+          Duration.ofSeconds(30),
+          Duration.ofMillis(1500),
+          () -> {
+            views[0] = profile(jvm, "block");
+            views[1] = profile(jvm, "mutex");
+            reads.add(checked(views[0], views[1]));
+            int n = reads.size();
+            return n >= 2 && reads.get(n - 1).equals(reads.get(n - 2));
+          });
+      String failures = failures(views[0], views[1], measured);
+      assertTrue(failures.isEmpty(), failures + "\n" + jvm.describe());
 
       for (String name : List.of("block", "mutex")) {
         checkWithGoPprof(jvm, name, dir);
@@ -133,6 +140,18 @@ class ContentionTest {
     }
     assertTrue(waited.keySet().containsAll(WAITERS), waited::toString);
     return waited;
+  }
+
+  /** The values the checks read, to see when JFR has handed over the last of them. */
+  private static List<Long> checked(ProfileView block, ProfileView mutex) {
+    List<Long> values = new ArrayList<>();
+    for (String waiter : WAITERS) {
+      values.add(block.sumWhereStackContains(DEMO + waiter, 1));
+    }
+    for (String function : List.of("reentrantRelease", "monitorHeld", "writeRelease")) {
+      values.add(mutex.sumWhereStackContains(DEMO + function, 1));
+    }
+    return values;
   }
 
   /**
