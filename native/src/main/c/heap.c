@@ -32,9 +32,14 @@
 #define ERR_NO_MEMORY 1003
 #define ERR_BAD_ARGUMENT 1004
 
-/* Thread-local marks (JVMTI thread-local storage: no libc TLS needed). */
-#define THREAD_APP ((void *) 1)
-#define THREAD_AGENT ((void *) 2)
+/*
+ * A thread's mark, in its JVMTI thread-local word (no libc TLS needed). An agent thread: MARK_AGENT. An application thread:
+ * MARK_APP, or, once it has been sampled, MARK_APP | (interval + 1) << 2 with the JVM's sampling
+ * interval at that sample: the JVM draws a thread's next gap right after its sample, so this is
+ * the interval of the gap the thread's next sample ends.
+ */
+#define MARK_APP ((jlong) 1)
+#define MARK_AGENT ((jlong) 2)
 
 typedef struct Method {
   jmethodID id;
@@ -52,6 +57,7 @@ typedef struct Sample {
   struct Sample *next;
   jweak ref;
   jlong size;
+  jint interval; /* the JVM's interval (0: every allocation) when it drew this sample's gap */
   jint depth;
   jint frames[]; /* depth pairs: method index, line */
 } Sample;
@@ -65,6 +71,7 @@ static JavaVM *the_vm;
 static jvmtiEnv *jvmti;
 static int started;
 static volatile int enabled;
+static volatile jint interval_now; /* the JVM's sampling interval, as last set (0: every one) */
 
 static jint max_depth;
 static jint max_pending;
@@ -158,20 +165,20 @@ static void drop(jlong size) {
 /*
  * The agent's own threads (named jpprof-*) allocate while encoding profiles; that is not the
  * application's memory. The name is read once per thread and the answer kept in the thread's
- * JVMTI-local storage.
+ * JVMTI-local storage: the calling thread's mark (see MARK_APP).
  */
-static int is_agent_thread(jvmtiEnv *env, JNIEnv *jni) {
+static jlong thread_mark(jvmtiEnv *env, JNIEnv *jni) {
   void *mark = NULL;
   if ((*env)->GetThreadLocalStorage(env, NULL, &mark) != JVMTI_ERROR_NONE) {
-    return 0;
+    return MARK_APP;
   }
   if (mark != NULL) {
-    return mark == THREAD_AGENT;
+    return (jlong) mark;
   }
   jvmtiThreadInfo info;
   zero(&info, sizeof(info));
   if ((*env)->GetThreadInfo(env, NULL, &info) != JVMTI_ERROR_NONE) {
-    return 0;
+    return MARK_APP;
   }
   int agent = info.name != NULL && starts_with(info.name, AGENT_PREFIX);
   forget(env, info.name);
@@ -181,8 +188,27 @@ static int is_agent_thread(jvmtiEnv *env, JNIEnv *jni) {
   if (info.context_class_loader != NULL) {
     (*jni)->DeleteLocalRef(jni, info.context_class_loader);
   }
-  (*env)->SetThreadLocalStorage(env, NULL, agent ? THREAD_AGENT : THREAD_APP);
-  return agent;
+  jlong m = agent ? MARK_AGENT : MARK_APP;
+  if ((*env)->SetThreadLocalStorage(env, NULL, (void *) m) != JVMTI_ERROR_NONE) {
+    ADD(&failures, 1); /* named again at its next sample: slower, not wrong */
+  }
+  return m;
+}
+
+/*
+ * The interval of the gap that ended in this sample (the JVM's interval now if the thread was
+ * not sampled before), and remembers the one the JVM has just drawn the thread's next gap with.
+ */
+static jint gap_interval(jvmtiEnv *env, jlong mark) {
+  jint now = LOAD(&interval_now);
+  jlong known = mark >> 2;
+  if (known != (jlong) now + 1) {
+    jlong next = MARK_APP | (((jlong) now + 1) << 2);
+    if ((*env)->SetThreadLocalStorage(env, NULL, (void *) next) != JVMTI_ERROR_NONE) {
+      ADD(&failures, 1);
+    }
+  }
+  return known == 0 ? now : (jint) (known - 1);
 }
 
 static jint slot_of(jmethodID id) {
@@ -319,9 +345,14 @@ static void JNICALL on_sample(jvmtiEnv *env, JNIEnv *jni, jthread thread, jobjec
     jclass klass, jlong size) {
   (void) thread;
   (void) klass;
-  if (!LOAD(&enabled) || is_agent_thread(env, jni)) {
+  if (!LOAD(&enabled)) {
     return;
   }
+  jlong mark = thread_mark(env, jni);
+  if (mark == MARK_AGENT) {
+    return;
+  }
+  jint interval = gap_interval(env, mark);
   ADD(&samples_seen, 1);
   if (ADD(&pending_count, 1) > max_pending) {
     ADD(&pending_count, -1);
@@ -342,6 +373,7 @@ static void JNICALL on_sample(jvmtiEnv *env, JNIEnv *jni, jthread thread, jobjec
   }
   if (s != NULL) {
     s->size = size;
+    s->interval = interval;
     s->depth = depth;
     for (jint i = 0; i < depth; i++) {
       Method *m = method(env, jni, frames[i].method);
@@ -454,6 +486,7 @@ JNIEXPORT jint JNICALL Java_dev_jpprof_agent_heap_NativeHeap_start(JNIEnv *jni, 
     /* Go's MemProfileRate=1 records every allocation; JVMTI's interval 0 does. */
     err = (*jvmti)->SetHeapSamplingInterval(jvmti, interval <= 1 ? 0 : interval);
   }
+  STORE(&interval_now, interval <= 1 ? 0 : interval);
   started = 1;
   STORE(&enabled, 1);
   if (err == JVMTI_ERROR_NONE) {
@@ -479,8 +512,8 @@ JNIEXPORT jint JNICALL Java_dev_jpprof_agent_heap_NativeHeap_start(JNIEnv *jni, 
  * object has been collected. Called by one Java thread at a time (the Java side serializes).
  * The answer, one long array of which the first element says how many are used:
  *   [used, number of frees F, F freed live slots...,
- *    then per new sample: live slot (-1: not tracked, the live table is full), size, depth,
- *    depth x (method index << 32 | line)]
+ *    then per new sample: live slot (-1: not tracked, the live table is full), size, the
+ *    interval its gap was drawn with, depth, depth x (method index << 32 | line)]
  * Returns NULL, with nothing changed, when there is no memory for the answer: the samples stay
  * pending and the frees unscanned for the next call.
  */
@@ -501,7 +534,7 @@ JNIEXPORT jlongArray JNICALL Java_dev_jpprof_agent_heap_NativeHeap_collect(JNIEn
     ordered = list;
     list = next;
     taken++;
-    words += 3 + (jlong) ordered->depth;
+    words += 4 + (jlong) ordered->depth;
   }
   jlongArray out = (*jni)->NewLongArray(jni, (jsize) words);
   jlong *buf = out == NULL ? NULL : allocate(jvmti, words * (jlong) sizeof(jlong));
@@ -553,6 +586,7 @@ JNIEXPORT jlongArray JNICALL Java_dev_jpprof_agent_heap_NativeHeap_collect(JNIEn
     }
     buf[w++] = slot;
     buf[w++] = s->size;
+    buf[w++] = s->interval;
     buf[w++] = s->depth;
     for (jint i = 0; i < s->depth; i++) {
       buf[w++] = ((jlong) s->frames[2 * i] << 32) | (jlong) (unsigned int) s->frames[2 * i + 1];
@@ -563,6 +597,25 @@ JNIEXPORT jlongArray JNICALL Java_dev_jpprof_agent_heap_NativeHeap_collect(JNIEn
   (*jni)->SetLongArrayRegion(jni, out, 0, (jsize) w, buf);
   release(jvmti, buf, words * (jlong) sizeof(jlong));
   return out;
+}
+
+/*
+ * Sets the JVM's sampling interval (bytes; 0 or 1: every allocation); from the Java side's
+ * throttle. Threads keep the gap they have drawn and draw the next with it.
+ */
+JNIEXPORT jint JNICALL Java_dev_jpprof_agent_heap_NativeHeap_interval(JNIEnv *jni, jclass cls,
+    jint interval) {
+  (void) jni;
+  (void) cls;
+  if (!started || interval < 0) {
+    return ERR_BAD_ARGUMENT;
+  }
+  jint value = interval <= 1 ? 0 : interval;
+  jvmtiError err = (*jvmti)->SetHeapSamplingInterval(jvmti, value);
+  if (err == JVMTI_ERROR_NONE) {
+    STORE(&interval_now, value);
+  }
+  return err;
 }
 
 static jstring string(JNIEnv *jni, const char *s) {

@@ -152,6 +152,14 @@ public final class Config {
           Key.integer(1, 16_000_000, "must be 1..16000000"),
           "sampled objects whose frees are watched (for inuse_*); over it, samples count as"
               + " allocated and at once freed. 65536 at the default rate is ~32 GiB of live heap");
+  static final Key<Integer> ALLOC_MAX_SAMPLES_PER_SECOND =
+      Key.of(
+          "alloc.maxSamplesPerSecond",
+          "300",
+          Key.integer(0, 1_000_000, "must be 0 (no cap) .. 1000000"),
+          "cap on the JVMTI engine's samples per second (JFR's profile settings take 300): while"
+              + " the application allocates faster, the interval doubles until it is under;"
+              + " each sample then counts for the samples alloc.rate would have taken; 0 = no cap");
   static final Key<Long> BLOCK_RATE =
       Key.runTime(
           "block.rate",
@@ -188,6 +196,7 @@ public final class Config {
           ALLOC_MAX_BUCKETS,
           ALLOC_ENGINE,
           ALLOC_MAX_LIVE,
+          ALLOC_MAX_SAMPLES_PER_SECOND,
           BLOCK_RATE,
           MUTEX_FRACTION);
 
@@ -384,6 +393,10 @@ public final class Config {
 
   public int allocMaxLive() {
     return get(ALLOC_MAX_LIVE);
+  }
+
+  public int allocMaxSamplesPerSecond() {
+    return get(ALLOC_MAX_SAMPLES_PER_SECOND);
   }
 
   public boolean allowRemote() {

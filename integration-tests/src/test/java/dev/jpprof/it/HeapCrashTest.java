@@ -41,7 +41,8 @@ class HeapCrashTest {
    * API above all) fills the default 8192 (stack, size) buckets before main runs, and the
    * workload's samples would all go to the overflow bucket.
    */
-  private static final String EVERY_ALLOCATION = "port=0,alloc.rate=1,alloc.maxBuckets=65536";
+  private static final String EVERY_ALLOCATION =
+      "port=0,alloc.rate=1,alloc.maxBuckets=65536,alloc.maxSamplesPerSecond=0";
 
   static List<Jdk> jdks() {
     return Jdk.all();
@@ -80,7 +81,7 @@ class HeapCrashTest {
     try (AgentJvm jvm =
         AgentJvm.on(jdk)
             .options(HeapChecks.jvmOptions(dir, "-javaagent:" + redefiner))
-            .agent("port=0,alloc.rate=256")
+            .agent("port=0,alloc.rate=256,alloc.maxSamplesPerSecond=0")
             .main(HEAP_STRESS, "redefine", "200", "15")
             .start()) {
       String done = fetchUntilDone(jvm, dir);
@@ -140,7 +141,8 @@ class HeapCrashTest {
                 List.of("-cp", AgentJvm.demoClasses().toString(), HEAP_STRESS, "soak", "2", "30"))
             .launch()) {
       jvm.awaitLine(0, "started soak", Duration.ofSeconds(30));
-      AttachTest.Result attach = AttachTest.attach(jdk, jvm.pid(), "port=0,alloc.rate=256");
+      AttachTest.Result attach =
+          AttachTest.attach(jdk, jvm.pid(), "port=0,alloc.rate=256,alloc.maxSamplesPerSecond=0");
       assertEquals(0, attach.code, attach.text);
       jvm.awaitPort(Duration.ofSeconds(30));
       assertTrue(

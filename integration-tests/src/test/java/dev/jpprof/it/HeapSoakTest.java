@@ -40,7 +40,7 @@ class HeapSoakTest {
     try (AgentJvm jvm =
         AgentJvm.on(jdk)
             .options(HeapChecks.jvmOptions(dir, "-Xmx256m"))
-            .agent("port=0,alloc.rate=256")
+            .agent("port=0,alloc.rate=256,alloc.maxSamplesPerSecond=0")
             .main(HEAP_STRESS, "soak", "3", Integer.toString(SECONDS))
             .start()) {
       long start = System.nanoTime();

@@ -49,7 +49,8 @@ public final class HeapEngines {
                 config.allocRate(),
                 config.stackDepth(),
                 config.allocMaxBuckets(),
-                config.allocMaxLive()));
+                config.allocMaxLive(),
+                config.allocMaxSamplesPerSecond()));
       } catch (RuntimeException | LinkageError e) {
         jvmtiFailure = AgentLog.describe(e);
       }

@@ -9,6 +9,7 @@ import dev.jpprof.instrumentation.stacks.StackTable;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,6 +19,14 @@ import java.util.concurrent.TimeUnit;
  * jpprof-heap} daemon, turns them into Go's (stack, size) records and counts a record's frees when
  * the weak references clear. A stack seen before goes straight to its bucket by its packed frames
  * ({@link PackedStacks}); only a new one is turned into StackTraceElements.
+ *
+ * <p>Throttled: while the application allocates so fast that the JVM would take more than {@code
+ * alloc.maxSamplesPerSecond} samples a second, the interval is doubled (from {@code alloc.rate})
+ * until it would not, and halved again when it would stay under half of that. The cost is per
+ * sample (the JVM's stack walk: ~25 µs each on an HTTP service's stacks, BENCHMARKS.md), so this
+ * bounds it whatever the allocation rate. Each sample taken at a larger interval counts as the
+ * samples {@code alloc.rate} would have taken in expectation ({@link #weight}), so the profile
+ * keeps one rate, Go's unsampling and its totals.
  *
  * <p>Bounded: at most {@code maxBuckets} records (then the overflow bucket), {@code maxLive}
  * samples tracked for in-use (a sample over it counts as allocated and at once freed, and is
@@ -51,14 +60,25 @@ final class JvmtiHeap implements HeapEngine {
   private static final StackTraceElement UNKNOWN_METHOD =
       new StackTraceElement("jpprof", "unresolvedMethod", null, 0);
 
+  /** The throttle's largest interval: the JVM takes an int. */
+  static final long MAX_INTERVAL = 1L << 30;
+
   private final long rate;
   private final int maxLive;
+  private final int maxPerSecond;
+  private final SplittableRandom random = new SplittableRandom();
+  // The throttle's state, on the drain thread only.
+  private long interval;
+  private long lastSeen;
+  private long lastAdapt = System.nanoTime();
+  private volatile long intervalNow;
   private final Object lock = new Object();
   // Guarded by lock.
   private final StackTable<HeapCounts> buckets;
   private final PackedStacks<HeapCounts> packed;
   private final HeapCounts[] bySlot;
   private final long[] sizeBySlot;
+  private final long[] countBySlot;
   private final Map<Integer, String[]> methods = new HashMap<>();
   private final Map<Long, StackTraceElement> frames = new HashMap<>();
   private long untracked;
@@ -68,13 +88,17 @@ final class JvmtiHeap implements HeapEngine {
   private long lastScan = System.nanoTime();
   private volatile long[] stats = new long[10];
 
-  private JvmtiHeap(long rate, int maxBuckets, int maxLive) {
+  private JvmtiHeap(long rate, int maxBuckets, int maxLive, int maxPerSecond) {
     this.rate = rate;
+    this.interval = rate;
+    this.intervalNow = rate;
     this.maxLive = maxLive;
+    this.maxPerSecond = maxPerSecond;
     this.buckets = HeapCounts.table(maxBuckets);
     this.packed = new PackedStacks<>(Math.min(maxBuckets, MAX_PACKED));
     this.bySlot = new HeapCounts[maxLive];
     this.sizeBySlot = new long[maxLive];
+    this.countBySlot = new long[maxLive];
   }
 
   /**
@@ -83,7 +107,7 @@ final class JvmtiHeap implements HeapEngine {
    * @throws IllegalStateException saying why the engine cannot run here (no library, the capability
    *     held by another agent, ...)
    */
-  static JvmtiHeap start(long rate, int depth, int maxBuckets, int maxLive) {
+  static JvmtiHeap start(long rate, int depth, int maxBuckets, int maxLive, int maxPerSecond) {
     String why = NativeHeap.load();
     if (why != null) {
       throw new IllegalStateException(why);
@@ -94,7 +118,7 @@ final class JvmtiHeap implements HeapEngine {
     if (code != 0) {
       throw new IllegalStateException(NativeHeap.describe(code));
     }
-    JvmtiHeap heap = new JvmtiHeap(rate, maxBuckets, maxLive);
+    JvmtiHeap heap = new JvmtiHeap(rate, maxBuckets, maxLive, maxPerSecond);
     AgentThreadGroup.daemon(
             new Runnable() { // not a lambda: premain runs this
               @Override
@@ -114,6 +138,7 @@ final class JvmtiHeap implements HeapEngine {
         synchronized (lock) {
           collectLocked(false);
         }
+        adapt();
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException | OutOfMemoryError e) {
@@ -148,14 +173,15 @@ final class JvmtiHeap implements HeapEngine {
       int slot = (int) a[w++];
       HeapCounts b = bySlot[slot];
       if (b != null) {
-        b.freeObjects++;
-        b.freeBytes += sizeBySlot[slot];
+        b.freeObjects += countBySlot[slot];
+        b.freeBytes += countBySlot[slot] * sizeBySlot[slot];
         bySlot[slot] = null;
       }
     }
     while (w < used) {
       int slot = (int) a[w++];
       long size = a[w++];
+      long count = weight(size, rate, a[w++], random.nextDouble());
       int depth = (int) a[w++];
       HeapCounts b = packed.get(a, w, depth, size);
       if (b == null) { // a stack not seen before: its frames, then its bucket
@@ -169,18 +195,83 @@ final class JvmtiHeap implements HeapEngine {
         }
       }
       w += depth;
-      b.allocObjects++;
-      b.allocBytes += size;
+      b.allocObjects += count;
+      b.allocBytes += count * size;
       if (slot >= 0) {
         bySlot[slot] = b;
         sizeBySlot[slot] = size;
+        countBySlot[slot] = count;
       } else { // over alloc.maxLive: allocated, but its free cannot be seen
-        b.freeObjects++;
-        b.freeBytes += size;
+        b.freeObjects += count;
+        b.freeBytes += count * size;
         untracked++;
       }
     }
     spillDroppedLocked(s[1], s[2]);
+  }
+
+  /**
+   * How many samples at {@code rate} one sample of {@code size} bytes stands for when the JVM drew
+   * its gap at {@code interval}: Go's sampling probability at the rate over the one at the
+   * interval, rounded up or down at random ({@code uniform} in [0, 1)) so that its mean is exact. 1
+   * when the interval is the rate.
+   */
+  static long weight(long size, long rate, long interval, double uniform) {
+    if (interval <= rate) {
+      return 1;
+    }
+    double w = sampled(size, rate) / sampled(size, interval);
+    long whole = (long) w;
+    return whole + (uniform < w - whole ? 1 : 0);
+  }
+
+  /**
+   * Go's probability that an allocation of {@code size} bytes is sampled at mean gap {@code at}.
+   */
+  private static double sampled(long size, long at) {
+    return at <= 1 ? 1 : -Math.expm1(-(double) size / at);
+  }
+
+  /** Once a second: the throttle's next interval, set in the JVM when it changes. */
+  private void adapt() {
+    long now = System.nanoTime();
+    if (maxPerSecond <= 0 || now - lastAdapt < SCAN_NANOS) {
+      return;
+    }
+    long seen = stats[0];
+    long next =
+        nextInterval(rate, interval, seen - lastSeen, (now - lastAdapt) / 1e9, maxPerSecond);
+    lastSeen = seen;
+    lastAdapt = now;
+    if (next != interval && NativeHeap.interval((int) next) == 0) {
+      interval = next;
+      intervalNow = next;
+    }
+  }
+
+  /**
+   * The interval for the next second: {@code rate} times the smallest power of two at which the
+   * allocation rate just seen ({@code samples} in {@code seconds} at {@code current}) gives at most
+   * {@code maxPerSecond} samples; kept while lowering it would not stay under half of that.
+   */
+  static long nextInterval(
+      long rate, long current, long samples, double seconds, int maxPerSecond) {
+    if (maxPerSecond <= 0 || seconds <= 0 || samples < 0 || rate >= MAX_INTERVAL) {
+      return current;
+    }
+    double bytesPerSecond = samples / seconds * Math.max(current, 1);
+    long up = Math.max(rate, 1);
+    while (up < MAX_INTERVAL && bytesPerSecond / up > maxPerSecond) {
+      up <<= 1;
+    }
+    if (up >= current) {
+      return up;
+    }
+    long down = Math.max(rate, 1);
+    while (down < current && bytesPerSecond / down > maxPerSecond / 2.0) {
+      down <<= 1;
+    }
+    return Math.max(down, rate);
   }
 
   /** Samples the library could not keep: into the overflow bucket, so totals stay right. */
@@ -280,9 +371,21 @@ final class JvmtiHeap implements HeapEngine {
       bucketCount = buckets.size();
       overflow = buckets.overflowSamples();
     }
+    long at = intervalNow;
     return "allocation sampling: JVMTI (the JVM's own sampler, nothing rewritten), rate "
         + rate
-        + " bytes; "
+        + " bytes"
+        + (maxPerSecond <= 0
+            ? "; "
+            : ", at most "
+                + maxPerSecond
+                + " samples/s (alloc.maxSamplesPerSecond): "
+                + (at > rate
+                    ? "interval now "
+                        + at
+                        + " bytes, each sample counted as the samples the rate"
+                        + " would have taken; "
+                    : "not throttled now; "))
         + s[0]
         + " samples, "
         + s[5]

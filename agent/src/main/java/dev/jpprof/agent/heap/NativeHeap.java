@@ -129,6 +129,9 @@ final class NativeHeap {
    */
   static native long[] collect(boolean scan);
 
+  /** Sets the JVM's sampling interval (≤ 1: every allocation); 0 or a JVMTI error code. */
+  static native int interval(int interval);
+
   /** {class signature, method name, source file or null}, or null for an unknown index. */
   static native String[] method(int index);
 

@@ -34,7 +34,7 @@ class JvmtiHeapTest {
 
   @Test
   void retainedThenFreedAtTheAllocatingLine() throws InterruptedException {
-    JvmtiHeap heap = JvmtiHeap.start(RATE, 64, 10_000, 65_536);
+    JvmtiHeap heap = JvmtiHeap.start(RATE, 64, 10_000, 65_536, 0);
     int line = retain(); // 16 MiB in 1 KiB arrays
     HeapBucket held = only(heap.snapshot(), line);
     assertEquals("JvmtiHeapTest.java", held.frames()[0].getFileName());
@@ -52,6 +52,48 @@ class JvmtiHeapTest {
     assertTrue(
         freed.inuseObjects() <= freed.allocObjects() / 100, "in use " + freed.inuseObjects());
     assertTrue(heap.status().contains("JVMTI"), heap.status());
+  }
+
+  @Test
+  void weightIsOneAtTheRateAndExactOnAverageAboveIt() {
+    assertEquals(1, JvmtiHeap.weight(1000, 4096, 4096, 0.99));
+    assertEquals(1, JvmtiHeap.weight(1000, 4096, 0, 0.99), "every allocation: interval 0");
+    // Small objects: the probability is nearly proportional to 1/interval: 8x the rate, ~8 each.
+    assertEquals(7, JvmtiHeap.weight(16, 524_288, 8 * 524_288, 0.999999));
+    assertEquals(8, JvmtiHeap.weight(16, 524_288, 8 * 524_288, 0.0));
+    // A large object is sampled almost surely at either interval: counts about once.
+    assertEquals(1, JvmtiHeap.weight(64L << 20, 524_288, 4 << 20, 0.5));
+    // The mean over the random rounding is Go's probability ratio, for every size.
+    java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+    for (long size : new long[] {16, 3000, 200_000, 1 << 20, 8 << 20}) {
+      double expected =
+          -Math.expm1(-(double) size / 524_288) / -Math.expm1(-(double) size / (16 << 20));
+      long sum = 0;
+      int n = 200_000;
+      for (int i = 0; i < n; i++) {
+        sum += JvmtiHeap.weight(size, 524_288, 16 << 20, r.nextDouble());
+      }
+      assertEquals(expected, (double) sum / n, expected * 0.01, "size " + size);
+    }
+  }
+
+  @Test
+  void throttleDoublesUntilUnderTheCapAndComesBackWithHysteresis() {
+    long rate = 524_288;
+    // 2 GB/s seen at the rate: ~3 800 samples/s; a cap of 300 needs 16x.
+    assertEquals(16 * rate, JvmtiHeap.nextInterval(rate, rate, 3_815, 1.0, 300));
+    // Already there, and the same rate: kept.
+    assertEquals(16 * rate, JvmtiHeap.nextInterval(rate, 16 * rate, 238, 1.0, 300));
+    // The application slows to 1/8: the interval comes down only as far as stays under 150/s.
+    assertEquals(4 * rate, JvmtiHeap.nextInterval(rate, 16 * rate, 30, 1.0, 300));
+    // Under half the cap at the rate itself: back to the rate, never below it.
+    assertEquals(rate, JvmtiHeap.nextInterval(rate, 16 * rate, 2, 1.0, 300));
+    // Between half the cap and the cap one level down: no flapping, kept.
+    assertEquals(16 * rate, JvmtiHeap.nextInterval(rate, 16 * rate, 100, 1.0, 300));
+    // No cap: never changes.
+    assertEquals(rate, JvmtiHeap.nextInterval(rate, rate, 1_000_000, 1.0, 0));
+    // Bounded: the JVM's interval is an int.
+    assertEquals(JvmtiHeap.MAX_INTERVAL, JvmtiHeap.nextInterval(1, 1, Long.MAX_VALUE / 4, 1.0, 1));
   }
 
   /** Returns the line of the allocation. */

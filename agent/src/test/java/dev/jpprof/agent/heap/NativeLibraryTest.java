@@ -31,6 +31,7 @@ class NativeLibraryTest {
               "Java_dev_jpprof_agent_heap_NativeHeap_collect",
               "Java_dev_jpprof_agent_heap_NativeHeap_method",
               "Java_dev_jpprof_agent_heap_NativeHeap_startLine",
+              "Java_dev_jpprof_agent_heap_NativeHeap_interval",
               "Java_dev_jpprof_agent_heap_NativeHeap_stats"));
 
   @Test
