@@ -213,7 +213,7 @@ public final class AllocMain {
     }
     try {
       java.util.regex.Matcher m =
-          java.util.regex.Pattern.compile("bytes; (\\d+) samples").matcher(fetch(pprofUrl));
+          java.util.regex.Pattern.compile("; (\\d+) samples,").matcher(fetch(pprofUrl));
       return m.find() ? Long.parseLong(m.group(1)) : -1;
     } catch (Exception e) {
       return -1;
