@@ -36,7 +36,10 @@ class HeapProfileTest {
     try (AgentJvm jvm =
         AgentJvm.on(jdk)
             .options(List.of("-Xmx600m"))
-            .agent("port=0")
+            // Go's fixed rate: growMap is ~0.4 % of the bytes, a few samples in 4 s at 512 KiB;
+            // where the workload runs fast enough to meet alloc.maxSamplesPerSecond the cap would
+            // thin them to none (HeapThrottleTest checks the capped engine).
+            .agent("port=0,alloc.maxSamplesPerSecond=0")
             .main(WORKLOAD, "300")
             .start()) {
       // Not a wait for an event: the 4 s the workload allocates for is the measured duration.
