@@ -72,7 +72,9 @@ class ModularAppTest {
       ProfileView allocs = profile(jvm, "/debug/pprof/allocs");
       long ownSites = 0;
       for (Sample s : allocs.profile.getSampleList()) {
-        if (allocs.stack(s).get(0).equals("app.Main.build")) {
+        List<String> stack = allocs.stack(s);
+        // A sample taken on a thread with no Java frame (the JVM's own, during start) has none.
+        if (!stack.isEmpty() && stack.get(0).equals("app.Main.build")) {
           ownSites += s.getValue(0);
         }
       }
