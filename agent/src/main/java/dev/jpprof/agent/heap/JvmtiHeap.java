@@ -67,11 +67,10 @@ final class JvmtiHeap implements HeapEngine {
   private final int maxLive;
   private final int maxPerSecond;
   private final SplittableRandom random = new SplittableRandom();
-  // The throttle's state, on the drain thread only.
-  private long interval;
+  // The throttle's state: written by the drain thread only; interval read by status() too.
+  private volatile long interval;
   private long lastSeen;
   private long lastAdapt = System.nanoTime();
-  private volatile long intervalNow;
   private final Object lock = new Object();
   // Guarded by lock.
   private final StackTable<HeapCounts> buckets;
@@ -91,7 +90,6 @@ final class JvmtiHeap implements HeapEngine {
   private JvmtiHeap(long rate, int maxBuckets, int maxLive, int maxPerSecond) {
     this.rate = rate;
     this.interval = rate;
-    this.intervalNow = rate;
     this.maxLive = maxLive;
     this.maxPerSecond = maxPerSecond;
     this.buckets = HeapCounts.table(maxBuckets);
@@ -245,33 +243,34 @@ final class JvmtiHeap implements HeapEngine {
     lastAdapt = now;
     if (next != interval && NativeHeap.interval((int) next) == 0) {
       interval = next;
-      intervalNow = next;
     }
   }
 
   /**
    * The interval for the next second: {@code rate} times the smallest power of two at which the
    * allocation rate just seen ({@code samples} in {@code seconds} at {@code current}) gives at most
-   * {@code maxPerSecond} samples; kept while lowering it would not stay under half of that.
+   * {@code maxPerSecond} samples; kept while lowering it would not stay under half of that. At rate
+   * 1 (every allocation) the bytes are underestimated (samples × 1 byte), so the interval climbs
+   * over a few seconds instead of one.
    */
   static long nextInterval(
       long rate, long current, long samples, double seconds, int maxPerSecond) {
-    if (maxPerSecond <= 0 || seconds <= 0 || samples < 0 || rate >= MAX_INTERVAL) {
+    if (maxPerSecond <= 0 || seconds <= 0 || samples < 0 || rate < 1 || rate >= MAX_INTERVAL) {
       return current;
     }
     double bytesPerSecond = samples / seconds * Math.max(current, 1);
-    long up = Math.max(rate, 1);
+    long up = rate;
     while (up < MAX_INTERVAL && bytesPerSecond / up > maxPerSecond) {
       up <<= 1;
     }
     if (up >= current) {
       return up;
     }
-    long down = Math.max(rate, 1);
+    long down = rate;
     while (down < current && bytesPerSecond / down > maxPerSecond / 2.0) {
       down <<= 1;
     }
-    return Math.max(down, rate);
+    return down;
   }
 
   /** Samples the library could not keep: into the overflow bucket, so totals stay right. */
@@ -371,7 +370,7 @@ final class JvmtiHeap implements HeapEngine {
       bucketCount = buckets.size();
       overflow = buckets.overflowSamples();
     }
-    long at = intervalNow;
+    long at = interval;
     return "allocation sampling: JVMTI (the JVM's own sampler, nothing rewritten), rate "
         + rate
         + " bytes"

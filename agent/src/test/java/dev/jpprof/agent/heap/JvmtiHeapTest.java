@@ -92,6 +92,8 @@ class JvmtiHeapTest {
     assertEquals(16 * rate, JvmtiHeap.nextInterval(rate, 16 * rate, 100, 1.0, 300));
     // No cap: never changes.
     assertEquals(rate, JvmtiHeap.nextInterval(rate, rate, 1_000_000, 1.0, 0));
+    // Rate 0 is sampling off: nothing to throttle (and no endless doubling of 0).
+    assertEquals(7, JvmtiHeap.nextInterval(0, 7, 100, 1.0, 1));
     // Bounded: the JVM's interval is an int.
     assertEquals(JvmtiHeap.MAX_INTERVAL, JvmtiHeap.nextInterval(1, 1, Long.MAX_VALUE / 4, 1.0, 1));
   }
