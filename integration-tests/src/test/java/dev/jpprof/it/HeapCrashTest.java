@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -98,22 +99,53 @@ class HeapCrashTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
   void tenThousandPlatformThreads(Jdk jdk, @TempDir Path dir) throws Exception {
-    threads(jdk, dir, "threads", "10000", "-Xss256k");
+    threads(jdk, dir, "threads", "10000", EVERY_ALLOCATION, jvm -> {}, "-Xss256k");
+  }
+
+  /**
+   * The same at the default throttle's working point, made to move: every allocation at first, then
+   * an interval the drain thread raises (and lowers) once a second while 10 000 threads each carry
+   * the interval their gap was drawn with.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void tenThousandPlatformThreadsThrottled(Jdk jdk, @TempDir Path dir) throws Exception {
+    threads(
+        jdk,
+        dir,
+        "threads",
+        "10000",
+        "port=0,alloc.rate=1,alloc.maxBuckets=65536,alloc.maxSamplesPerSecond=50",
+        jvm ->
+            Waits.await(
+                Duration.ofSeconds(60),
+                () -> HeapChecks.engineLine(jvm).contains("interval now"),
+                () -> "the throttle never raised the interval: " + HeapChecks.engineLine(jvm)),
+        "-Xss256k");
   }
 
   @Test
   void hundredThousandVirtualThreads(@TempDir Path dir) throws Exception {
-    threads(Jdk.all().get(1), dir, "vthreads", "100000");
+    threads(Jdk.all().get(1), dir, "vthreads", "100000", EVERY_ALLOCATION, jvm -> {});
   }
 
-  private static void threads(Jdk jdk, Path dir, String mode, String count, String... options)
+  /** {@code during} checks the running JVM before the workload's end is awaited. */
+  private static void threads(
+      Jdk jdk,
+      Path dir,
+      String mode,
+      String count,
+      String agent,
+      Consumer<AgentJvm> during,
+      String... options)
       throws Exception {
     try (AgentJvm jvm =
         AgentJvm.on(jdk)
             .options(HeapChecks.jvmOptions(dir, options))
-            .agent(EVERY_ALLOCATION)
+            .agent(agent)
             .main(HEAP_STRESS, mode, count, "40")
             .start()) {
+      during.accept(jvm);
       String done = fetchUntilDone(jvm, dir);
       assertTrue(done.matches("done " + mode + " \\w+=" + count + " \\w+=true"), done);
       ProfileView allocs =

@@ -48,8 +48,16 @@ final class JvmtiHeap implements HeapEngine {
    */
   static final int MAX_PACKED = 16_384;
 
-  /** How often the daemon takes new samples. */
-  private static final long POLL_MILLIS = 20;
+  /**
+   * How often the daemon takes new samples: at most every MIN_POLL_MILLIS (sampling every
+   * allocation fills the pending list fast), at least every MAX_POLL_MILLIS (frees are seen within
+   * that after a GC; gc=1 and every fetch collect at once). Between the two, as rarely as keeps the
+   * pending list under an eighth full at the last round's pace: at the default cap of 300 samples a
+   * second that is MAX_POLL_MILLIS, 5 wake-ups a second instead of 50.
+   */
+  private static final long MIN_POLL_MILLIS = 20;
+
+  private static final long MAX_POLL_MILLIS = 200;
 
   /**
    * Weak references are checked after every GC the JVM reports, and at least this often: the
@@ -66,6 +74,7 @@ final class JvmtiHeap implements HeapEngine {
   private final long rate;
   private final int maxLive;
   private final int maxPerSecond;
+  private final int maxPending;
   private final SplittableRandom random = new SplittableRandom();
   // The throttle's state: written by the drain thread only; interval read by status() too.
   private volatile long interval;
@@ -87,8 +96,9 @@ final class JvmtiHeap implements HeapEngine {
   private long lastScan = System.nanoTime();
   private volatile long[] stats = new long[10];
 
-  private JvmtiHeap(long rate, int maxBuckets, int maxLive, int maxPerSecond) {
+  private JvmtiHeap(long rate, int maxBuckets, int maxLive, int maxPerSecond, int maxPending) {
     this.rate = rate;
+    this.maxPending = maxPending;
     this.interval = rate;
     this.maxLive = maxLive;
     this.maxPerSecond = maxPerSecond;
@@ -116,7 +126,7 @@ final class JvmtiHeap implements HeapEngine {
     if (code != 0) {
       throw new IllegalStateException(NativeHeap.describe(code));
     }
-    JvmtiHeap heap = new JvmtiHeap(rate, maxBuckets, maxLive, maxPerSecond);
+    JvmtiHeap heap = new JvmtiHeap(rate, maxBuckets, maxLive, maxPerSecond, pending);
     AgentThreadGroup.daemon(
             new Runnable() { // not a lambda: premain runs this
               @Override
@@ -130,12 +140,15 @@ final class JvmtiHeap implements HeapEngine {
   }
 
   private void drainLoop() {
+    long sleep = MIN_POLL_MILLIS;
     while (true) {
       try {
-        Thread.sleep(POLL_MILLIS);
+        Thread.sleep(sleep);
+        int taken;
         synchronized (lock) {
-          collectLocked(false);
+          taken = collectLocked(false);
         }
+        sleep = nextPoll(sleep, taken, maxPending);
         adapt();
       } catch (InterruptedException e) {
         return;
@@ -145,11 +158,26 @@ final class JvmtiHeap implements HeapEngine {
     }
   }
 
-  /** Takes the new samples; checks the weak references if asked, after a GC, or once a second. */
-  private void collectLocked(boolean scan) {
+  /**
+   * The daemon's next sleep after one of {@code slept} ms that took {@code taken} samples: long
+   * enough that at that pace an eighth of the {@code capacity} samples would be pending.
+   */
+  static long nextPoll(long slept, int taken, int capacity) {
+    if (taken <= 0) {
+      return MAX_POLL_MILLIS;
+    }
+    long fill = slept * (capacity / 8) / taken;
+    return Math.max(MIN_POLL_MILLIS, Math.min(MAX_POLL_MILLIS, fill));
+  }
+
+  /**
+   * Takes the new samples; checks the weak references if asked, after a GC, or once a second.
+   * Returns how many samples it took.
+   */
+  private int collectLocked(boolean scan) {
     long[] s = NativeHeap.stats();
     if (s == null) {
-      return;
+      return 0;
     }
     stats = s;
     long now = System.nanoTime();
@@ -158,7 +186,7 @@ final class JvmtiHeap implements HeapEngine {
     }
     long[] a = NativeHeap.collect(scan);
     if (a == null || a.length < 2) {
-      return; // no memory for the answer: the library kept everything for the next round
+      return 0; // no memory for the answer: the library kept everything for the next round
     }
     if (scan) {
       lastGc = s[3];
@@ -167,6 +195,7 @@ final class JvmtiHeap implements HeapEngine {
     int used = (int) a[0];
     int frees = (int) a[1];
     int w = 2;
+    int taken = 0;
     for (int k = 0; k < frees; k++) {
       int slot = (int) a[w++];
       HeapCounts b = bySlot[slot];
@@ -193,6 +222,7 @@ final class JvmtiHeap implements HeapEngine {
         }
       }
       w += depth;
+      taken++;
       b.allocObjects += count;
       b.allocBytes += count * size;
       if (slot >= 0) {
@@ -206,6 +236,7 @@ final class JvmtiHeap implements HeapEngine {
       }
     }
     spillDroppedLocked(s[1], s[2]);
+    return taken;
   }
 
   /**
@@ -353,7 +384,7 @@ final class JvmtiHeap implements HeapEngine {
     synchronized (lock) {
       collectLocked(true);
     }
-    Thread.sleep(Math.min(timeoutMillis, POLL_MILLIS));
+    Thread.sleep(Math.min(timeoutMillis, MIN_POLL_MILLIS));
     synchronized (lock) {
       collectLocked(true);
     }

@@ -98,6 +98,20 @@ class JvmtiHeapTest {
     assertEquals(JvmtiHeap.MAX_INTERVAL, JvmtiHeap.nextInterval(1, 1, Long.MAX_VALUE / 4, 1.0, 1));
   }
 
+  @Test
+  void pollIsRareAtTheCapAndFastWhenSamplesPourIn() {
+    int capacity = JvmtiHeap.MAX_PENDING;
+    // Nothing taken, or the default cap's ~6 samples in 20 ms: the longest sleep.
+    assertEquals(200, JvmtiHeap.nextPoll(20, 0, capacity));
+    assertEquals(200, JvmtiHeap.nextPoll(20, 6, capacity));
+    // 2 048 samples (an eighth of the list) in 200 ms: as long again.
+    assertEquals(200, JvmtiHeap.nextPoll(200, 2_048, capacity));
+    // Twice that pace: half the sleep, so the list stays an eighth full.
+    assertEquals(100, JvmtiHeap.nextPoll(200, 4_096, capacity));
+    // Every allocation sampled: never below the shortest sleep.
+    assertEquals(20, JvmtiHeap.nextPoll(20, 16_000, capacity));
+  }
+
   /** Returns the line of the allocation. */
   private static int retain() {
     List<byte[]> list = new ArrayList<>();
