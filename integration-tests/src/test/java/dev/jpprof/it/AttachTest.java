@@ -13,8 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code java -jar profiler.jar attach <pid>} loads the agent into a JVM started without it: the
@@ -25,12 +23,7 @@ class AttachTest {
       Pattern.compile(
           "jpprof: serving (http://127\\.0\\.0\\.1:(\\d+)/debug/pprof/) in process \\d+");
 
-  static List<Jdk> jdks() {
-    return Jdk.all();
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void attachServesOnceAndSaysSoTheSecondTime(Jdk jdk, @TempDir Path dir) throws Exception {
     List<String> target = new ArrayList<>(List.of(jdk.java().toString()));
     target.addAll(jdk.agentFlags());

@@ -21,8 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Malformed and odd requests against a real child JVM, one per JDK: each gets Go's status (and
@@ -40,10 +38,6 @@ class BadInputTest {
   private final AtomicInteger tried = new AtomicInteger();
   private final AtomicInteger crashes = new AtomicInteger(); // 5xx, stack traces, silent drops
 
-  List<Jdk> jdks() {
-    return Jdk.all();
-  }
-
   @AfterAll
   void closeJvms() {
     System.out.println(
@@ -52,8 +46,7 @@ class BadInputTest {
   }
 
   /** The whole table, four requests at a time (profile cases take 1 s each). */
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void everyBadRequestGetsAClearAnswer(Jdk jdk) throws Exception {
     AgentJvm jvm = jvms.get(jdk);
     List<BadRequests.Case> cases = BadRequests.all();
@@ -85,8 +78,7 @@ class BadInputTest {
   }
 
   /** Pipelined requests are answered in order, also behind a slow profile and past the queue. */
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void pipelinedRequestsAreAnsweredInOrder(Jdk jdk) {
     AgentJvm jvm = jvms.get(jdk);
     StringBuilder all = new StringBuilder(keepAlive("/debug/pprof/profile?seconds=1"));
@@ -114,8 +106,7 @@ class BadInputTest {
    * Half a request, or none, then silence: the idle timeout closes the connection. So does a
    * request trickled a byte every 300 ms, which is never idle on the wire.
    */
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void aStalledClientIsClosedByTheIdleTimeout(Jdk jdk) throws Exception {
     AgentJvm jvm = jvms.get(jdk);
     String[] halves = {

@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * block and mutex on one child JVM per JDK running every contention scenario of {@code
@@ -41,12 +39,7 @@ class ContentionTest {
           "consumeLoop",
           "waitLoop");
 
-  static List<Jdk> jdks() {
-    return Jdk.all();
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void everyScenarioWithItsWaitAndHolder(Jdk jdk, @TempDir Path dir) throws Exception {
     // Both ways of turning them on: at start (JDK 25) and at run time by attach (JDK 17).
     boolean atStart = jdk.feature() >= 21;

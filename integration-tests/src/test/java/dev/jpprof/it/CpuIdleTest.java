@@ -17,8 +17,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code cpu.idleTimeout}: async-profiler's session outlives a window by the idle timeout, so a
@@ -29,12 +27,7 @@ class CpuIdleTest {
   private static final Pattern SERVING =
       Pattern.compile("serving (http://[^ ]+:(\\d+)/debug/pprof/)");
 
-  static List<Jdk> jdks() {
-    return Jdk.all();
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void atStartTheSessionOutlivesWindowsThenStops(Jdk jdk, @TempDir Path tmp) throws Exception {
     try (AgentJvm jvm =
         AgentJvm.on(jdk)
@@ -67,8 +60,7 @@ class CpuIdleTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void afterAttachTheIdleTimeoutStopsTheSession(Jdk jdk, @TempDir Path tmp) throws Exception {
     List<String> target =
         new ArrayList<>(List.of(jdk.java().toString(), "-Djava.io.tmpdir=" + tmp));

@@ -23,8 +23,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code /debug/pprof/profile?seconds=N} on the demo workload, on each JDK: one child JVM and one
@@ -43,10 +41,6 @@ class CpuProfileTest {
 
   private final DemoJvms jvms = new DemoJvms();
   private final Map<Jdk, Fetched> profiles = new HashMap<>();
-
-  List<Jdk> jdks() {
-    return Jdk.all();
-  }
 
   /** One profile response with the wall-clock interval around the request. */
   private static final class Fetched {
@@ -99,8 +93,7 @@ class CpuProfileTest {
     return TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano();
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void responseHeaders(Jdk jdk) {
     Http.Response r = fetched(jdk).response;
     byte[] body = r.body();
@@ -117,8 +110,7 @@ class CpuProfileTest {
                 "body is not gzip"));
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void decodesAndPassesPprofChecks(Jdk jdk) {
     ProfileView v = fetched(jdk).view();
     v.assertPprofAccepts();
@@ -126,8 +118,7 @@ class CpuProfileTest {
     assertTrue(v.profile.getSampleCount() > 0, "no samples");
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void headerFieldsAreGoCpuProfiles(Jdk jdk) {
     Fetched f = fetched(jdk);
     ProfileView v = f.view();
@@ -154,8 +145,7 @@ class CpuProfileTest {
                 "no comment names the CPU engine: " + v.comments()));
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void valuesAreTicksAndNanoseconds(Jdk jdk) {
     Profile p = fetched(jdk).view().profile;
     for (Sample s : p.getSampleList()) {
@@ -165,8 +155,7 @@ class CpuProfileTest {
   }
 
   /** The demo spends 3 units in hot() for each unit in cold(), on one thread. */
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void hotColdSplitIs75To25(Jdk jdk) {
     ProfileView v = fetched(jdk).view();
     long hot = v.sumWhereStackContains(HOT, 0);
@@ -177,8 +166,7 @@ class CpuProfileTest {
     assertEquals(0.75, share, 0.10, "hot share; hot " + hot + " cold " + cold);
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void demoFramesHaveFileStartLineAndLines(Jdk jdk) {
     ProfileView v = fetched(jdk).view();
     DemoSource src = DemoSource.load();
@@ -229,8 +217,7 @@ class CpuProfileTest {
    * file of the class that defines them, or none: never a name made up from the hidden class's
    * address, such as {@code 0x00007f9b28001c00.java}.
    */
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void lambdaFramesHaveTheHostFileOrNone(Jdk jdk) {
     ProfileView v = fetched(jdk).view();
     int lambdas = 0;
@@ -246,8 +233,7 @@ class CpuProfileTest {
   }
 
   /** Leaf first: unit ← hot ← cpuLoop. */
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void stacksAreLeafFirst(Jdk jdk) {
     ProfileView v = fetched(jdk).view();
     int seen = 0;
@@ -268,8 +254,7 @@ class CpuProfileTest {
     assertTrue(seen > 0, "no sample in hot()");
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void everySampleHasAThreadLabel(Jdk jdk) {
     ProfileView v = fetched(jdk).view();
     for (Sample s : v.profile.getSampleList()) {
@@ -282,8 +267,7 @@ class CpuProfileTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void goToolPprofReadsTheFile(Jdk jdk, @TempDir Path tmp) throws IOException {
     Path file = tmp.resolve("cpu.pb.gz");
     Files.write(file, fetched(jdk).response.body());
@@ -306,8 +290,7 @@ class CpuProfileTest {
     assertTrue(tags.stdout.contains("demo-cpu"), tags::toString);
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void goToolPprofFetchesTheLiveUrl(Jdk jdk) {
     AgentJvm jvm = jvm(jdk);
     String url = jvm.url("/debug/pprof/profile?seconds=3");
@@ -320,8 +303,7 @@ class CpuProfileTest {
   }
 
   /** Once a profile has run, the index's extra paragraph names the engine the profile used. */
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void indexNamesTheEngineOfTheProfile(Jdk jdk) {
     ProfileView v = fetched(jdk).view();
     String comment = String.join(" ", v.comments());
@@ -335,8 +317,7 @@ class CpuProfileTest {
   }
 
   /** After profiling: nothing on stdout, and stderr still holds only the serving line. */
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void childOutputStaysClean(Jdk jdk) {
     fetched(jdk);
     AgentJvm jvm = jvm(jdk);

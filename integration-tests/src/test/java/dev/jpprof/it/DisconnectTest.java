@@ -10,10 +10,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.Predicate;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A client that goes away in the middle of a CPU profile closes its window: the native session
@@ -21,12 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * before the 30 s it asked for, and the next profile works.
  */
 class DisconnectTest {
-  static List<Jdk> jdks() {
-    return Jdk.all();
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void aDisconnectClosesTheWindow(Jdk jdk) throws IOException, InterruptedException {
     try (AgentJvm jvm = AgentJvm.on(jdk).demo().start()) {
       try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), jvm.port())) {

@@ -9,8 +9,6 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Faults around the server, in real child JVMs: a port another process holds (given up with one
@@ -18,12 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * being taken, which must exit as it would without the agent.
  */
 class FaultsTest {
-  static List<Jdk> jdks() {
-    return Jdk.all();
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void aPortInUseIsOneLineAndTheAppRunsOn(Jdk jdk) throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
         AgentJvm jvm =
@@ -41,8 +34,7 @@ class FaultsTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void bindRetriesServesOnceThePortIsFree(Jdk jdk) throws Exception {
     ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
     int port = taken.getLocalPort();
@@ -64,8 +56,7 @@ class FaultsTest {
   }
 
   /** Agent threads are daemons: main returns during a 30 s profile and the JVM exits at once. */
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void mainReturningEndsTheJvmDuringAProfile(Jdk jdk) throws Exception {
     int port;
     try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {

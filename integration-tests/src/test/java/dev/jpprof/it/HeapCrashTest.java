@@ -19,8 +19,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The JVMTI heap engine where a native library could crash the JVM (issue 10), each case in a child
@@ -45,12 +43,7 @@ class HeapCrashTest {
   private static final String EVERY_ALLOCATION =
       "port=0,alloc.rate=1,alloc.maxBuckets=65536,alloc.maxSamplesPerSecond=0";
 
-  static List<Jdk> jdks() {
-    return Jdk.all();
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void classLoaderChurn(Jdk jdk, @TempDir Path dir) throws Exception {
     try (AgentJvm jvm =
         AgentJvm.on(jdk)
@@ -75,8 +68,7 @@ class HeapCrashTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void redefinedWhileSampled(Jdk jdk, @TempDir Path dir) throws Exception {
     Path redefiner = redefinerJar(dir);
     try (AgentJvm jvm =
@@ -96,8 +88,7 @@ class HeapCrashTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void tenThousandPlatformThreads(Jdk jdk, @TempDir Path dir) throws Exception {
     threads(jdk, dir, "threads", "10000", EVERY_ALLOCATION, jvm -> {}, "-Xss256k");
   }
@@ -159,8 +150,7 @@ class HeapCrashTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void attachedWhileAllocating(Jdk jdk, @TempDir Path dir) throws Exception {
     List<String> options = HeapChecks.jvmOptions(dir);
     if (jdk.feature() >= 21) {

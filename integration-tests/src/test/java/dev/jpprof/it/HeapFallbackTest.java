@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -25,10 +24,6 @@ class HeapFallbackTest {
   private static final String WORKLOAD = "dev.jpprof.demo.AllocWorkload";
   private static final String ALLOC_A = "dev.jpprof.demo.AllocWorkload.allocA";
   private static final String JFR = "allocation sampling: JFR jdk.ObjectAllocationSample";
-
-  static List<Jdk> jdks() {
-    return Jdk.all();
-  }
 
   @ParameterizedTest
   @ValueSource(strings = {"missing", "notElf", "jfr", "bytebuddy"})
@@ -75,8 +70,7 @@ class HeapFallbackTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void asyncProfilerHoldsTheSampler(Jdk jdk, @TempDir Path dir) throws Exception {
     Path so = dir.resolve("libasyncProfiler.so");
     try (ZipFile jar = new ZipFile(AgentJvm.agentJar().toFile());

@@ -10,8 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * heap and allocs end to end on {@link dev.jpprof.demo.AllocWorkload}: the 3:1 allocation split, a
@@ -26,12 +24,7 @@ class HeapProfileTest {
   private static final String GROW = "dev.jpprof.demo.AllocWorkload.growMap";
   private static final long RETAINED = 200L << 20;
 
-  static List<Jdk> jdks() {
-    return Jdk.all();
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void heapAndAllocsAsGoReportsThem(Jdk jdk, @TempDir Path dir) throws Exception {
     try (AgentJvm jvm =
         AgentJvm.on(jdk)

@@ -8,10 +8,7 @@ import dev.jpprof.testing.Waits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * alloc.maxSamplesPerSecond: a workload allocating ~40 MB/s at alloc.rate=4096 would give the JVM
@@ -21,12 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * wrong weight would show).
  */
 class HeapThrottleTest {
-  static List<Jdk> jdks() {
-    return Jdk.all();
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void cappedSamplesKeepTheSplit(Jdk jdk, @TempDir Path dir) throws Exception {
     try (AgentJvm jvm =
         AgentJvm.on(jdk)

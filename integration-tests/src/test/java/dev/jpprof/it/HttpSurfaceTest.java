@@ -84,10 +84,6 @@ class HttpSurfaceTest {
 
   private final DemoJvms jvms = new DemoJvms();
 
-  List<Jdk> jdks() {
-    return Jdk.all();
-  }
-
   private AgentJvm jvm(Jdk jdk) {
     return jvms.get(jdk);
   }
@@ -111,8 +107,7 @@ class HttpSurfaceTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   @Order(1)
   void indexIsGosPagePlusAnEngineParagraph(Jdk jdk) {
     AgentJvm jvm = jvm(jdk);
@@ -186,8 +181,7 @@ class HttpSurfaceTest {
   }
 
   /** Every profile the index lists answers (profile and trace are left out: they block). */
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   @Order(2)
   void everyListedProfileIsServed(Jdk jdk) {
     AgentJvm jvm = jvm(jdk);
@@ -205,8 +199,7 @@ class HttpSurfaceTest {
     assertTrue(listed >= 3, "index lists " + listed + " profiles");
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   @Order(3)
   void slashlessPathRedirects(Jdk jdk) {
     Http.Response r = Http.get(jvm(jdk).port(), "/debug/pprof");
@@ -214,8 +207,7 @@ class HttpSurfaceTest {
     assertEquals("/debug/pprof/", r.header("Location"));
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   @Order(4)
   void cmdlineIsArgvJoinedByNul(Jdk jdk) {
     AgentJvm jvm = jvm(jdk);
@@ -351,8 +343,7 @@ class HttpSurfaceTest {
   }
 
   /** HEAD is allowed wherever GET is, and sends no body. */
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   @Order(8)
   void headIsAllowed(Jdk jdk) {
     AgentJvm jvm = jvm(jdk);
@@ -367,8 +358,7 @@ class HttpSurfaceTest {
   }
 
   /** Last: after all of the above, the child has printed nothing but the serving line. */
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   @Order(100)
   void childOutputStaysClean(Jdk jdk) {
     AgentJvm jvm = jvm(jdk);

@@ -21,8 +21,6 @@ import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * An application that bundles its own Netty 4.1, protobuf-java 3 and Byte Buddy 1.14
@@ -34,10 +32,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 class IsolationTest {
   private static final String MAIN = "isoapp.IsolatedApp";
   private static String classPath;
-
-  static List<Jdk> jdks() {
-    return Jdk.all();
-  }
 
   @BeforeAll
   static void compileTheApplication() throws IOException {
@@ -66,8 +60,7 @@ class IsolationTest {
     classPath = classes + ":" + String.join(":", jars);
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void theApplicationSeesOnlyItsOwnLibraries(Jdk jdk) throws Exception {
     List<String> without = withoutAgent(jdk);
     assertTrue(without.contains("netty jar netty-common-4.1.118.Final.jar"), without.toString());

@@ -18,8 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Load on loopback, bounded in count and time: 1 000 connections open at once, each with a request,
@@ -37,12 +35,7 @@ class LoadTest {
   /** The whole load on one JDK must end within this. */
   private static final Duration CAP = Duration.ofSeconds(30);
 
-  static List<Jdk> jdks() {
-    return Jdk.all();
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void manyClientsAtOnce(Jdk jdk) throws Exception {
     // All 1 000 sockets are open at once: the connection cap (default 64) is raised above that.
     try (AgentJvm jvm =

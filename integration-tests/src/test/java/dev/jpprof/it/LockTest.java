@@ -13,8 +13,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * No agent thread holds an application lock, and the application never waits for an agent lock.
@@ -36,12 +34,7 @@ class LockTest {
           "/debug/pprof/profile?seconds=1",
           "/debug/pprof/goroutine?debug=1");
 
-  static List<Jdk> jdks() {
-    return Jdk.all();
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void agentAndApplicationNeverWaitForEachOther(Jdk jdk) throws Exception {
     try (AgentJvm jvm =
         AgentJvm.on(jdk).agent("port=0").main("dev.jpprof.demo.LockHolder").start()) {

@@ -7,8 +7,6 @@ import dev.jpprof.testing.Waits;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * An application that installs its own java.util.logging manager after start (as WildFly does)
@@ -18,12 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * run prints no WARNING either.
  */
 class LogManagerTest {
-  static List<Jdk> jdks() {
-    return Jdk.all();
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void theApplicationsLogManagerWinsAfterEveryEndpoint(Jdk jdk) throws Exception {
     try (AgentJvm jvm =
         AgentJvm.on(jdk).agent("port=0").main("dev.jpprof.demo.LateLogManager").start()) {

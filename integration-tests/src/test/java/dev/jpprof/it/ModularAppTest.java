@@ -16,8 +16,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A named-module application (src/jpms: module {@code app}, compiled here, run with {@code
@@ -28,10 +26,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ModularAppTest {
   private static Path modules;
-
-  static List<Jdk> jdks() {
-    return Jdk.all();
-  }
 
   @BeforeAll
   static void compileTheModule() throws IOException {
@@ -48,8 +42,7 @@ class ModularAppTest {
         "javac " + args);
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void aNamedModuleIsProfiledWholly(Jdk jdk) throws Exception {
     try (AgentJvm jvm =
         AgentJvm.on(jdk)

@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Two CPU profile requests whose windows overlap both succeed (Parca polls every 10 s while a
@@ -32,12 +29,7 @@ class OverlappingProfilesTest {
   /** The short window opens 2 s into the long one, a second after early() stopped. */
   private static final long SHORT_FROM_MS = 2000;
 
-  static List<Jdk> jdks() {
-    return Jdk.all();
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void bothSucceedEachWithItsOwnWindow(Jdk jdk)
       throws InterruptedException, ExecutionException, TimeoutException {
     try (AgentJvm jvm = AgentJvm.on(jdk).demo("--stdin").start()) {

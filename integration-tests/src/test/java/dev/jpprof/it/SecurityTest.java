@@ -11,10 +11,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Safe by default, on a real server: loopback on both 127.0.0.1 and [::1], the Host-header guard
@@ -22,12 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * token on every request when it is set. All traffic stays on loopback.
  */
 class SecurityTest {
-  static List<Jdk> jdks() {
-    return Jdk.all();
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void loopbackOnBothFamiliesAndTheHostGuard(Jdk jdk) throws IOException {
     try (AgentJvm jvm = AgentJvm.on(jdk).demo().start()) {
       InetAddress v6 = Inet6Address.getByName("::1");
@@ -46,8 +38,7 @@ class SecurityTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void anyAddressNeedsAllowRemoteAndAToken(Jdk jdk) throws Exception {
     for (String args :
         new String[] {"host=0.0.0.0,port=0", "host=0.0.0.0,port=0,allowRemote=true"}) {
@@ -63,8 +54,7 @@ class SecurityTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void theTokenGuardsEveryRequest(Jdk jdk) {
     try (AgentJvm jvm =
         AgentJvm.on(jdk)

@@ -14,8 +14,6 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * threadcreate finds a thread leak: the stack that started the leaked threads with their count, in
@@ -25,12 +23,7 @@ class ThreadCreateTest {
   private static final String LEAK = "dev.jpprof.demo.ThreadLeak.leakThreads";
   private static final int LEAKED = 40;
 
-  static List<Jdk> jdks() {
-    return Jdk.all();
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void theLeakingStackWithItsCount(Jdk jdk, @TempDir Path dir) throws Exception {
     try (AgentJvm jvm =
         AgentJvm.on(jdk).agent("port=0").main("dev.jpprof.demo.ThreadLeak", "300").start()) {

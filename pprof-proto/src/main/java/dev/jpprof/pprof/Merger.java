@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 
 /**
  * The body of a merge: samples of valid, compatible profiles added up by content ({@link #add}),
@@ -188,58 +189,67 @@ final class Merger {
     }
 
     long mapping(MappingKey key) {
-      Long id = mappingIds.get(key);
-      if (id == null) {
-        id = mappingIds.size() + 1L;
-        mappingIds.put(key, id);
-        Mapping m = mappings.get(key);
-        String[] fileAndBuildId = mappingStrings.get(key);
-        out.addMapping(
-            m.toBuilder()
-                .setId(id)
-                .setFilename(strings.get(fileAndBuildId[0]))
-                .setBuildId(strings.get(fileAndBuildId[1])));
-      }
-      return id;
+      return id(
+          mappingIds,
+          key,
+          id -> {
+            String[] fileAndBuildId = mappingStrings.get(key);
+            out.addMapping(
+                mappings.get(key).toBuilder()
+                    .setId(id)
+                    .setFilename(strings.get(fileAndBuildId[0]))
+                    .setBuildId(strings.get(fileAndBuildId[1])));
+          });
     }
 
     long function(FunctionKey key) {
-      Long id = functionIds.get(key);
-      if (id == null) {
-        id = functionIds.size() + 1L;
-        functionIds.put(key, id);
-        out.addFunction(
-            Function.newBuilder()
-                .setId(id)
-                .setName(strings.get(key.name))
-                .setSystemName(strings.get(key.systemName))
-                .setFilename(strings.get(key.fileName))
-                .setStartLine(key.startLine));
-      }
-      return id;
+      return id(
+          functionIds,
+          key,
+          id ->
+              out.addFunction(
+                  Function.newBuilder()
+                      .setId(id)
+                      .setName(strings.get(key.name))
+                      .setSystemName(strings.get(key.systemName))
+                      .setFilename(strings.get(key.fileName))
+                      .setStartLine(key.startLine)));
     }
 
     long location(LocationKey key) {
-      Long id = locationIds.get(key);
+      return id(
+          locationIds,
+          key,
+          id -> {
+            Location.Builder l = Location.newBuilder().setId(id).setIsFolded(key.folded);
+            if (key.mapping == null) {
+              l.setAddress(key.address);
+            } else {
+              // The same code at the address where the first profile had this mapping loaded.
+              l.setMappingId(mapping(key.mapping))
+                  .setAddress(key.address + mappings.get(key.mapping).getMemoryStart());
+            }
+            for (LineKey line : key.lines) {
+              l.addLine(
+                  Line.newBuilder()
+                      .setFunctionId(function(line.function))
+                      .setLine(line.line)
+                      .setColumn(line.column));
+            }
+            out.addLocation(l);
+          });
+    }
+
+    /**
+     * The id of {@code key}: on its first use the next of 1, 2, 3… (Go's ids), and {@code add}
+     * writes its message with that id.
+     */
+    private <K> long id(Map<K, Long> ids, K key, LongConsumer add) {
+      Long id = ids.get(key);
       if (id == null) {
-        id = locationIds.size() + 1L;
-        locationIds.put(key, id);
-        Location.Builder l = Location.newBuilder().setId(id).setIsFolded(key.folded);
-        if (key.mapping == null) {
-          l.setAddress(key.address);
-        } else {
-          // The same code at the address where the first profile had this mapping loaded.
-          l.setMappingId(mapping(key.mapping))
-              .setAddress(key.address + mappings.get(key.mapping).getMemoryStart());
-        }
-        for (LineKey line : key.lines) {
-          l.addLine(
-              Line.newBuilder()
-                  .setFunctionId(function(line.function))
-                  .setLine(line.line)
-                  .setColumn(line.column));
-        }
-        out.addLocation(l);
+        id = ids.size() + 1L;
+        ids.put(key, id);
+        add.accept(id);
       }
       return id;
     }

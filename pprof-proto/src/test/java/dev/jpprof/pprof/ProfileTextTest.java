@@ -3,7 +3,6 @@ package dev.jpprof.pprof;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.jpprof.pprof.proto.ProfileProto.Profile;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -12,19 +11,12 @@ import org.junit.jupiter.api.Test;
 class ProfileTextTest {
   @Test
   void cpuProfile() throws Exception {
-    Profile p = TestProfiles.cpu();
-    ProfileValidator.checkGoConventions(p);
-    Golden.assertMatches("cpu.txt", ProfileText.dump(p));
-    // For checking by hand: go tool pprof -raw target/golden/cpu.pb.gz
-    writeForPprof("cpu.pb.gz", p);
+    assertGolden("cpu", TestProfiles.cpu());
   }
 
   @Test
   void heapProfile() throws Exception {
-    Profile p = TestProfiles.heap();
-    ProfileValidator.checkGoConventions(p);
-    Golden.assertMatches("heap.txt", ProfileText.dump(p));
-    writeForPprof("heap.pb.gz", p);
+    assertGolden("heap", TestProfiles.heap());
   }
 
   @Test
@@ -73,9 +65,15 @@ class ProfileTextTest {
         dump);
   }
 
-  private static void writeForPprof(String name, Profile p) throws IOException {
+  /**
+   * Go's conventions, then the text against golden/{@code name}.txt; the profile is also written
+   * for checking by hand: go tool pprof -raw target/golden/{@code name}.pb.gz
+   */
+  private static void assertGolden(String name, Profile p) throws Exception {
+    ProfileValidator.checkGoConventions(p);
+    Golden.assertMatches(name + ".txt", ProfileText.dump(p));
     Path dir = Paths.get(System.getProperty("basedir", "."), "target", "golden");
     Files.createDirectories(dir);
-    Files.write(dir.resolve(name), Profiles.gzip(p));
+    Files.write(dir.resolve(name + ".pb.gz"), Profiles.gzip(p));
   }
 }

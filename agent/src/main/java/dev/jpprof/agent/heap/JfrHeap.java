@@ -2,10 +2,7 @@ package dev.jpprof.agent.heap;
 
 import dev.jpprof.agent.AgentLog;
 import dev.jpprof.agent.jfr.JfrStream;
-import dev.jpprof.instrumentation.alloc.HeapBucket;
 import dev.jpprof.instrumentation.alloc.HeapCounts;
-import dev.jpprof.instrumentation.stacks.StackTable;
-import java.util.List;
 import java.util.Map;
 import jdk.jfr.consumer.RecordedEvent;
 
@@ -16,7 +13,7 @@ import jdk.jfr.consumer.RecordedEvent;
  * no frees, so in-use stays empty (the index page says so); JFR records no object size, so
  * alloc_objects counts samples.
  */
-final class JfrHeap implements HeapEngine {
+final class JfrHeap extends TableHeap {
   static final String EVENT = "jdk.ObjectAllocationSample";
 
   /** JFR's default.jfc throttle: what JFR users pay for this event today. */
@@ -24,14 +21,12 @@ final class JfrHeap implements HeapEngine {
 
   private final String why;
   private final int depth;
-  private final Object lock = new Object();
-  private final StackTable<HeapCounts> buckets; // guarded by lock
   private JfrStream stream;
 
   private JfrHeap(String why, int depth, int maxBuckets) {
+    super(maxBuckets);
     this.why = why;
     this.depth = depth;
-    this.buckets = HeapCounts.table(maxBuckets);
   }
 
   /**
@@ -64,20 +59,6 @@ final class JfrHeap implements HeapEngine {
       }
     } catch (RuntimeException ex) {
       AgentLog.failure("JFR allocation sample", ex);
-    }
-  }
-
-  @Override
-  public List<HeapBucket> snapshot() {
-    synchronized (lock) {
-      return HeapCounts.snapshot(buckets);
-    }
-  }
-
-  @Override
-  public int bucketCount() {
-    synchronized (lock) {
-      return buckets.size();
     }
   }
 

@@ -3,11 +3,8 @@ package dev.jpprof.agent.heap;
 import dev.jpprof.agent.AgentLog;
 import dev.jpprof.agent.AgentThreadGroup;
 import dev.jpprof.agent.frames.SourceInfo;
-import dev.jpprof.instrumentation.alloc.HeapBucket;
 import dev.jpprof.instrumentation.alloc.HeapCounts;
-import dev.jpprof.instrumentation.stacks.StackTable;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * (further samples are dropped, and counted, until it catches up) and {@link #MAX_METHODS} methods
  * in the native cache (frames of further methods are named jpprof.unresolvedMethod).
  */
-final class JvmtiHeap implements HeapEngine {
+final class JvmtiHeap extends TableHeap {
   static final int MAX_PENDING = 16_384;
 
   /** Pending samples also stay under this many bytes of stacks, whatever stack.depth is. */
@@ -80,9 +77,7 @@ final class JvmtiHeap implements HeapEngine {
   private volatile long interval;
   private long lastSeen;
   private long lastAdapt = System.nanoTime();
-  private final Object lock = new Object();
-  // Guarded by lock.
-  private final StackTable<HeapCounts> buckets;
+  // Guarded by lock, as buckets are.
   private final PackedStacks<HeapCounts> packed;
   private final HeapCounts[] bySlot;
   private final long[] sizeBySlot;
@@ -97,12 +92,12 @@ final class JvmtiHeap implements HeapEngine {
   private volatile long[] stats = new long[10];
 
   private JvmtiHeap(long rate, int maxBuckets, int maxLive, int maxPerSecond, int maxPending) {
+    super(maxBuckets);
     this.rate = rate;
     this.maxPending = maxPending;
     this.interval = rate;
     this.maxLive = maxLive;
     this.maxPerSecond = maxPerSecond;
-    this.buckets = HeapCounts.table(maxBuckets);
     this.packed = new PackedStacks<>(Math.min(maxBuckets, MAX_PACKED));
     this.bySlot = new HeapCounts[maxLive];
     this.sizeBySlot = new long[maxLive];
@@ -353,19 +348,10 @@ final class JvmtiHeap implements HeapEngine {
     return SourceInfo.javaClassName(s);
   }
 
+  /** A snapshot is as of now: the new samples taken and the weak references checked first. */
   @Override
-  public List<HeapBucket> snapshot() {
-    synchronized (lock) {
-      collectLocked(true);
-      return HeapCounts.snapshot(buckets);
-    }
-  }
-
-  @Override
-  public int bucketCount() {
-    synchronized (lock) {
-      return buckets.size();
-    }
+  void catchUpLocked() {
+    collectLocked(true);
   }
 
   @Override

@@ -39,8 +39,7 @@ class CpuSessionTest {
 
   @Test
   void windowsKeepExactBoundariesWhileTheSessionStaysUp() throws Exception {
-    profiler = new CpuProfiler("cpu", INTERVAL, 128, null);
-    profiler.idleTimeout(60_000_000_000L);
+    newProfiler(60_000_000_000L);
     CpuProfiler.Window a = profiler.open();
     Path file = profiler.file();
     CpuProfilerTest.sink += first(300_000_000L);
@@ -68,8 +67,7 @@ class CpuSessionTest {
 
   @Test
   void anIdleSessionStopsAndTheNextWindowStartsItAgain() throws Exception {
-    profiler = new CpuProfiler("cpu", INTERVAL, 128, null);
-    profiler.idleTimeout(300_000_000L);
+    newProfiler(300_000_000L);
     CpuProfiler.Window a = profiler.open();
     Path file = profiler.file();
     CpuProfilerTest.sink += middle(50_000_000L);
@@ -91,8 +89,7 @@ class CpuSessionTest {
 
   @Test
   void settingZeroStopsAnIdleSessionAtOnce() throws Exception {
-    profiler = new CpuProfiler("cpu", INTERVAL, 128, null);
-    profiler.idleTimeout(60_000_000_000L);
+    newProfiler(60_000_000_000L);
     profiler.open().finish();
     assertTrue(profiler.isRunning());
     profiler.idleTimeout(0);
@@ -116,6 +113,12 @@ class CpuSessionTest {
     assertTrue(profiler.isRunning());
     profiler.idleTimeout(0);
     assertEquals(before, sessionFiles(tmp), "the last session's file is deleted");
+  }
+
+  /** The profiler under test, its session kept up for {@code idleTimeoutNanos} after a window. */
+  private void newProfiler(long idleTimeoutNanos) {
+    profiler = new CpuProfiler("cpu", INTERVAL, 128, null);
+    profiler.idleTimeout(idleTimeoutNanos);
   }
 
   private static int sessionFiles(File dir) {

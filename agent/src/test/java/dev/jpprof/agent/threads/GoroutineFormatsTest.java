@@ -24,6 +24,15 @@ class GoroutineFormatsTest {
   private static final String QUEUE =
       "java.util.concurrent.locks.AbstractQueuedSynchronizer$ConditionObject@5e2de80c";
 
+  /** debug=2's stack of both pool threads: PARK, LOCK_SUPPORT, APP. */
+  private static final String POOL_STACK =
+      "jdk.internal.misc.Unsafe.park(...)\n"
+          + "\t?:0\n"
+          + "java.util.concurrent.locks.LockSupport.park(...)\n"
+          + "\tLockSupport.java:371\n"
+          + "com.example.App.work(...)\n"
+          + "\tApp.java:10\n";
+
   private static ThreadDump dump() {
     return new ThreadDump(
         1_700_000_000_000_000_000L,
@@ -101,23 +110,13 @@ class GoroutineFormatsTest {
             + QUEUE
             + ", labels:{\"pool\":\"pool-1\","
             + " \"state\":\"WAITING\", \"thread\":\"pool-1-thread-1\"}]:\n"
-            + "jdk.internal.misc.Unsafe.park(...)\n"
-            + "\t?:0\n"
-            + "java.util.concurrent.locks.LockSupport.park(...)\n"
-            + "\tLockSupport.java:371\n"
-            + "com.example.App.work(...)\n"
-            + "\tApp.java:10\n"
+            + POOL_STACK
             + "\n"
             + "goroutine 12 [chan receive on "
             + QUEUE
             + ", 3 minutes, labels:{\"pool\":\"pool-1\","
             + " \"state\":\"WAITING\", \"thread\":\"pool-1-thread-2\"}]:\n"
-            + "jdk.internal.misc.Unsafe.park(...)\n"
-            + "\t?:0\n"
-            + "java.util.concurrent.locks.LockSupport.park(...)\n"
-            + "\tLockSupport.java:371\n"
-            + "com.example.App.work(...)\n"
-            + "\tApp.java:10\n"
+            + POOL_STACK
             + "created by com.example.App.startWorkers in goroutine 1\n"
             + "\tApp.java:20\n",
         text);

@@ -20,6 +20,11 @@ class WaitReasonTest {
   private static final StackTraceElement LOCK_SUPPORT =
       f("java.util.concurrent.locks.LockSupport", "park", 371);
 
+  /** The reason of a thread parked in LockSupport (not the requester) on {@code blocker}. */
+  private static String parked(Thread.State state, String blocker) {
+    return WaitReason.of(t(state, blocker, PARK, LOCK_SUPPORT, APP), false);
+  }
+
   @Test
   void requesterRuns() {
     assertEquals("running", WaitReason.of(t(Thread.State.WAITING, null, APP), true));
@@ -35,24 +40,16 @@ class WaitReasonTest {
   @Test
   void parkedIsAChannelReceiveNamingTheBlocker() {
     String queue = "java.util.concurrent.locks.AbstractQueuedSynchronizer$ConditionObject@5e2de80c";
-    assertEquals(
-        "chan receive on " + queue,
-        WaitReason.of(t(Thread.State.WAITING, queue, PARK, LOCK_SUPPORT, APP), false));
-    assertEquals(
-        "chan receive",
-        WaitReason.of(t(Thread.State.TIMED_WAITING, null, PARK, LOCK_SUPPORT, APP), false));
+    assertEquals("chan receive on " + queue, parked(Thread.State.WAITING, queue));
+    assertEquals("chan receive", parked(Thread.State.TIMED_WAITING, null));
   }
 
   @Test
   void parkedOnALockIsAMutexLock() {
     String lock = "java.util.concurrent.locks.ReentrantLock$NonfairSync@3c";
-    assertEquals(
-        "sync.Mutex.Lock on " + lock,
-        WaitReason.of(t(Thread.State.WAITING, lock, PARK, LOCK_SUPPORT, APP), false));
+    assertEquals("sync.Mutex.Lock on " + lock, parked(Thread.State.WAITING, lock));
     String rw = "java.util.concurrent.locks.ReentrantReadWriteLock$NonfairSync@4d";
-    assertEquals(
-        "sync.RWMutex.Lock on " + rw,
-        WaitReason.of(t(Thread.State.WAITING, rw, PARK, LOCK_SUPPORT, APP), false));
+    assertEquals("sync.RWMutex.Lock on " + rw, parked(Thread.State.WAITING, rw));
   }
 
   @Test

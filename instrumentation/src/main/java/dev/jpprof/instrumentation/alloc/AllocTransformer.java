@@ -2,31 +2,26 @@ package dev.jpprof.instrumentation.alloc;
 
 import dev.jpprof.bootstrap.AllocHook;
 import dev.jpprof.instrumentation.QuietByteBuddy;
+import dev.jpprof.instrumentation.TransformCounts;
 import java.lang.instrument.IllegalClassFormatException;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.scaffold.MethodGraph;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.utility.JavaModule;
 
 /**
  * Installs the allocation rewriting with Byte Buddy's agent builder: classes loaded later are
  * rewritten as they load, classes already loaded are retransformed. A class that fails is left
  * unchanged and counted; nothing is printed.
  */
-final class AllocTransformer extends AgentBuilder.Listener.Adapter
+final class AllocTransformer extends TransformCounts
     implements AgentBuilder.RedefinitionStrategy.Listener {
-  private final AtomicLong transformed = new AtomicLong();
-  private final AtomicLong failed = new AtomicLong();
   private Instrumentation inst;
   private ResettableClassFileTransformer transformer;
 
@@ -92,14 +87,6 @@ final class AllocTransformer extends AgentBuilder.Listener.Adapter
     return t;
   }
 
-  long transformed() {
-    return transformed.get();
-  }
-
-  long failed() {
-    return failed.get();
-  }
-
   /**
    * Retransforms the target classes that were loaded before {@link #install} (with {@code
    * retransformLoaded} false), one at a time: a class that fails keeps its code and is counted.
@@ -117,7 +104,7 @@ final class AllocTransformer extends AgentBuilder.Listener.Adapter
       try {
         inst.retransformClasses(c);
       } catch (Throwable e) {
-        failed.incrementAndGet();
+        failed(c.getName(), e);
       }
     }
   }
@@ -125,22 +112,6 @@ final class AllocTransformer extends AgentBuilder.Listener.Adapter
   void close() {
     AllocHook.setRate(0);
     transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
-  }
-
-  @Override
-  public void onTransformation(
-      TypeDescription type,
-      ClassLoader loader,
-      JavaModule module,
-      boolean loaded,
-      DynamicType dynamicType) {
-    transformed.incrementAndGet();
-  }
-
-  @Override
-  public void onError(
-      String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable error) {
-    failed.incrementAndGet();
   }
 
   @Override
@@ -152,7 +123,7 @@ final class AllocTransformer extends AgentBuilder.Listener.Adapter
     // The splitting listener retries larger batches in halves; a single class that still
     // fails to retransform keeps its original code.
     if (batch.size() == 1) {
-      failed.incrementAndGet();
+      failed(batch.get(0).getName(), error);
     }
     return Collections.emptyList();
   }
@@ -171,22 +142,8 @@ final class AllocTransformer extends AgentBuilder.Listener.Adapter
       super(delegate);
     }
 
-    @Override
-    public byte[] transform(
-        ClassLoader loader,
-        String className,
-        Class<?> redefined,
-        ProtectionDomain domain,
-        byte[] bytes)
-        throws IllegalClassFormatException {
-      AllocHook.suspend();
-      try {
-        return classFileTransformer.transform(loader, className, redefined, domain, bytes);
-      } finally {
-        AllocHook.resume();
-      }
-    }
-
+    // The Module form only: the JVM (9+) calls no other. The legacy form, which nothing calls,
+    // keeps ClassFileTransformer's default (no change to the class).
     @Override
     public byte[] transform(
         Module module,

@@ -15,7 +15,9 @@ import net.bytebuddy.description.type.TypeDescription;
  */
 final class ObjectSizes {
   private static final int[] ELEMENT_BYTES = {1, 1, 2, 2, 4, 4, 8, 8, 0};
-  private static final Class<?>[] COMPONENTS = {
+
+  /** Indexed by {@code AllocHook} array kind: its element type (the test measures the same). */
+  static final Class<?>[] COMPONENTS = {
     boolean.class,
     byte.class,
     char.class,

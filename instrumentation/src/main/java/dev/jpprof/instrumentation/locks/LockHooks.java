@@ -8,18 +8,15 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.jpprof.bootstrap.LockHook;
+import dev.jpprof.instrumentation.TransformCounts;
 import java.lang.instrument.Instrumentation;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.AbstractQueuedLongSynchronizer;
 import java.util.concurrent.locks.AbstractQueuedSynchronizer;
 import java.util.concurrent.locks.LockSupport;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.utility.JavaModule;
 
 /**
  * The hooks, declared as data: which JDK class, which methods, which advice. LockSupport is
@@ -33,7 +30,7 @@ final class LockHooks {
   private final ParkRecorder parks;
   private final ResettableClassFileTransformer transformer;
   private final Set<String> hooked;
-  private final int failures;
+  private final long failures;
   private final String firstFailure;
 
   private LockHooks(
@@ -41,7 +38,7 @@ final class LockHooks {
       ParkRecorder parks,
       ResettableClassFileTransformer transformer,
       Set<String> hooked,
-      int failures,
+      long failures,
       String firstFailure) {
     this.inst = inst;
     this.parks = parks;
@@ -104,14 +101,14 @@ final class LockHooks {
       transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
       throw new IllegalStateException(
           "cannot hook java.util.concurrent.locks.LockSupport"
-              + (outcome.firstFailure == null ? "" : ": " + outcome.firstFailure));
+              + (outcome.firstFailure() == null ? "" : ": " + outcome.firstFailure()));
     }
     parks.setAcquireHooked(
         outcome.hooked.contains(AbstractQueuedSynchronizer.class.getName()),
         outcome.hooked.contains(AbstractQueuedLongSynchronizer.class.getName()));
     recorder.startDaemon();
     return new LockHooks(
-        inst, parks, transformer, outcome.hooked, outcome.failures.get(), outcome.firstFailure);
+        inst, parks, transformer, outcome.hooked, outcome.failed(), outcome.firstFailure());
   }
 
   /**
@@ -153,29 +150,13 @@ final class LockHooks {
     parks.clear();
   }
 
-  /** Which classes were transformed, and the failures. */
-  private static final class Outcome extends AgentBuilder.Listener.Adapter {
+  /** The counts, and which classes were transformed: the hooks that are in. */
+  private static final class Outcome extends TransformCounts {
     final Set<String> hooked = ConcurrentHashMap.newKeySet();
-    final AtomicInteger failures = new AtomicInteger();
-    volatile String firstFailure;
 
     @Override
-    public void onTransformation(
-        TypeDescription type,
-        ClassLoader loader,
-        JavaModule module,
-        boolean loaded,
-        DynamicType dynamicType) {
-      hooked.add(type.getName());
-    }
-
-    @Override
-    public void onError(
-        String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable error) {
-      failures.incrementAndGet();
-      if (firstFailure == null) {
-        firstFailure = typeName + ": " + error;
-      }
+    protected void onTransformed(String typeName) {
+      hooked.add(typeName);
     }
   }
 }

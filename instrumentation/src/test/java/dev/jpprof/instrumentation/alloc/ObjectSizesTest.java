@@ -16,18 +16,6 @@ import org.junit.jupiter.api.Test;
 
 /** The size model against the JVM's own {@code getObjectSize}, after calibration. */
 class ObjectSizesTest {
-  private static final Class<?>[] COMPONENTS = {
-    boolean.class,
-    byte.class,
-    char.class,
-    short.class,
-    int.class,
-    float.class,
-    long.class,
-    double.class,
-    String.class
-  };
-
   // Not listed: classes with @Contended fields (java.lang.Thread), whose padding the model
   // ignores; the recorder measures every sampled object exactly, so only the countdown's
   // charge for such a NEW site is off.
@@ -67,15 +55,15 @@ class ObjectSizesTest {
   void arraySizesMatchTheJvm() {
     Instrumentation inst = ByteBuddyAgent.install();
     ObjectSizes sizes = ObjectSizes.calibrate(inst);
-    for (int kind = 0; kind < COMPONENTS.length; kind++) {
+    for (int kind = 0; kind < ObjectSizes.COMPONENTS.length; kind++) {
       for (int n : new int[] {0, 1, 2, 3, 4, 5, 7, 8, 9, 100, 1023}) {
-        Object a = Array.newInstance(COMPONENTS[kind], n);
+        Object a = Array.newInstance(ObjectSizes.COMPONENTS[kind], n);
         assertEquals(
             inst.getObjectSize(a),
             sizes.arraySize(n, kind),
             a.getClass().getSimpleName() + "[" + n + "] with " + sizes);
       }
     }
-    assertEquals(AllocHook.REFERENCE, COMPONENTS.length - 1);
+    assertEquals(AllocHook.REFERENCE, ObjectSizes.COMPONENTS.length - 1);
   }
 }
