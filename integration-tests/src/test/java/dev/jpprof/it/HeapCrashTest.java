@@ -98,8 +98,7 @@ class HeapCrashTest {
    * an interval the drain thread raises (and lowers) once a second while 10 000 threads each carry
    * the interval their gap was drawn with.
    */
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @EveryJdk
   void tenThousandPlatformThreadsThrottled(Jdk jdk, @TempDir Path dir) throws Exception {
     threads(
         jdk,
