@@ -44,12 +44,14 @@ CONFIGS = {
     "idle": (AGENT, "", [], []),
     "heap-pull": (AGENT, "", [("allocs", 15), ("heap", 15)], []),
     # Issue 10's cost split: allocation sampling off, 4x sparser, so sparse that only the
-    # sampler's fixed cost is left (capability held, events on, almost no samples), and the
-    # sampler at alloc.rate whatever it costs (no alloc.maxSamplesPerSecond cap).
+    # sampler's fixed cost is left (capability held, events on, almost no samples), the
+    # sampler at alloc.rate whatever it costs (no alloc.maxSamplesPerSecond cap), and a third of
+    # the default cap.
     "alloc-off": (AGENT, "alloc.rate=0", [], []),
     "alloc-2m": (AGENT, "alloc.rate=2097152", [], []),
     "alloc-1g": (AGENT, "alloc.rate=1073741824", [], []),
     "alloc-nocap": (AGENT, "alloc.maxSamplesPerSecond=0", [], []),
+    "alloc-cap100": (AGENT, "alloc.maxSamplesPerSecond=100", [], []),
     "cpu-idle": (AGENT, CPU_ONLY, [], []),
     "cpu-b2b": (AGENT, CPU_ONLY, [("profile?seconds=10", 0)], []),
     "cpu-b2b-restart": (AGENT, CPU_ONLY + ",cpu.idleTimeout=0", [("profile?seconds=10", 0)], []),

@@ -23,10 +23,11 @@ import java.util.regex.Pattern;
  */
 public final class CpuProfiler {
   /**
-   * Restart the session on a fresh file when it grows past this. The session outlives windows that
-   * keep arriving (cpu.idleTimeout), so this is what bounds its file: ~20 minutes of the demo's
-   * samples. A restart is what per-window sessions paid every window; once per this many bytes it
-   * costs nothing measurable.
+   * Restart the session on a fresh file when it grows past this, or when one window's chunk grows
+   * past an eighth of it ({@link Recording#rotates}). The session outlives windows that keep
+   * arriving (cpu.idleTimeout), so this is what bounds its file: ~17 minutes of the demo's samples.
+   * A restart is what per-window sessions paid every window; once per this many bytes it costs
+   * nothing measurable.
    */
   static final long ROTATE_BYTES = 8L << 20;
 

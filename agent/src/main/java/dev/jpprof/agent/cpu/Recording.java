@@ -68,10 +68,12 @@ final class Recording {
   long cut(long firstNeeded) throws CpuProfilerException {
     session.dump();
     try {
+      long newest = 0;
       for (ChunkFile.Chunk chunk : session.chunks.completeChunks()) {
         pending.add(new Pending(nextChunk++, chunk));
+        newest = chunk.size;
       }
-      if (session.chunks.size() > rotateBytes) {
+      if (rotates(session.chunks.size(), newest, rotateBytes)) {
         parse(firstNeeded); // everything still needed is in memory before the file goes
         session = session.restart();
       }
@@ -79,6 +81,17 @@ final class Recording {
       throw new CpuProfilerException("CPU profiling failed: reading JFR: " + e.getMessage(), e);
     }
     return nextChunk;
+  }
+
+  /**
+   * Whether to restart the session on a fresh file: when the file passes {@code rotateBytes}, or
+   * when one chunk passes an eighth of it. async-profiler writes every stack trace the session has
+   * seen into each chunk's constant pool (flightRecorder.cpp, writeStackTraces), not only the
+   * chunk's own, so a long session's chunks, and the dump and parse of each window, grow with its
+   * distinct stacks; a restart empties that table.
+   */
+  static boolean rotates(long fileBytes, long newestChunk, long rotateBytes) {
+    return fileBytes > rotateBytes || newestChunk > rotateBytes / 8;
   }
 
   /** Parses the complete chunks from {@code firstNeeded} on; skips older ones. */
