@@ -155,9 +155,10 @@ public final class Config {
   static final Key<Integer> ALLOC_MAX_SAMPLES_PER_SECOND =
       Key.of(
           "alloc.maxSamplesPerSecond",
-          "300",
+          "100",
           Key.integer(0, 1_000_000, "must be 0 (no cap) .. 1000000"),
-          "cap on the JVMTI engine's samples per second (JFR's profile settings take 300): while"
+          "cap on the JVMTI engine's samples per second (JFR takes 150 always-on, 300 to profile):"
+              + " while"
               + " the application allocates faster, the interval doubles until it is under;"
               + " each sample then counts for the samples alloc.rate would have taken; 0 = no cap");
   static final Key<Long> BLOCK_RATE =

@@ -49,7 +49,7 @@ final class JvmtiHeap extends TableHeap {
    * How often the daemon takes new samples: at most every MIN_POLL_MILLIS (sampling every
    * allocation fills the pending list fast), at least every MAX_POLL_MILLIS (frees are seen within
    * that after a GC; gc=1 and every fetch collect at once). Between the two, as rarely as keeps the
-   * pending list under an eighth full at the last round's pace: at the default cap of 300 samples a
+   * pending list under an eighth full at the last round's pace: at the default cap of 100 samples a
    * second that is MAX_POLL_MILLIS, 5 wake-ups a second instead of 50.
    */
   private static final long MIN_POLL_MILLIS = 20;
