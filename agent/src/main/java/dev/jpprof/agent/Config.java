@@ -158,8 +158,7 @@ public final class Config {
           "100",
           Key.integer(0, 1_000_000, "must be 0 (no cap) .. 1000000"),
           "cap on the JVMTI engine's samples per second (JFR takes 150 always-on, 300 to profile):"
-              + " while"
-              + " the application allocates faster, the interval doubles until it is under;"
+              + " while the application allocates faster, the interval doubles until it is under;"
               + " each sample then counts for the samples alloc.rate would have taken; 0 = no cap");
   static final Key<Long> BLOCK_RATE =
       Key.runTime(
