@@ -36,7 +36,7 @@ class ConnectionCapTest {
       String index = Http.get(jvm.port(), "/debug/pprof/").text();
       assertTrue(
           index.contains(" maxConnections=" + CAP + " "), "the index page shows the cap: " + index);
-      int fdsBefore = jvm.openFds();
+      int socketsBefore = jvm.openSockets();
       List<Socket> sockets = new ArrayList<>();
       try {
         for (int i = 0; i < CAP + EXTRA; i++) {
@@ -46,16 +46,16 @@ class ConnectionCapTest {
         Waits.until(Duration.ofSeconds(2), () -> (closed[0] = closedByServer(sockets)) >= EXTRA);
         assertEquals(
             EXTRA, closed[0], "the sockets over the cap were closed within 2 s, the rest kept");
-        int fdsWith = jvm.openFds();
+        int socketsWith = jvm.openSockets();
         System.out.printf(
-            "ConnectionCapTest: %d fds before, %d with %d sockets open (cap %d)%n",
-            fdsBefore, fdsWith, sockets.size(), CAP);
+            "ConnectionCapTest: the child has %d sockets before, %d with %d client sockets open (cap %d)%n",
+            socketsBefore, socketsWith, sockets.size(), CAP);
         assertTrue(
-            fdsWith <= fdsBefore + CAP + 5,
-            "the child's descriptors stay bounded: "
-                + fdsBefore
+            socketsWith <= socketsBefore + CAP + 5,
+            "the child's sockets stay bounded: "
+                + socketsBefore
                 + " before, "
-                + fdsWith
+                + socketsWith
                 + " with "
                 + sockets.size()
                 + " sockets open");
@@ -66,7 +66,7 @@ class ConnectionCapTest {
         }
       }
       // The server sees the closes and frees every slot: a full cap of requests is served again.
-      Waits.until(Duration.ofSeconds(5), () -> jvm.openFds() <= fdsBefore + 2);
+      Waits.until(Duration.ofSeconds(5), () -> jvm.openSockets() <= socketsBefore + 2);
       List<Socket> again = new ArrayList<>();
       try {
         for (int i = 0; i < CAP - 1; i++) {
