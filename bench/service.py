@@ -72,6 +72,9 @@ ap.add_argument("--agent-args", default="")
 ap.add_argument("--variant", action="append", default=[])
 ap.add_argument("--threads", type=int, default=4)
 ap.add_argument("--connections", type=int, default=8)
+ap.add_argument("--perf", action="store_true",
+                help="perf record the server during each window (perf-<config>-<run>.data in the "
+                     "temp dir; compare shares with perf report --sort comm,dso)")
 opts = ap.parse_args()
 for v in opts.variant:
     name, _, jar = v.partition("=")
@@ -180,8 +183,16 @@ def run(name):
             line = line.strip()
             if line == "window-start":
                 cpu0 = cpu_ns(server.pid)
+                if opts.perf:
+                    perf = subprocess.Popen(
+                        ["perf", "record", "-q", "-F", "499", "-p", str(server.pid), "-o",
+                         os.path.join(tmp, "perf-%s-%d.data" % (name, runs))],
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             elif line == "window-end":
                 values["cpuNs"] = cpu_ns(server.pid) - cpu0
+                if opts.perf:
+                    perf.send_signal(2)
+                    perf.wait()
             elif "=" in line:
                 k, _, v = line.partition("=")
                 values[k] = int(v)
@@ -215,6 +226,8 @@ load_after = os.getloadavg()
 
 version = subprocess.run([opts.java, "-version"], capture_output=True,
                          text=True).stderr.splitlines()[0]
+if opts.perf:
+    print("perf data in %s" % tmp)
 print("java: %s; %d interleaved rounds; warm-up %g s, window %g s; %d server threads, "
       "%d connections; load avg (1/5/15 min) before %.1f/%.1f/%.1f, after %.1f/%.1f/%.1f%s" % (
           version, opts.rounds, opts.warmup, opts.window, opts.threads, opts.connections,
