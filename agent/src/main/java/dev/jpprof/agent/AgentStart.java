@@ -1,7 +1,6 @@
 package dev.jpprof.agent;
 
 import dev.jpprof.agent.cpu.CpuProfiler;
-import dev.jpprof.agent.frames.FrameAddresses;
 import dev.jpprof.agent.frames.SourceInfo;
 import dev.jpprof.agent.heap.HeapEngines;
 import dev.jpprof.agent.heap.HeapSource;
@@ -14,6 +13,7 @@ import dev.jpprof.agent.threads.GoroutineSource;
 import dev.jpprof.agent.threads.ThreadCreateSource;
 import dev.jpprof.instrumentation.boot.BootstrapHooks;
 import dev.jpprof.instrumentation.threads.ThreadStarts;
+import dev.jpprof.pprof.FrameAddresses;
 import java.lang.instrument.Instrumentation;
 import java.net.BindException;
 import java.net.InetSocketAddress;

@@ -28,6 +28,11 @@ final class HeapChecks {
   static final String HEAP_STRESS = "dev.jpprof.demo.HeapStress";
   static final String PAYLOAD_CHAIN = "dev.jpprof.demo.HeapPayload.chain";
 
+  /** Go's four heap/allocs sample types, in Go's order. */
+  static final List<String> SAMPLE_TYPES =
+      List.of(
+          "alloc_objects/count", "alloc_space/bytes", "inuse_objects/count", "inuse_space/bytes");
+
   private static final Pattern ENGINE = Pattern.compile("(allocation sampling: [^<]*)<br>");
   private static final Pattern COUNTERS =
       Pattern.compile(

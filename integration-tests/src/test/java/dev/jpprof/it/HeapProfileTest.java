@@ -42,13 +42,7 @@ class HeapProfileTest {
       assertEquals("attachment; filename=\"allocs\"", allocs.header("Content-Disposition"));
       ProfileView v = ProfileView.parse(allocs.body());
       v.assertGoConventions();
-      assertEquals(
-          List.of(
-              "alloc_objects/count",
-              "alloc_space/bytes",
-              "inuse_objects/count",
-              "inuse_space/bytes"),
-          v.sampleTypes());
+      assertEquals(HeapChecks.SAMPLE_TYPES, v.sampleTypes());
       assertEquals("alloc_space", v.string(v.profile.getDefaultSampleType()));
       assertEquals(524288, v.profile.getPeriod());
       long a = v.sumWhereStackContains(A, 1);

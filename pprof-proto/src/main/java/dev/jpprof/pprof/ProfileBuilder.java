@@ -20,8 +20,10 @@ import java.util.Objects;
  * interned on first use (ids from 1, string 0 is ""), and samples with the same locations and
  * labels are added together.
  *
- * <p>Every location points at one mapping (id 1) marked {@code has_functions}, so pprof never asks
- * the server's {@code /symbol} endpoint: Java frames are always symbolized here.
+ * <p>Every location has its address from {@link FrameAddresses} (non-zero, the same for the same
+ * lines in every profile of the process, as scrapers that compute deltas need) and points at one
+ * mapping (id 1) spanning those addresses and marked {@code has_functions}, so pprof never asks the
+ * server's {@code /symbol} endpoint: Java frames are always symbolized here.
  *
  * <p>Not thread-safe: one builder serves one profile on one thread.
  */
@@ -31,12 +33,17 @@ public final class ProfileBuilder {
   private final Map<Frame, Long> functions = new HashMap<>();
   private final Map<List<Frame>, Long> locations = new HashMap<>();
   private final Map<SampleKey, long[]> samples = new LinkedHashMap<>();
+  private final FrameAddresses addresses;
   private int valueCount;
   private boolean built;
 
-  /** Starts a profile taken at {@code timeNanos} (Unix epoch nanoseconds). */
-  public ProfileBuilder(long timeNanos) {
+  /**
+   * Starts a profile taken at {@code timeNanos} (Unix epoch nanoseconds) whose locations get their
+   * addresses from {@code addresses} ({@link FrameAddresses#SHARED} in the agent).
+   */
+  public ProfileBuilder(long timeNanos, FrameAddresses addresses) {
     profile.setTimeNanos(timeNanos);
+    this.addresses = addresses;
   }
 
   /** Appends a sample type; samples must carry one value per type, in this order. */
@@ -84,7 +91,10 @@ public final class ProfileBuilder {
     if (id == null) {
       List<Frame> key = List.copyOf(lines);
       Location.Builder location =
-          Location.newBuilder().setId(locations.size() + 1L).setMappingId(1);
+          Location.newBuilder()
+              .setId(locations.size() + 1L)
+              .setMappingId(1)
+              .setAddress(addresses.pc(key));
       for (Frame frame : key) {
         location.addLine(Line.newBuilder().setFunctionId(function(frame)).setLine(frame.line));
       }
@@ -167,6 +177,8 @@ public final class ProfileBuilder {
     profile.addMapping(
         Mapping.newBuilder()
             .setId(1)
+            .setMemoryStart(FrameAddresses.START)
+            .setMemoryLimit(FrameAddresses.LIMIT)
             .setFilename(string("java"))
             .setHasFunctions(true)
             .setHasFilenames(true)

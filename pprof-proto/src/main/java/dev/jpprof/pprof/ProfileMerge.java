@@ -90,13 +90,42 @@ public final class ProfileMerge {
    * @throws InvalidProfileException as {@link #merge}
    */
   public static Profile delta(Profile p0, Profile p1) throws InvalidProfileException {
+    return delta(p0, p1, Set.of());
+  }
+
+  /**
+   * As {@link #delta(Profile, Profile)}, but the sample types named in {@code current} keep {@code
+   * p1}'s values instead of the difference: godeltaprof's heap answers alloc_* as deltas and
+   * inuse_* as they are now. A sample is dropped only when every value of the result is zero.
+   *
+   * @throws InvalidProfileException as {@link #merge}
+   */
+  public static Profile delta(Profile p0, Profile p1, Set<String> current)
+      throws InvalidProfileException {
     List<Profile> both = new ArrayList<>(2);
-    both.add(negate(p0));
+    both.add(current.isEmpty() ? negate(p0) : negateExcept(p0, current));
     both.add(p1);
     return merge(both).toBuilder()
         .setTimeNanos(p1.getTimeNanos())
         .setDurationNanos(p1.getTimeNanos() - p0.getTimeNanos())
         .build();
+  }
+
+  /** {@code p} with the values of the {@code current} types zeroed and the others negated. */
+  private static Profile negateExcept(Profile p, Set<String> current) {
+    boolean[] zero = new boolean[p.getSampleTypeCount()];
+    for (int i = 0; i < zero.length; i++) {
+      zero[i] = current.contains(str(p, p.getSampleType(i).getType()));
+    }
+    Profile.Builder out = p.toBuilder().clearSample();
+    for (Sample s : p.getSampleList()) {
+      Sample.Builder negated = s.toBuilder().clearValue();
+      for (int i = 0; i < s.getValueCount(); i++) {
+        negated.addValue(i < zero.length && zero[i] ? 0 : -s.getValue(i));
+      }
+      out.addSample(negated);
+    }
+    return out.build();
   }
 
   /** {@code p} with every value negated exactly; see {@link #scale}. */

@@ -27,7 +27,8 @@ class ProfileBuilderTest {
 
   @Test
   void toGzipIsBuildThenGzip() throws Exception {
-    ProfileBuilder b = new ProfileBuilder(1).sampleType("goroutine", "count");
+    ProfileBuilder b =
+        new ProfileBuilder(1, TestProfiles.ADDRESSES).sampleType("goroutine", "count");
     b.addSample(new long[] {b.location(MAIN)}, new long[] {7}, Labels.NONE);
     Profile p = Profiles.parse(b.toGzip());
     ProfileValidator.checkGoConventions(p);
@@ -47,7 +48,7 @@ class ProfileBuilderTest {
 
   @Test
   void idsCountFromOneInFirstUseOrderAndFramesAreReused() {
-    ProfileBuilder b = new ProfileBuilder(0);
+    ProfileBuilder b = new ProfileBuilder(0, TestProfiles.ADDRESSES);
     assertEquals(1, b.location(List.of(MAX, COMPUTE)));
     assertEquals(2, b.location(WORK));
     assertEquals(1, b.location(List.of(MAX, COMPUTE)));
@@ -85,7 +86,8 @@ class ProfileBuilderTest {
 
   @Test
   void numericLabelsTakePartInTheKeyWhateverTheirOrder() {
-    ProfileBuilder b = new ProfileBuilder(0).sampleType("alloc_objects", "count");
+    ProfileBuilder b =
+        new ProfileBuilder(0, TestProfiles.ADDRESSES).sampleType("alloc_objects", "count");
     long[] stack = {b.location(MAIN)};
     b.addSample(stack, new long[] {1}, Labels.NONE.withNum("bytes", 64).with("pool", "a"));
     b.addSample(stack, new long[] {2}, Labels.of("pool", "a").withNum("bytes", 64));
@@ -105,7 +107,7 @@ class ProfileBuilderTest {
 
   @Test
   void addSampleRejectsWhatPprofWouldReject() {
-    ProfileBuilder b = new ProfileBuilder(0).sampleType("samples", "count");
+    ProfileBuilder b = new ProfileBuilder(0, TestProfiles.ADDRESSES).sampleType("samples", "count");
     long main = b.location(MAIN);
     IllegalArgumentException e =
         assertThrows(
@@ -124,7 +126,7 @@ class ProfileBuilderTest {
 
   @Test
   void buildOnlyOnce() {
-    ProfileBuilder b = new ProfileBuilder(0);
+    ProfileBuilder b = new ProfileBuilder(0, TestProfiles.ADDRESSES);
     b.build();
     IllegalStateException e = assertThrows(IllegalStateException.class, b::toGzip);
     assertEquals("build() was already called", e.getMessage());

@@ -30,7 +30,7 @@ class ProfileMergeTest {
   void mergeAddsOverlappingStacksAndCombinesHeaders() throws Exception {
     // Locations made in another order than in cpu(), so equal stacks have different ids.
     ProfileBuilder b =
-        new ProfileBuilder(TIME - 5)
+        new ProfileBuilder(TIME - 5, TestProfiles.ADDRESSES)
             .sampleType("samples", "count")
             .sampleType("cpu", "nanoseconds")
             .period("cpu", "nanoseconds", 2 * PERIOD)
@@ -113,7 +113,7 @@ class ProfileMergeTest {
   @Test
   void mergeRejectsOtherSampleOrPeriodTypes() {
     Profile fewer =
-        new ProfileBuilder(TIME)
+        new ProfileBuilder(TIME, TestProfiles.ADDRESSES)
             .sampleType("samples", "count")
             .period("cpu", "nanoseconds", PERIOD)
             .build();

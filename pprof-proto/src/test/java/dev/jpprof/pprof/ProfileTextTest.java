@@ -57,8 +57,8 @@ class ProfileTextTest {
             "Locations",
             "     1: 0x401234 M=1 [F] com.example.Cache.grow com/example/Cache.java:42 s=40"
                 + "(space-bytes)",
-            "     2: 0x0 M=1 com.example.App.work com/example/App.java:25 s=20",
-            "     3: 0x0 M=1 com.example.App.main com/example/App.java:14 s=10",
+            "     2: 0x40b910d730 M=1 com.example.App.work com/example/App.java:25 s=20",
+            "     3: 0x5b7eab51e0 M=1 com.example.App.main com/example/App.java:14 s=10",
             "Mappings",
             "1: 0x400000/0x4a0000/0x1000 java build-1234 [FN][FL]",
             ""),

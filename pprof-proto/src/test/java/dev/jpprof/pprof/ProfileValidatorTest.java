@@ -27,7 +27,7 @@ class ProfileValidatorTest {
   void fixturesFollowPprofRulesAndGoConventions() throws InvalidProfileException {
     ProfileValidator.checkGoConventions(TestProfiles.cpu());
     ProfileValidator.checkGoConventions(TestProfiles.heap());
-    ProfileValidator.checkGoConventions(new ProfileBuilder(0).build());
+    ProfileValidator.checkGoConventions(new ProfileBuilder(0, TestProfiles.ADDRESSES).build());
   }
 
   static Stream<Arguments> pprofRules() {

@@ -17,6 +17,12 @@ final class TestProfiles {
   static final long TIME = 1_700_000_000_123_456_789L;
   static final long PERIOD = 10_000_000L;
 
+  /**
+   * One address space for every test profile, so profiles built apart still merge by address;
+   * hashed, so golden files do not depend on which test asked for a frame first.
+   */
+  static final FrameAddresses ADDRESSES = FrameAddresses.hashing();
+
   static final Frame MAIN = new Frame("com.example.App.main", "com/example/App.java", 10, 14);
   static final Frame WORK = new Frame("com.example.App.work", "com/example/App.java", 20, 25);
   static final Frame COMPUTE = new Frame("com.example.App.compute", "com/example/App.java", 30, 33);
@@ -31,7 +37,7 @@ final class TestProfiles {
    */
   static Profile cpu() {
     ProfileBuilder b =
-        new ProfileBuilder(TIME)
+        new ProfileBuilder(TIME, TestProfiles.ADDRESSES)
             .sampleType("samples", "count")
             .sampleType("cpu", "nanoseconds")
             .period("cpu", "nanoseconds", PERIOD)
@@ -75,7 +81,7 @@ final class TestProfiles {
   }
 
   static ProfileBuilder heapHeader(long timeNanos) {
-    return new ProfileBuilder(timeNanos)
+    return new ProfileBuilder(timeNanos, TestProfiles.ADDRESSES)
         .sampleType("alloc_objects", "count")
         .sampleType("alloc_space", "bytes")
         .sampleType("inuse_objects", "count")

@@ -2,6 +2,7 @@ package dev.jpprof.agent.cpu;
 
 import dev.jpprof.agent.frames.ClassSource;
 import dev.jpprof.agent.frames.SourceInfo;
+import dev.jpprof.pprof.FrameAddresses;
 import dev.jpprof.pprof.Labels;
 import dev.jpprof.pprof.ProfileBuilder;
 import dev.jpprof.pprof.ProfileBuilder.Frame;
@@ -27,7 +28,7 @@ final class CpuProfileWriter {
       String comment,
       SourceInfo.Batch sources) {
     ProfileBuilder profile =
-        new ProfileBuilder(startEpochNanos)
+        new ProfileBuilder(startEpochNanos, FrameAddresses.SHARED)
             .sampleType("samples", "count")
             .sampleType("cpu", "nanoseconds")
             .period("cpu", "nanoseconds", intervalNanos)

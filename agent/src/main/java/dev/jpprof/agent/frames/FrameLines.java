@@ -1,5 +1,7 @@
 package dev.jpprof.agent.frames;
 
+import dev.jpprof.pprof.FrameAddresses;
+
 /**
  * The stack part of Go's legacy text profiles (debug=1 of goroutine, threadcreate, heap, allocs,
  * block, mutex), which {@code go tool pprof} parses: the {@code @} line of return addresses and one
@@ -24,8 +26,7 @@ public final class FrameLines {
   public static long[] pcs(StackTraceElement[] stack, FrameAddresses addresses) {
     long[] pcs = new long[stack.length];
     for (int i = 0; i < stack.length; i++) {
-      pcs[i] =
-          addresses.pc(functionName(stack[i]), stack[i].getFileName(), stack[i].getLineNumber());
+      pcs[i] = addresses.pc(functionName(stack[i]), stack[i].getLineNumber());
     }
     return pcs;
   }
@@ -53,7 +54,8 @@ public final class FrameLines {
     for (int i = 0; i < stack.length; i++) {
       String name = functionName(stack[i]);
       pcText[i] = "0x" + Long.toHexString(pcs[i]);
-      functions[i] = name + "+0x" + Long.toHexString(pcs[i] - addresses.entry(name));
+      long entry = addresses.entry(name); // 0 for an address hashed past the table's bound
+      functions[i] = name + "+0x" + Long.toHexString(entry == 0 ? 0 : pcs[i] - entry);
       pcWidth = Math.max(pcWidth, pcText[i].length());
       functionWidth = Math.max(functionWidth, functions[i].length());
     }

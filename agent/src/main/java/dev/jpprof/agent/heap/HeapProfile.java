@@ -2,6 +2,7 @@ package dev.jpprof.agent.heap;
 
 import dev.jpprof.agent.frames.SourceInfo;
 import dev.jpprof.instrumentation.alloc.HeapBucket;
+import dev.jpprof.pprof.FrameAddresses;
 import dev.jpprof.pprof.Labels;
 import dev.jpprof.pprof.ProfileBuilder;
 import dev.jpprof.pprof.proto.ProfileProto.Profile;
@@ -22,7 +23,7 @@ final class HeapProfile {
       boolean allocs,
       SourceInfo.Batch sources) {
     ProfileBuilder b =
-        new ProfileBuilder(timeNanos)
+        new ProfileBuilder(timeNanos, FrameAddresses.SHARED)
             .sampleType("alloc_objects", "count")
             .sampleType("alloc_space", "bytes")
             .sampleType("inuse_objects", "count")

@@ -1,10 +1,10 @@
 package dev.jpprof.agent.heap;
 
-import dev.jpprof.agent.frames.FrameAddresses;
 import dev.jpprof.agent.frames.SourceInfo;
 import dev.jpprof.agent.profiles.ProfileSource;
 import dev.jpprof.agent.vars.MemStats;
 import dev.jpprof.instrumentation.alloc.HeapBucket;
+import dev.jpprof.pprof.FrameAddresses;
 import dev.jpprof.pprof.proto.ProfileProto.Profile;
 import java.util.List;
 import java.util.function.Supplier;

@@ -1,8 +1,8 @@
 package dev.jpprof.agent.heap;
 
-import dev.jpprof.agent.frames.FrameAddresses;
 import dev.jpprof.agent.frames.FrameLines;
 import dev.jpprof.instrumentation.alloc.HeapBucket;
+import dev.jpprof.pprof.FrameAddresses;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

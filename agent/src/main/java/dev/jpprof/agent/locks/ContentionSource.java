@@ -1,11 +1,11 @@
 package dev.jpprof.agent.locks;
 
-import dev.jpprof.agent.frames.FrameAddresses;
 import dev.jpprof.agent.frames.FrameLines;
 import dev.jpprof.agent.frames.SourceInfo;
 import dev.jpprof.agent.profiles.ProfileSource;
 import dev.jpprof.instrumentation.locks.ContentionRecord;
 import dev.jpprof.instrumentation.locks.LockProfiler;
+import dev.jpprof.pprof.FrameAddresses;
 import dev.jpprof.pprof.Labels;
 import dev.jpprof.pprof.ProfileBuilder;
 import dev.jpprof.pprof.proto.ProfileProto.Profile;
@@ -65,7 +65,7 @@ public final class ContentionSource implements ProfileSource {
   @Override
   public Profile snapshot() {
     ProfileBuilder b =
-        new ProfileBuilder(System.currentTimeMillis() * 1_000_000L)
+        new ProfileBuilder(System.currentTimeMillis() * 1_000_000L, addresses)
             .sampleType("contentions", "count")
             .sampleType("delay", "nanoseconds")
             .period("contentions", "count", 1);

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Every endpoint the agent serves, one row each (docs/protocol.md §1): Go's net/http/pprof keeps
@@ -44,8 +45,14 @@ public final class EndpointTable {
         symbol(),
         threadcreate(profiles.get(THREADCREATE), offLoop, maxSeconds),
         trace(offLoop, maxSeconds),
-        vars(offLoop));
+        vars(offLoop),
+        delta("delta_block", profiles.get(BLOCK), Set.of(), offLoop),
+        delta(DeltaEndpoint.DELTA_HEAP, profiles.get(HEAP), HEAP_CURRENT, offLoop),
+        delta("delta_mutex", profiles.get(MUTEX), Set.of(), offLoop));
   }
+
+  /** Heap's sample types that a delta answers as they are now, not as a difference. */
+  static final Set<String> HEAP_CURRENT = Set.of("inuse_objects", "inuse_space");
 
   static Route allocs(ProfileSource source, OffLoop offLoop, long maxSeconds) {
     return Route.profile(
@@ -154,6 +161,17 @@ public final class EndpointTable {
   /** /debug/vars, Go's expvar: outside /debug/pprof/, every method. */
   static Route vars(OffLoop offLoop) {
     return Route.outside("/debug/vars", Methods.ANY, new VarsEndpoint(offLoop));
+  }
+
+  /**
+   * Pyroscope's godeltaprof paths, which Alloy's optional {@code godeltaprof_*} targets scrape: not
+   * on the index page, as in a Go binary that registers them (null without the source).
+   */
+  static Route delta(String name, ProfileSource source, Set<String> current, OffLoop offLoop) {
+    return source == null
+        ? null
+        : Route.outside(
+            Route.ROOT + name, Methods.READ, new DeltaEndpoint(name, source, current, offLoop));
   }
 
   /** A row of our own with no Go description (as a custom profile in Go); tests use it. */

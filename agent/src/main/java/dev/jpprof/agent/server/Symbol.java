@@ -1,6 +1,6 @@
 package dev.jpprof.agent.server;
 
-import dev.jpprof.agent.frames.FrameAddresses;
+import dev.jpprof.pprof.FrameAddresses;
 import io.netty.handler.codec.http.HttpMethod;
 import java.nio.charset.StandardCharsets;
 

@@ -1,7 +1,7 @@
 package dev.jpprof.agent.threads;
 
-import dev.jpprof.agent.frames.FrameAddresses;
 import dev.jpprof.agent.frames.FrameLines;
+import dev.jpprof.pprof.FrameAddresses;
 import dev.jpprof.pprof.Labels;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,11 +52,7 @@ final class GoroutineGroups {
           t.stack.length == 0
               ? NO_JAVA_FRAMES
               : t.stack.length > depth ? Arrays.copyOf(t.stack, depth) : t.stack;
-      long[] pcs = new long[stack.length];
-      for (int i = 0; i < stack.length; i++) {
-        pcs[i] =
-            addresses.pc(functionName(stack[i]), stack[i].getFileName(), stack[i].getLineNumber());
-      }
+      long[] pcs = FrameLines.pcs(stack, addresses);
       Labels labels = labels(t);
       groups.computeIfAbsent(new Key(pcs, labels), k -> new Group(stack, pcs, labels)).count++;
     }

@@ -1,9 +1,9 @@
 package dev.jpprof.agent.threads;
 
-import dev.jpprof.agent.frames.FrameAddresses;
 import dev.jpprof.agent.frames.SourceInfo;
 import dev.jpprof.agent.profiles.ProfileSource;
 import dev.jpprof.agent.threads.GoroutineGroups.Group;
+import dev.jpprof.pprof.FrameAddresses;
 import dev.jpprof.pprof.ProfileBuilder;
 import dev.jpprof.pprof.ProfileBuilder.Frame;
 import dev.jpprof.pprof.proto.ProfileProto.Profile;
@@ -80,7 +80,9 @@ public final class GoroutineSource implements ProfileSource {
   static Profile profile(
       String name, long timeNanos, List<Group> groups, SourceInfo.Batch sources) {
     ProfileBuilder b =
-        new ProfileBuilder(timeNanos).sampleType(name, "count").period(name, "count", 1);
+        new ProfileBuilder(timeNanos, FrameAddresses.SHARED)
+            .sampleType(name, "count")
+            .period(name, "count", 1);
     for (Group g : groups) {
       long[] ids = new long[g.stack.length];
       for (int i = 0; i < ids.length; i++) {

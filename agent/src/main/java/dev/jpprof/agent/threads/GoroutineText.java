@@ -1,8 +1,8 @@
 package dev.jpprof.agent.threads;
 
-import dev.jpprof.agent.frames.FrameAddresses;
 import dev.jpprof.agent.frames.FrameLines;
 import dev.jpprof.agent.threads.GoroutineGroups.Group;
+import dev.jpprof.pprof.FrameAddresses;
 import java.util.List;
 
 /**

@@ -1,12 +1,12 @@
 package dev.jpprof.agent.threads;
 
-import dev.jpprof.agent.frames.FrameAddresses;
 import dev.jpprof.agent.frames.FrameLines;
 import dev.jpprof.agent.frames.SourceInfo;
 import dev.jpprof.agent.profiles.ProfileSource;
 import dev.jpprof.agent.threads.GoroutineGroups.Group;
 import dev.jpprof.instrumentation.threads.ThreadRecorder;
 import dev.jpprof.instrumentation.threads.ThreadStarts;
+import dev.jpprof.pprof.FrameAddresses;
 import dev.jpprof.pprof.Labels;
 import dev.jpprof.pprof.proto.ProfileProto.Profile;
 import java.util.ArrayList;

@@ -2,9 +2,9 @@ package dev.jpprof.agent.locks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.jpprof.agent.frames.FrameAddresses;
 import dev.jpprof.agent.frames.SourceInfo;
 import dev.jpprof.instrumentation.locks.LockProfiler;
+import dev.jpprof.pprof.FrameAddresses;
 import dev.jpprof.pprof.ProfileValidator;
 import dev.jpprof.pprof.proto.ProfileProto.Profile;
 import org.junit.jupiter.api.Test;

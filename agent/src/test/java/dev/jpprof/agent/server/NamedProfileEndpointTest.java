@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jpprof.agent.profiles.ProfileSource;
+import dev.jpprof.pprof.FrameAddresses;
 import dev.jpprof.pprof.Labels;
 import dev.jpprof.pprof.ProfileBuilder;
 import dev.jpprof.pprof.Profiles;
@@ -41,7 +42,7 @@ class NamedProfileEndpointTest {
       }
       snapshots++;
       ProfileBuilder b =
-          new ProfileBuilder(snapshots * 1_000_000_000L)
+          new ProfileBuilder(snapshots * 1_000_000_000L, FrameAddresses.SHARED)
               .sampleType("goroutine", "count")
               .period("goroutine", "count", 1);
       long loc = b.location(new ProfileBuilder.Frame("a.B.c", "B.java", 1, 2));
@@ -189,7 +190,8 @@ class NamedProfileEndpointTest {
 
           @Override
           public Profile snapshot() {
-            ProfileBuilder b = new ProfileBuilder(1).sampleType("goroutine", "count");
+            ProfileBuilder b =
+                new ProfileBuilder(1, FrameAddresses.SHARED).sampleType("goroutine", "count");
             long loc = b.location(new ProfileBuilder.Frame("f", "", 0, 0));
             b.addSample(new long[] {loc}, new long[] {3}, Labels.NONE);
             return b.build();

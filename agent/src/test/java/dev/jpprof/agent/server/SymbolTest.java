@@ -2,7 +2,7 @@ package dev.jpprof.agent.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.jpprof.agent.frames.FrameAddresses;
+import dev.jpprof.pprof.FrameAddresses;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,8 +13,8 @@ class SymbolTest {
   @Test
   void knownAddressesAreNamedUnknownOnesSkipped() {
     FrameAddresses addresses = new FrameAddresses();
-    long pc = addresses.pc("com.example.App.work", "App.java", 10);
-    long other = addresses.pc("com.example.App.idle", "App.java", 20);
+    long pc = addresses.pc("com.example.App.work", 10);
+    long other = addresses.pc("com.example.App.idle", 20);
     String expected =
         "num_symbols: 1\n0x"
             + Long.toHexString(pc)

@@ -3,8 +3,8 @@ package dev.jpprof.agent.threads;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.jpprof.agent.frames.FrameAddresses;
 import dev.jpprof.agent.frames.SourceInfo;
+import dev.jpprof.pprof.FrameAddresses;
 import dev.jpprof.pprof.ProfileValidator;
 import dev.jpprof.pprof.proto.ProfileProto.Profile;
 import java.util.HashMap;
