@@ -500,8 +500,11 @@ JNIEXPORT jint JNICALL Java_dev_jpprof_agent_heap_NativeHeap_start(JNIEnv *jni, 
   if (err != JVMTI_ERROR_NONE) {
     /* Tables stay allocated: a callback may already be running. Nothing more is recorded. */
     STORE(&enabled, 0);
-    (*jvmti)->SetEventNotificationMode(jvmti, JVMTI_DISABLE, JVMTI_EVENT_SAMPLED_OBJECT_ALLOC,
-        NULL);
+    jvmtiError off = (*jvmti)->SetEventNotificationMode(jvmti, JVMTI_DISABLE,
+        JVMTI_EVENT_SAMPLED_OBJECT_ALLOC, NULL);
+    if (off != JVMTI_ERROR_NONE) {
+      failed(off); /* counted; callbacks already record nothing while enabled is 0 */
+    }
     return err;
   }
   return 0;
