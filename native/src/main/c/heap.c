@@ -153,7 +153,10 @@ static void release(jvmtiEnv *env, void *p, jlong bytes) {
 /* Strings JVMTI allocated for us: counted while we keep them. */
 static void forget(jvmtiEnv *env, void *p) {
   if (p != NULL) {
-    (*env)->Deallocate(env, (unsigned char *) p);
+    jvmtiError err = (*env)->Deallocate(env, (unsigned char *) p);
+    if (err != JVMTI_ERROR_NONE) {
+      failed(err); /* leaked, and counted */
+    }
   }
 }
 
@@ -461,7 +464,10 @@ JNIEXPORT jint JNICALL Java_dev_jpprof_agent_heap_NativeHeap_start(JNIEnv *jni, 
     release(jvmti, (void *) methods, (jlong) method_cap * (jlong) sizeof(Method *));
     release(jvmti, live, (jlong) live_cap * (jlong) sizeof(Live));
     release(jvmti, free_slots, (jlong) live_cap * (jlong) sizeof(jint));
-    (*jvmti)->RelinquishCapabilities(jvmti, &caps);
+    err = (*jvmti)->RelinquishCapabilities(jvmti, &caps);
+    if (err != JVMTI_ERROR_NONE) {
+      failed(err); /* the capability stays held: another agent cannot take it */
+    }
     return ERR_NO_MEMORY;
   }
   zero((void *) method_slots, (jlong) slots * (jlong) sizeof(Method *));
