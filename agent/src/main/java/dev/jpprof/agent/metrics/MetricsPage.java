@@ -1,5 +1,6 @@
 package dev.jpprof.agent.metrics;
 
+import dev.jpprof.agent.AgentLog;
 import java.io.IOException;
 import java.util.function.Supplier;
 
@@ -16,6 +17,7 @@ public final class MetricsPage {
   private final Supplier<String> cpuEngine;
   private final Supplier<AllocEngine> allocEngine;
   private Scrape scrape; // guarded by this; made at the first render
+  private Throwable broken; // guarded by this; why the registry could not be built
 
   /**
    * @param cpuEngine the CPU engine's name
@@ -27,15 +29,29 @@ public final class MetricsPage {
   }
 
   /**
-   * The exposition. The first call builds the registry; a failure there is thrown (the caller
-   * answers 500 and reports it) and the next request tries again.
+   * The exposition. The first call builds the registry. Every failure comes out as an IOException
+   * with the reason (the caller answers 500 and reports it once). A failure while building is kept
+   * and answered again, never retried: a half-built registry may have left a GC listener behind,
+   * and retrying at every scrape would add one each time.
    */
   public synchronized byte[] render() throws IOException {
-    if (scrape == null) {
-      // Scrape is the first class here to name a Prometheus type: it loads them, and only now.
-      scrape = new Scrape(new AgentCollector.Sources(cpuEngine, allocEngine));
+    if (broken != null) {
+      throw new IOException(AgentLog.describe(broken), broken);
     }
-    return scrape.write();
+    try {
+      if (scrape == null) {
+        try {
+          // Scrape is the first class here to name a Prometheus type: they load now, not before.
+          scrape = new Scrape(new AgentCollector.Sources(cpuEngine, allocEngine));
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+          broken = e;
+          throw e;
+        }
+      }
+      return scrape.write();
+    } catch (RuntimeException | LinkageError | StackOverflowError e) {
+      throw new IOException(AgentLog.describe(e), e);
+    }
   }
 
   /** The allocation sampler as /metrics shows it: its name and its sample counts (-1: unknown). */
