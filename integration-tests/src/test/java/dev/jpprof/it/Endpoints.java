@@ -19,8 +19,8 @@ final class Endpoints {
 
   /**
    * The request targets: the index, cmdline, symbol (GET and a lookup), 1 s windows of profile and
-   * trace, /debug/vars, /metrics, and each named profile plain, with debug=1, with seconds=1 (delta), and
-   * goroutine with debug=2.
+   * trace, /debug/vars, /metrics, and each named profile plain, with debug=1, with seconds=1
+   * (delta), and goroutine with debug=2.
    */
   static List<String> all(int port) {
     List<String> targets =

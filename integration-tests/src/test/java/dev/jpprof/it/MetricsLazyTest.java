@@ -27,10 +27,7 @@ class MetricsLazyTest {
     Path dir = Files.createTempDirectory("jpprof-lazy");
     Path log = dir.resolve("classes.log");
     try (AgentJvm jvm =
-        AgentJvm.on(jdk)
-            .options(List.of("-Xlog:class+load=info:file=" + log))
-            .demo()
-            .start()) {
+        AgentJvm.on(jdk).options(List.of("-Xlog:class+load=info:file=" + log)).demo().start()) {
       for (String target :
           List.of(
               "/debug/pprof/",

@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 
 /**
  * Prometheus itself scrapes the agent: the real server from Debian's package, scraping the demo
- * JVM's /metrics every second, sees the target up and answers queries for a JVM metric and an
- * agent metric; promtool's linter accepts the exposition as it is.
+ * JVM's /metrics every second, sees the target up and answers queries for a JVM metric and an agent
+ * metric; promtool's linter accepts the exposition as it is.
  */
 class PrometheusScrapeTest {
   private static final Duration SCRAPED = Duration.ofSeconds(60);

@@ -99,7 +99,8 @@ final class AgentCollector implements MultiCollector {
     CounterSnapshot.Builder responses =
         CounterSnapshot.builder()
             .name("jpprof_http_requests")
-            .help("Requests answered, by endpoint (a row of the endpoint table, or other) and code.");
+            .help(
+                "Requests answered, by endpoint (a row of the endpoint table, or other) and code.");
     Map<String, Long> bytesByEndpoint = new TreeMap<>();
     for (Map.Entry<Requests.Key, long[]> e : Requests.snapshot().entrySet()) {
       Requests.Key k = e.getKey();

@@ -57,17 +57,23 @@ final class CounterNames {
     List<MetricSnapshot> out = new ArrayList<>();
     for (Name n : NAMES) {
       Long v = counters.remove(n.counter);
-      out.add(AgentCollector.counter(n.name, n.help, AgentCollector.point(v == null ? 0 : v * n.scale)));
+      out.add(
+          AgentCollector.counter(
+              n.name, n.help, AgentCollector.point(v == null ? 0 : v * n.scale)));
     }
     counters.forEach(
         (counter, v) ->
             out.add(
                 AgentCollector.counter(
-                    legal(counter), "The agent's counter " + counter + ".", AgentCollector.point(v))));
+                    legal(counter),
+                    "The agent's counter " + counter + ".",
+                    AgentCollector.point(v))));
     return out;
   }
 
-  /** {@code jpprof_} and the counter's name with every character Prometheus refuses as {@code _}. */
+  /**
+   * {@code jpprof_} and the counter's name with every character Prometheus refuses as {@code _}.
+   */
   static String legal(String counter) {
     return "jpprof_" + counter.replaceAll("[^a-zA-Z0-9_]", "_");
   }

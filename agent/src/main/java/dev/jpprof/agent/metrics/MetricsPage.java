@@ -5,10 +5,10 @@ import java.io.IOException;
 import java.util.function.Supplier;
 
 /**
- * The /metrics document. Made at server start but empty until the first request: only then are
- * the Prometheus client's classes loaded, the registry created and the JVM metrics registered
- * ({@link Scrape}), so an application that never asks for /metrics never runs any of it, and one
- * that does has set up its own JMX and logging long before.
+ * The /metrics document. Made at server start but empty until the first request: only then are the
+ * Prometheus client's classes loaded, the registry created and the JVM metrics registered ({@link
+ * Scrape}), so an application that never asks for /metrics never runs any of it, and one that does
+ * has set up its own JMX and logging long before.
  */
 public final class MetricsPage {
   /** Prometheus' text exposition format 0.0.4 (what Prometheus asks for first). */

@@ -24,9 +24,9 @@ import java.io.IOException;
  * ManagementFactory.getPlatformMBeanServer()} at every scrape (even without {@code
  * -XX:NativeMemoryTracking}, when it has nothing to show), and creating the platform MBeanServer
  * registers the JDK's logging MXBean, which initialises java.util.logging's LogManager: an
- * application that installs its own {@code java.util.logging.manager} later would lose it. The other
- * modules read the MXBeans through {@code ManagementFactory}'s getters, which create no MBeanServer
- * (as /debug/vars does).
+ * application that installs its own {@code java.util.logging.manager} later would lose it. The
+ * other modules read the MXBeans through {@code ManagementFactory}'s getters, which create no
+ * MBeanServer (as /debug/vars does).
  */
 final class Scrape {
   private final PrometheusRegistry registry = new PrometheusRegistry();

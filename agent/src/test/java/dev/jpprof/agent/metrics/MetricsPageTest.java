@@ -53,11 +53,11 @@ class MetricsPageTest {
     assertTrue(text.contains("jpprof_engine_info{engine=\"jvmti\",kind=\"alloc\"} 1"), text);
     assertEquals(42, value(text, "jpprof_samples_total{kind=\"alloc\"}"));
     assertEquals(
-        Counters.snapshot().get("cpu.samples"), (long) value(text, "jpprof_samples_total{kind=\"cpu\"}"));
+        Counters.snapshot().get("cpu.samples"),
+        (long) value(text, "jpprof_samples_total{kind=\"cpu\"}"));
     assertEquals(3, value(text, "jpprof_samples_dropped_total{kind=\"alloc\"}"));
     assertTrue(
-        value(text, "jpprof_http_requests_total{code=\"200\",endpoint=\"/debug/pprof/heap\"}")
-            >= 1,
+        value(text, "jpprof_http_requests_total{code=\"200\",endpoint=\"/debug/pprof/heap\"}") >= 1,
         text);
     assertTrue(
         value(text, "jpprof_http_response_bytes_total{endpoint=\"/debug/pprof/heap\"}") >= 1234,

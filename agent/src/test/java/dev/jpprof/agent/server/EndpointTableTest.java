@@ -40,8 +40,7 @@ class EndpointTableTest {
     }
     Map<String, Route> byPath = new TreeMap<>();
     MetricsPage metrics = new MetricsPage(() -> "none", () -> MetricsPage.AllocEngine.OFF);
-    for (Route r :
-        EndpointTable.rows(null, profiles, metrics, new OffLoop(Runnable::run), 600)) {
+    for (Route r : EndpointTable.rows(null, profiles, metrics, new OffLoop(Runnable::run), 600)) {
       byPath.put(r.path, r);
     }
     return byPath;
