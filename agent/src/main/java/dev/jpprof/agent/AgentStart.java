@@ -2,10 +2,12 @@ package dev.jpprof.agent;
 
 import dev.jpprof.agent.cpu.CpuProfiler;
 import dev.jpprof.agent.frames.SourceInfo;
+import dev.jpprof.agent.heap.HeapEngine;
 import dev.jpprof.agent.heap.HeapEngines;
 import dev.jpprof.agent.heap.HeapSource;
 import dev.jpprof.agent.locks.ContentionSource;
 import dev.jpprof.agent.locks.LockEngine;
+import dev.jpprof.agent.metrics.MetricsPage;
 import dev.jpprof.agent.profiles.ProfileSource;
 import dev.jpprof.agent.server.EndpointTable;
 import dev.jpprof.agent.server.PprofServer;
@@ -119,7 +121,8 @@ final class AgentStart {
                           config,
                           cpu,
                           profiles,
-                          () -> heap.status() + "\n" + engines.locks.status())
+                          () -> heap.status() + "\n" + engines.locks.status(),
+                          new MetricsPage(cpu::engineName, () -> allocEngine(heap)))
                       .start(),
               RETRY_PAUSE_MILLIS);
       if (bound == null) {
@@ -134,6 +137,14 @@ final class AgentStart {
     } catch (Throwable t) {
       AgentLog.info("not serving: " + AgentLog.describe(t));
     }
+  }
+
+  /** The allocation sampler as /metrics shows it. */
+  private static MetricsPage.AllocEngine allocEngine(HeapEngines heap) {
+    HeapEngine e = heap.get();
+    return e == null
+        ? MetricsPage.AllocEngine.OFF
+        : new MetricsPage.AllocEngine(e.name(), e.samplesTaken(), e.samplesDropped());
   }
 
   /** Starts a server and returns the address it serves; the seam tests use. */

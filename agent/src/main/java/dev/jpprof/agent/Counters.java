@@ -6,9 +6,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The agent's own counters, shown under {@code jvm.agent} in /debug/vars: what the engines did
- * (samples taken and dropped, profiles encoded and the time it took, errors). Any engine adds to a
- * counter by name; adding is cheap and never blocks.
+ * The agent's own counters, shown under {@code jvm.agent} in /debug/vars and as {@code jpprof_*} in
+ * /metrics (dev.jpprof.agent.metrics.CounterNames names them there): what the engines did (samples
+ * taken and dropped, profiles encoded and the time it took, errors). Any engine adds to a counter
+ * by name; adding is cheap and never blocks.
  */
 public final class Counters {
   private static final Map<String, LongAdder> counters = new ConcurrentHashMap<>();

@@ -19,8 +19,8 @@ final class Endpoints {
 
   /**
    * The request targets: the index, cmdline, symbol (GET and a lookup), 1 s windows of profile and
-   * trace, /debug/vars, and each named profile plain, with debug=1, with seconds=1 (delta), and
-   * goroutine with debug=2.
+   * trace, /debug/vars, /metrics, and each named profile plain, with debug=1, with seconds=1
+   * (delta), and goroutine with debug=2.
    */
   static List<String> all(int port) {
     List<String> targets =
@@ -33,6 +33,7 @@ final class Endpoints {
                 "/debug/pprof/profile?seconds=1",
                 "/debug/pprof/trace?seconds=1",
                 "/debug/vars",
+                "/metrics",
                 "/debug/pprof/goroutine?debug=2"));
     Matcher m = LISTED.matcher(Http.get(port, "/debug/pprof/").text());
     while (m.find()) {

@@ -10,10 +10,10 @@ import java.util.stream.Collectors;
 
 /**
  * An application that installs its own java.util.logging manager after start (as WildFly does)
- * still gets it, even after the agent has served every endpoint: nothing the agent does (JMX,
- * System.Logger, JFR, thread dumps) may initialise JUL first, or LogManager would be the JDK's and
- * the application's logging would be lost. On JDK 25 (run with the flag the README names) the whole
- * run prints no WARNING either.
+ * still gets it, even after the agent has served every endpoint, /metrics included: nothing the
+ * agent does (JMX, System.Logger, JFR, thread dumps, the Prometheus client's JVM metrics) may
+ * initialise JUL first, or LogManager would be the JDK's and the application's logging would be
+ * lost. On JDK 25 (run with the flag the README names) the whole run prints no WARNING either.
  */
 class LogManagerTest {
   @EveryJdk

@@ -155,6 +155,18 @@ public final class CpuProfiler {
     return note != null ? jfr.describe(note) : async.describe();
   }
 
+  /**
+   * The engine's name for /metrics: "jfr" once JFR serves the windows (configured, or
+   * async-profiler found unavailable), "none" when the last open failed on both, else
+   * "async-profiler" (also before the first window: what the first one will try).
+   */
+  public String engineName() {
+    if (failure != null) {
+      return "none";
+    }
+    return jfrNote != null ? JFR : ASYNC_PROFILER;
+  }
+
   private EngineWindow openEngine() throws CpuProfilerException {
     if (engine.equals(JFR)) {
       return openJfr(null);

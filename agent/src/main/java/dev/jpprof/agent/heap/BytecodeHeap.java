@@ -44,6 +44,11 @@ final class BytecodeHeap implements HeapEngine {
   }
 
   @Override
+  public String name() {
+    return "bytebuddy";
+  }
+
+  @Override
   public String status() {
     if (installing.getAsBoolean()) {
       // Until the loaded JDK classes are rewritten, their allocation is not seen and running

@@ -26,4 +26,17 @@ public interface HeapEngine {
 
   /** The index page's line: the engine, its rate, what it could not see. */
   String status();
+
+  /** The engine's name, the {@code engine} label of /metrics: jvmti, jfr or bytebuddy. */
+  String name();
+
+  /** The samples the engine has taken, for /metrics; -1 where it does not count them. */
+  default long samplesTaken() {
+    return -1;
+  }
+
+  /** The samples it took but could not keep (dropped while behind); -1 where not counted. */
+  default long samplesDropped() {
+    return -1;
+  }
 }

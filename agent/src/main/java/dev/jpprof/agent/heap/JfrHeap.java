@@ -73,6 +73,11 @@ final class JfrHeap extends TableHeap {
   }
 
   @Override
+  public String name() {
+    return "jfr";
+  }
+
+  @Override
   public String status() {
     return "allocation sampling: JFR "
         + EVENT

@@ -377,6 +377,22 @@ final class JvmtiHeap extends TableHeap {
   }
 
   @Override
+  public String name() {
+    return "jvmti";
+  }
+
+  /** The JVM's samples as libjpprof last counted them (stats are read at every collection). */
+  @Override
+  public long samplesTaken() {
+    return stats[0];
+  }
+
+  @Override
+  public long samplesDropped() {
+    return stats[1];
+  }
+
+  @Override
   public String status() {
     long[] s = stats;
     long untrackedNow;

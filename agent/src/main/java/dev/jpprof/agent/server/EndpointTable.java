@@ -1,6 +1,7 @@
 package dev.jpprof.agent.server;
 
 import dev.jpprof.agent.cpu.CpuProfiler;
+import dev.jpprof.agent.metrics.MetricsPage;
 import dev.jpprof.agent.profiles.ProfileSource;
 import dev.jpprof.agent.server.Route.Methods;
 import dev.jpprof.agent.server.Route.Seconds;
@@ -33,13 +34,18 @@ public final class EndpointTable {
    * a Go binary lists only the profiles it has.
    */
   static List<Route> rows(
-      CpuProfiler cpu, Map<String, ProfileSource> profiles, OffLoop offLoop, long maxSeconds) {
+      CpuProfiler cpu,
+      Map<String, ProfileSource> profiles,
+      MetricsPage metrics,
+      OffLoop offLoop,
+      long maxSeconds) {
     return present(
         allocs(profiles.get(ALLOCS), offLoop, maxSeconds),
         block(profiles.get(BLOCK), offLoop, maxSeconds),
         cmdline(),
         goroutine(profiles.get(GOROUTINE), offLoop, maxSeconds),
         heap(profiles.get(HEAP), offLoop, maxSeconds),
+        metrics(metrics, offLoop),
         mutex(profiles.get(MUTEX), offLoop, maxSeconds),
         profile(cpu, offLoop, maxSeconds),
         symbol(),
@@ -102,6 +108,11 @@ public final class EndpointTable {
         source,
         offLoop,
         maxSeconds);
+  }
+
+  /** /metrics for Prometheus: outside /debug/pprof/, GET and HEAD as the pprof rows. */
+  static Route metrics(MetricsPage page, OffLoop offLoop) {
+    return Route.outside("/metrics", Methods.READ, new MetricsEndpoint(offLoop, page));
   }
 
   static Route mutex(ProfileSource source, OffLoop offLoop, long maxSeconds) {

@@ -1,5 +1,6 @@
 package dev.jpprof.agent.server;
 
+import dev.jpprof.agent.Requests;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -24,6 +25,9 @@ final class Exchange {
   private final AtomicBoolean answered = new AtomicBoolean();
   private final List<Runnable> closeHooks = new ArrayList<>(2); // guarded by this
   private boolean closed; // guarded by this
+
+  /** The endpoint-table row that answers, for the request counts; set by routing. */
+  private volatile String endpoint = Requests.OTHER;
 
   Exchange(
       ChannelHandlerContext ctx,
@@ -60,6 +64,14 @@ final class Exchange {
 
   private static String decode(String component) {
     return QueryStringDecoder.decodeComponent(component, StandardCharsets.UTF_8);
+  }
+
+  void endpoint(String path) {
+    endpoint = path;
+  }
+
+  String endpoint() {
+    return endpoint;
   }
 
   boolean isMethod(HttpMethod method) {

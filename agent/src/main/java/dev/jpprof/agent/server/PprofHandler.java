@@ -1,6 +1,7 @@
 package dev.jpprof.agent.server;
 
 import dev.jpprof.agent.AgentLog;
+import dev.jpprof.agent.Requests;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -93,6 +94,7 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     QueryStringDecoder uri = new QueryStringDecoder(target == null ? "/" : target.originForm);
     boolean admitted = inFlight.enter();
     Runnable leave = admitted ? once(inFlight::leave) : () -> {};
+    Exchange[] answered = new Exchange[1]; // the sink needs the exchange it belongs to
     Exchange exchange =
         new Exchange(
             ctx,
@@ -100,8 +102,9 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             uri,
             r -> {
               leave.run();
-              complete(ctx, request, r);
+              complete(ctx, request, answered[0].endpoint(), r);
             });
+    answered[0] = exchange;
     exchange.onClose(leave);
     current = exchange;
     try {
@@ -188,17 +191,24 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     return rawQuery.isEmpty() ? path : path + "?" + rawQuery;
   }
 
-  /** Writes the response on the event loop, then takes the next waiting request. */
+  /**
+   * Writes the response on the event loop, then takes the next waiting request. Every response
+   * passes here once: it is counted here, by endpoint and status, with the body bytes sent.
+   */
   private void complete(
-      ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
+      ChannelHandlerContext ctx,
+      FullHttpRequest request,
+      String endpoint,
+      FullHttpResponse response) {
     if (!ctx.executor().inEventLoop()) {
-      ctx.executor().execute(() -> complete(ctx, request, response));
+      ctx.executor().execute(() -> complete(ctx, request, endpoint, response));
       return;
     }
     boolean keepAlive = HttpUtil.isKeepAlive(request) && !Responses.closes(response);
     if (request.method().equals(HttpMethod.HEAD)) {
       response.content().clear(); // Content-Length stays: what a GET would have sent
     }
+    Requests.answered(endpoint, response.status().code(), response.content().readableBytes());
     response.headers().set("Date", DateFormatter.format(new Date()));
     HttpUtil.setKeepAlive(response, keepAlive);
     request.release();

@@ -3,6 +3,7 @@ package dev.jpprof.agent.server;
 import dev.jpprof.agent.AgentThreadGroup;
 import dev.jpprof.agent.Config;
 import dev.jpprof.agent.cpu.CpuProfiler;
+import dev.jpprof.agent.metrics.MetricsPage;
 import dev.jpprof.agent.profiles.ProfileSource;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -34,6 +35,7 @@ public final class PprofServer {
   private final CpuProfiler cpu;
   private final Map<String, ProfileSource> profiles;
   private final Supplier<String> status;
+  private final MetricsPage metrics;
   private EventLoopGroup group;
   private ExecutorService workers;
   private final List<Channel> channels = new ArrayList<>();
@@ -53,10 +55,29 @@ public final class PprofServer {
       CpuProfiler cpu,
       Map<String, ProfileSource> profiles,
       Supplier<String> status) {
+    this(
+        config,
+        cpu,
+        profiles,
+        status,
+        new MetricsPage(
+            cpu == null ? () -> "none" : cpu::engineName, () -> MetricsPage.AllocEngine.OFF));
+  }
+
+  /**
+   * @param metrics the /metrics page, which reads the engines the agent runs
+   */
+  public PprofServer(
+      Config config,
+      CpuProfiler cpu,
+      Map<String, ProfileSource> profiles,
+      Supplier<String> status,
+      MetricsPage metrics) {
     this.config = config;
     this.cpu = cpu;
     this.profiles = Map.copyOf(profiles);
     this.status = status;
+    this.metrics = metrics;
   }
 
   /**
@@ -157,7 +178,7 @@ public final class PprofServer {
           return more.isEmpty() ? cpu.describe() : cpu.describe() + "\n" + more;
         };
     return new Routes(
-        EndpointTable.rows(cpu, profiles, new OffLoop(workers), config.maxSeconds()),
+        EndpointTable.rows(cpu, profiles, metrics, new OffLoop(workers), config.maxSeconds()),
         engines,
         config.effective());
   }

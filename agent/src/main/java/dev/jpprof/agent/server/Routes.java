@@ -63,6 +63,7 @@ final class Routes {
       }
       row = index;
     }
+    ex.endpoint(row.path);
     if (!row.methods.accepts(ex.request.method())) {
       ex.respond(Responses.methodNotAllowed(row.methods.allow()));
       return;

@@ -3,6 +3,7 @@ package dev.jpprof.agent.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.jpprof.agent.metrics.MetricsPage;
 import dev.jpprof.agent.profiles.ProfileSource;
 import dev.jpprof.pprof.proto.ProfileProto.Profile;
 import io.netty.handler.codec.http.HttpMethod;
@@ -38,7 +39,8 @@ class EndpointTableTest {
       profiles.put(name, EMPTY);
     }
     Map<String, Route> byPath = new TreeMap<>();
-    for (Route r : EndpointTable.rows(null, profiles, new OffLoop(Runnable::run), 600)) {
+    MetricsPage metrics = new MetricsPage(() -> "none", () -> MetricsPage.AllocEngine.OFF);
+    for (Route r : EndpointTable.rows(null, profiles, metrics, new OffLoop(Runnable::run), 600)) {
       byPath.put(r.path, r);
     }
     return byPath;
@@ -72,7 +74,7 @@ class EndpointTableTest {
     }
     assertFalse(EndpointTable.cpuProfile(null).description.isEmpty());
     assertEquals(
-        Set.of("/debug/vars"),
+        Set.of("/debug/vars", "/metrics"),
         rows().keySet().stream()
             .filter(p -> !p.startsWith(Route.ROOT))
             .collect(Collectors.toSet()));
@@ -96,6 +98,7 @@ class EndpointTableTest {
     assertEquals(Set.of("allocs", "block", "goroutine", "heap", "mutex", "threadcreate"), delta);
   }
 
+  /** Go's, plus POST on symbol; /metrics is GET and HEAD, as a scraper asks. */
   @Test
   void methodsAreGosPlusPostOnSymbol() {
     for (Route r : rows().values()) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jpprof.agent.Requests;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -90,10 +91,50 @@ class PprofHandlerTest {
 
   @Test
   void outsideTheTreeIsTheMuxNotFound() {
-    FullHttpResponse r = get(channel(), HttpMethod.GET, "/metrics");
+    FullHttpResponse r = get(channel(), HttpMethod.GET, "/healthz");
     assertEquals(404, r.status().code());
     assertEquals("404 page not found\n", body(r));
     assertNull(r.headers().get("X-Go-Pprof"));
+  }
+
+  /**
+   * Every response is counted once, under its row's path (the index's for any name under
+   * /debug/pprof/, "other" for what no row answers), with the body bytes sent: none for HEAD.
+   */
+  @Test
+  void countsResponsesByEndpointStatusAndBytes() {
+    Map<Requests.Key, long[]> before = Requests.snapshot();
+    EmbeddedChannel ch = channel();
+    int cmdline = get(ch, HttpMethod.GET, "/debug/pprof/cmdline").content().readableBytes();
+    get(ch, HttpMethod.HEAD, "/debug/pprof/cmdline");
+    get(ch, HttpMethod.GET, "/debug/pprof/nope");
+    get(ch, HttpMethod.GET, "/healthz");
+    get(ch, HttpMethod.PUT, "/debug/pprof/cmdline");
+    Map<Requests.Key, long[]> after = Requests.snapshot();
+
+    assertTrue(cmdline > 0);
+    assertEquals(List.of(2L, (long) cmdline), grew(before, after, "/debug/pprof/cmdline", 200));
+    assertEquals(List.of(1L, 16L), grew(before, after, "/debug/pprof/", 404)); // Unknown profile
+    assertEquals(List.of(1L, 19L), grew(before, after, Requests.OTHER, 404));
+    assertEquals(1L, grew(before, after, "/debug/pprof/cmdline", 405).get(0));
+  }
+
+  /** How much one (endpoint, status) grew: {responses, bytes}. */
+  private static List<Long> grew(
+      Map<Requests.Key, long[]> before, Map<Requests.Key, long[]> after, String path, int status) {
+    long[] none = {0, 0};
+    long[] a = find(after, path, status, none);
+    long[] b = find(before, path, status, none);
+    return List.of(a[0] - b[0], a[1] - b[1]);
+  }
+
+  private static long[] find(Map<Requests.Key, long[]> m, String path, int status, long[] none) {
+    for (Map.Entry<Requests.Key, long[]> e : m.entrySet()) {
+      if (e.getKey().endpoint.equals(path) && e.getKey().status == status) {
+        return e.getValue();
+      }
+    }
+    return none;
   }
 
   @Test
