@@ -94,7 +94,7 @@ public final class FrameAddresses {
   public long pc(List<Frame> lines) {
     Frame physical = lines.get(lines.size() - 1);
     if (lines.size() == 1) {
-      return address(physical.name, Long.toString(physical.line));
+      return pc(physical.name, (int) physical.line);
     }
     StringBuilder key = new StringBuilder().append(physical.line);
     for (int i = lines.size() - 2; i >= 0; i--) {

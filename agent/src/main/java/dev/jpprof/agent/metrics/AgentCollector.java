@@ -33,18 +33,16 @@ final class AgentCollector implements MultiCollector {
     }
   }
 
-  private final Supplier<String> cpuEngine;
-  private final Supplier<MetricsPage.AllocEngine> allocEngine;
+  private final Sources sources;
 
   AgentCollector(Sources sources) {
-    this.cpuEngine = sources.cpuEngine;
-    this.allocEngine = sources.allocEngine;
+    this.sources = sources;
   }
 
   @Override
   public MetricSnapshots collect() {
     Map<String, Long> counters = new TreeMap<>(Counters.snapshot());
-    MetricsPage.AllocEngine alloc = allocEngine.get();
+    MetricsPage.AllocEngine alloc = sources.allocEngine.get();
     List<MetricSnapshot> out = new ArrayList<>();
     out.add(engines(alloc));
     out.add(samples(counters.remove("cpu.samples"), alloc));
@@ -67,7 +65,7 @@ final class AgentCollector implements MultiCollector {
         .help("The engine each profiler kind uses (cpu.engine, alloc.engine), as a label.")
         .dataPoint(
             InfoDataPointSnapshot.builder()
-                .labels(Labels.of("engine", cpuEngine.get(), "kind", "cpu"))
+                .labels(Labels.of("engine", sources.cpuEngine.get(), "kind", "cpu"))
                 .build())
         .dataPoint(
             InfoDataPointSnapshot.builder()

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * One request and the one response it will get. Endpoints may answer from any thread, now or after
@@ -21,7 +21,7 @@ final class Exchange {
   final ChannelHandlerContext ctx;
   final FullHttpRequest request;
   final QueryStringDecoder uri;
-  private final Consumer<FullHttpResponse> sink;
+  private final BiConsumer<String, FullHttpResponse> sink; // gets the endpoint and response
   private final AtomicBoolean answered = new AtomicBoolean();
   private final List<Runnable> closeHooks = new ArrayList<>(2); // guarded by this
   private boolean closed; // guarded by this
@@ -33,7 +33,7 @@ final class Exchange {
       ChannelHandlerContext ctx,
       FullHttpRequest request,
       QueryStringDecoder uri,
-      Consumer<FullHttpResponse> sink) {
+      BiConsumer<String, FullHttpResponse> sink) {
     this.ctx = ctx;
     this.request = request;
     this.uri = uri;
@@ -68,10 +68,6 @@ final class Exchange {
 
   void endpoint(String path) {
     endpoint = path;
-  }
-
-  String endpoint() {
-    return endpoint;
   }
 
   boolean isMethod(HttpMethod method) {
@@ -117,7 +113,7 @@ final class Exchange {
   /** Sends the response; safe from any thread, only the first call counts. */
   void respond(FullHttpResponse response) {
     if (answered.compareAndSet(false, true)) {
-      sink.accept(response);
+      sink.accept(endpoint, response);
     } else {
       ReferenceCountUtil.release(response);
     }

@@ -94,17 +94,15 @@ final class PprofHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     QueryStringDecoder uri = new QueryStringDecoder(target == null ? "/" : target.originForm);
     boolean admitted = inFlight.enter();
     Runnable leave = admitted ? once(inFlight::leave) : () -> {};
-    Exchange[] answered = new Exchange[1]; // the sink needs the exchange it belongs to
     Exchange exchange =
         new Exchange(
             ctx,
             request,
             uri,
-            r -> {
+            (endpoint, r) -> {
               leave.run();
-              complete(ctx, request, answered[0].endpoint(), r);
+              complete(ctx, request, endpoint, r);
             });
-    answered[0] = exchange;
     exchange.onClose(leave);
     current = exchange;
     try {
