@@ -174,31 +174,33 @@ public final class Config {
           Key.integer(0, Integer.MAX_VALUE, "must be 0 (off) or more"),
           "Go's SetMutexProfileFraction: 1 in this many contention events is recorded; 0 = off");
 
-  /** Every key, in documentation order. */
+  /** Every key, in documentation order: these, then {@link PushConfig}'s. */
   static final List<Key<?>> KEYS =
-      List.of(
-          HOST,
-          PORT,
-          BIND_RETRIES,
-          ALLOW_REMOTE,
-          TOKEN,
-          TOKEN_FILE,
-          MAX_REQUESTS,
-          MAX_CONNECTIONS,
-          MAX_SECONDS,
-          IDLE_TIMEOUT,
-          CPU_ENGINE,
-          CPU_EVENT,
-          CPU_INTERVAL,
-          CPU_IDLE_TIMEOUT,
-          STACK_DEPTH,
-          ALLOC_RATE,
-          ALLOC_MAX_BUCKETS,
-          ALLOC_ENGINE,
-          ALLOC_MAX_LIVE,
-          ALLOC_MAX_SAMPLES_PER_SECOND,
-          BLOCK_RATE,
-          MUTEX_FRACTION);
+      concat(
+          List.of(
+              HOST,
+              PORT,
+              BIND_RETRIES,
+              ALLOW_REMOTE,
+              TOKEN,
+              TOKEN_FILE,
+              MAX_REQUESTS,
+              MAX_CONNECTIONS,
+              MAX_SECONDS,
+              IDLE_TIMEOUT,
+              CPU_ENGINE,
+              CPU_EVENT,
+              CPU_INTERVAL,
+              CPU_IDLE_TIMEOUT,
+              STACK_DEPTH,
+              ALLOC_RATE,
+              ALLOC_MAX_BUCKETS,
+              ALLOC_ENGINE,
+              ALLOC_MAX_LIVE,
+              ALLOC_MAX_SAMPLES_PER_SECOND,
+              BLOCK_RATE,
+              MUTEX_FRACTION),
+          PushConfig.KEYS);
 
   /** Every key with its default, in documentation order. */
   static final Map<String, String> DEFAULTS = defaults();
@@ -221,6 +223,12 @@ public final class Config {
 
   private Config(Map<String, String> values) {
     this.values = Collections.unmodifiableMap(values);
+  }
+
+  private static List<Key<?>> concat(List<Key<?>> a, List<Key<?>> b) {
+    List<Key<?>> all = new java.util.ArrayList<>(a);
+    all.addAll(b);
+    return List.copyOf(all);
   }
 
   private static Map<String, String> defaults() {
@@ -330,6 +338,7 @@ public final class Config {
       throw Key.bad(
           TOKEN_FILE.name, values.get(TOKEN_FILE.name), "set token or tokenFile, not both");
     }
+    PushConfig.validate(this);
   }
 
   @SuppressWarnings("unchecked")
@@ -441,14 +450,17 @@ public final class Config {
   }
 
   /**
-   * The effective value of every key, in documentation order, for the index page; the token itself
-   * is never shown.
+   * The effective value of every key, in documentation order, for the index page; tokens, passwords
+   * and header values are never shown, nor a user:password in push.url.
    */
   public Map<String, String> effective() {
     Map<String, String> shown = new LinkedHashMap<>(values);
-    if (!shown.get("token").isEmpty()) {
-      shown.put("token", "(set)");
+    for (String secret : List.of("token", "push.token", "push.basicAuth", "push.headers")) {
+      if (!shown.get(secret).isEmpty()) {
+        shown.put(secret, "(set)");
+      }
     }
+    shown.put("push.url", PushConfig.withoutUserInfo(shown.get("push.url")));
     return Collections.unmodifiableMap(shown);
   }
 }

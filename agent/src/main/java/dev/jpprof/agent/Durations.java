@@ -1,6 +1,9 @@
 package dev.jpprof.agent;
 
-/** Parses Go-style durations such as {@code 10ms}, {@code 1s}, {@code 250us}, {@code 500ns}. */
+/**
+ * Parses Go-style durations such as {@code 10ms}, {@code 1s}, {@code 2m}, {@code 250us}, {@code
+ * 500ns}.
+ */
 final class Durations {
   private Durations() {}
 
@@ -30,13 +33,19 @@ final class Durations {
       case "s":
         scale = 1_000_000_000L;
         break;
+      case "m":
+        scale = 60_000_000_000L;
+        break;
+      case "h":
+        scale = 3_600_000_000_000L;
+        break;
       default:
         throw new IllegalArgumentException(
             "bad value \""
                 + text
                 + "\" for configuration key \""
                 + key
-                + "\": a duration needs a unit: ns, us, ms or s (e.g. 10ms)");
+                + "\": a duration needs a unit: ns, us, ms, s, m or h (e.g. 10ms)");
     }
     try {
       double value = Double.parseDouble(s.substring(0, unitAt));
