@@ -9,6 +9,9 @@ import dev.jpprof.agent.locks.ContentionSource;
 import dev.jpprof.agent.locks.LockEngine;
 import dev.jpprof.agent.metrics.MetricsPage;
 import dev.jpprof.agent.profiles.ProfileSource;
+import dev.jpprof.agent.push.PushStart;
+import dev.jpprof.agent.push.PushState;
+import dev.jpprof.agent.push.Pusher;
 import dev.jpprof.agent.server.EndpointTable;
 import dev.jpprof.agent.server.PprofServer;
 import dev.jpprof.agent.threads.GoroutineSource;
@@ -121,8 +124,9 @@ final class AgentStart {
                           config,
                           cpu,
                           profiles,
-                          () -> heap.status() + "\n" + engines.locks.status(),
-                          new MetricsPage(cpu::engineName, () -> allocEngine(heap)))
+                          () -> status(heap, engines),
+                          new MetricsPage(
+                              cpu::engineName, () -> allocEngine(heap), engines.push::get))
                       .start(),
               RETRY_PAUSE_MILLIS);
       if (bound == null) {
@@ -134,9 +138,21 @@ final class AgentStart {
       // After the server, so that it answers at once; heap, allocs, threadcreate, block and
       // mutex are valid profiles meanwhile.
       engines.finish(config, inst, attached);
+      Pusher pusher =
+          PushStart.start(PushConfig.of(config), cpu, profiles, config.cpuIntervalNanos());
+      engines.push.set(pusher == null ? null : pusher.state());
     } catch (Throwable t) {
       AgentLog.info("not serving: " + AgentLog.describe(t));
     }
+  }
+
+  /** The index page's engine lines after the CPU one: heap, locks, and push when it runs. */
+  private static String status(HeapEngines heap, Engines engines) {
+    PushState push = engines.push.get();
+    return heap.status()
+        + "\n"
+        + engines.locks.status()
+        + (push == null ? "" : "\n" + push.describe());
   }
 
   /** The allocation sampler as /metrics shows it. */
@@ -196,6 +212,7 @@ final class AgentStart {
   /** The engines, filled in once installed (null when off or failed). */
   private static final class Engines {
     final AtomicReference<ThreadStarts> starts = new AtomicReference<>();
+    final AtomicReference<PushState> push = new AtomicReference<>();
     final LockEngine locks;
     final HeapEngines heap;
 

@@ -2,6 +2,7 @@ package dev.jpprof.agent.metrics;
 
 import dev.jpprof.agent.Counters;
 import dev.jpprof.agent.Requests;
+import dev.jpprof.agent.push.PushState;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
@@ -26,10 +27,15 @@ final class AgentCollector implements MultiCollector {
   static final class Sources {
     final Supplier<String> cpuEngine;
     final Supplier<MetricsPage.AllocEngine> allocEngine;
+    final Supplier<PushState> push;
 
-    Sources(Supplier<String> cpuEngine, Supplier<MetricsPage.AllocEngine> allocEngine) {
+    Sources(
+        Supplier<String> cpuEngine,
+        Supplier<MetricsPage.AllocEngine> allocEngine,
+        Supplier<PushState> push) {
       this.cpuEngine = cpuEngine;
       this.allocEngine = allocEngine;
+      this.push = push;
     }
   }
 
@@ -54,6 +60,10 @@ final class AgentCollector implements MultiCollector {
               point(alloc.dropped, "kind", "alloc")));
     }
     out.addAll(requests());
+    PushState push = sources.push.get();
+    if (push != null) {
+      out.addAll(PushMetrics.snapshots(push));
+    }
     out.addAll(CounterNames.snapshots(counters));
     return new MetricSnapshots(out);
   }

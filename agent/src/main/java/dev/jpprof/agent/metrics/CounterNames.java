@@ -47,6 +47,23 @@ final class CounterNames {
               "Failures inside the agent (each kind reported once on stderr).",
               1),
           new Name(
+              "push.uploads", "jpprof_push_uploads", "Profiles the push server accepted (2xx).", 1),
+          new Name(
+              "push.retries",
+              "jpprof_push_retries",
+              "Push attempts that failed and will be tried again (no answer, 429, 5xx).",
+              1),
+          new Name(
+              "push.rejected",
+              "jpprof_push_rejected",
+              "Profiles the push server refused with a 4xx other than 429 (not retried).",
+              1),
+          new Name(
+              "push.dropped",
+              "jpprof_push_dropped",
+              "Profiles dropped unsent because the push queue was full (the oldest go first).",
+              1),
+          new Name(
               "connections.refused",
               "jpprof_connections_refused",
               "Connections closed at once because maxConnections were open.",

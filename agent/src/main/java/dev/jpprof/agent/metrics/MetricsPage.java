@@ -1,6 +1,7 @@
 package dev.jpprof.agent.metrics;
 
 import dev.jpprof.agent.AgentLog;
+import dev.jpprof.agent.push.PushState;
 import java.io.IOException;
 import java.util.function.Supplier;
 
@@ -16,6 +17,7 @@ public final class MetricsPage {
 
   private final Supplier<String> cpuEngine;
   private final Supplier<AllocEngine> allocEngine;
+  private final Supplier<PushState> push;
   private Scrape scrape; // guarded by this; made at the first render
   private Throwable broken; // guarded by this; why the registry could not be built
 
@@ -24,8 +26,17 @@ public final class MetricsPage {
    * @param allocEngine the allocation sampler's name and counts
    */
   public MetricsPage(Supplier<String> cpuEngine, Supplier<AllocEngine> allocEngine) {
+    this(cpuEngine, allocEngine, () -> null);
+  }
+
+  /**
+   * @param push push's state, or null while push is off
+   */
+  public MetricsPage(
+      Supplier<String> cpuEngine, Supplier<AllocEngine> allocEngine, Supplier<PushState> push) {
     this.cpuEngine = cpuEngine;
     this.allocEngine = allocEngine;
+    this.push = push;
   }
 
   /**
@@ -42,7 +53,7 @@ public final class MetricsPage {
       if (scrape == null) {
         try {
           // Scrape is the first class here to name a Prometheus type: they load now, not before.
-          scrape = new Scrape(new AgentCollector.Sources(cpuEngine, allocEngine));
+          scrape = new Scrape(new AgentCollector.Sources(cpuEngine, allocEngine, push));
         } catch (RuntimeException | LinkageError | StackOverflowError e) {
           broken = e;
           throw e;

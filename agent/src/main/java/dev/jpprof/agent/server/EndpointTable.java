@@ -58,7 +58,7 @@ public final class EndpointTable {
   }
 
   /** Heap's sample types that a delta answers as they are now, not as a difference. */
-  static final Set<String> HEAP_CURRENT = Set.of("inuse_objects", "inuse_space");
+  public static final Set<String> HEAP_CURRENT = Set.of("inuse_objects", "inuse_space");
 
   static Route allocs(ProfileSource source, OffLoop offLoop, long maxSeconds) {
     return Route.profile(
