@@ -22,12 +22,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * Three light threads give the other profiles something to show: {@code demo-alloc} allocates a
  * little, {@code demo-lock-1} and {@code demo-lock-2} contend for one monitor while sleeping in it.
  *
- * <p>Arguments: {@code [seconds] [--stdin]}. {@code seconds} is how long to run (default: until
- * killed). {@code --stdin} reads commands from stdin, one a line: {@code early MS} starts a thread
- * {@code demo-early} that burns {@link #early()} for MS milliseconds, so a test can put a distinct
- * method into one profile window and not another; {@code rounds} prints {@code rounds N} on stderr,
- * the number of hot/cold rounds {@code demo-cpu} has finished, so a test can see the application's
- * throughput. Apart from that answer the demo never writes to stdout or stderr.
+ * <p>Arguments: {@code [seconds] [--stdin] [--idle]}. {@code seconds} is how long to run (default:
+ * until killed). {@code --idle} leaves {@code demo-cpu} out, so that the process uses next to no
+ * CPU until told to burn some (push's CPU-threshold test). {@code --stdin} reads commands from
+ * stdin, one a line: {@code early MS} starts a thread {@code demo-early} that burns {@link
+ * #early()} for MS milliseconds, so a test can put a distinct method into one profile window and
+ * not another; {@code rounds} prints {@code rounds N} on stderr, the number of hot/cold rounds
+ * {@code demo-cpu} has finished, so a test can see the application's throughput. Apart from that
+ * answer the demo never writes to stdout or stderr.
  */
 public final class Demo {
   /**
@@ -53,16 +55,21 @@ public final class Demo {
   public static void main(String[] args) throws InterruptedException {
     long seconds = -1;
     boolean stdin = false;
+    boolean idle = false;
     for (String arg : args) {
       if (arg.equals("--stdin")) {
         stdin = true;
+      } else if (arg.equals("--idle")) {
+        idle = true;
       } else {
         seconds = Long.parseLong(arg);
       }
     }
     long start = System.nanoTime();
 
-    start("demo-cpu", Demo::cpuLoop);
+    if (!idle) {
+      start("demo-cpu", Demo::cpuLoop);
+    }
     start("demo-alloc", Demo::allocLoop);
     start("demo-lock-1", Demo::lockLoop);
     start("demo-lock-2", Demo::lockLoop);

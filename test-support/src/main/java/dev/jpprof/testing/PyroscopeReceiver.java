@@ -40,6 +40,9 @@ public final class PyroscopeReceiver implements AutoCloseable {
     /** The sample_type_config part, or null. */
     public final String sampleTypeConfig;
 
+    /** When it arrived, System.currentTimeMillis. */
+    public final long receivedMillis = System.currentTimeMillis();
+
     Ingested(
         String app,
         Map<String, String> labels,

@@ -1,0 +1,228 @@
+package dev.jpprof.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jpprof.testing.PyroscopeReceiver;
+import dev.jpprof.testing.PyroscopeReceiver.Ingested;
+import dev.jpprof.testing.Waits;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Push (push.url) from a real JVM to a loopback receiver that keeps Pyroscope's ingest contract:
+ * every type arrives, decodes, passes pprof's checks and {@code go tool pprof -raw}, carries the
+ * demo's frames, the app name, labels, time range, token and tenant; the index page and /metrics
+ * show the state without the token. And go-zero's CPU threshold: an idle process pushes no CPU, a
+ * busy one does within two intervals, and stops push.duration after it is idle again.
+ */
+class PushTest {
+  private static final long INTERVAL_MILLIS = 1000;
+  private static final long DURATION_MILLIS = 3000;
+  private static final Set<String> ALL = Set.of("cpu", "memory", "goroutine", "block", "mutex");
+
+  @EveryJdk
+  void everyTypeArrivesAsPyroscopeReadsIt(Jdk jdk, @TempDir Path tmp) throws Exception {
+    try (PyroscopeReceiver r = new PyroscopeReceiver();
+        AgentJvm jvm =
+            AgentJvm.on(jdk)
+                .agent(
+                    "port=0,push.url="
+                        + r.url()
+                        + ",push.app=demo,push.interval=1s"
+                        + ",push.types=cpu;allocs;goroutine;block;mutex"
+                        + ",push.labels=env=it;jdk="
+                        + jdk.feature()
+                        + ",push.token=s3cret,push.tenant=team-a"
+                        + ",block.rate=1ms,mutex.fraction=1")
+                .main(AgentJvm.DEMO, AgentJvm.DEMO_SECONDS)
+                .start()) {
+      Waits.await(
+          Duration.ofSeconds(60),
+          Duration.ofMillis(200),
+          () -> types(r.stored()).keySet().containsAll(ALL),
+          () -> "types so far " + types(r.stored()).keySet() + "; " + jvm.describe());
+      assertEquals(List.of(), r.violations());
+      for (Ingested i : r.stored()) {
+        String type = type(i);
+        assertEquals("demo", i.app);
+        assertEquals(Map.of("env", "it", "jdk", Integer.toString(jdk.feature())), i.labels);
+        assertEquals("Bearer s3cret", i.header("Authorization"));
+        assertEquals("team-a", i.header("X-Scope-OrgID"));
+        assertTrue(i.from < i.until, i.from + ".." + i.until);
+        assertTrue(Math.abs(i.until - i.receivedMillis / 1000) <= 2, "until is now: " + i.until);
+        ProfileView v = ProfileView.parse(i.profile);
+        v.assertPprofAccepts();
+        if (type.equals("cpu") || type.equals("goroutine")) {
+          assertTrue(hasDemoFrame(v), type + " without the demo's frames");
+        }
+      }
+      for (Ingested i : types(r.stored()).values()) {
+        assertTrue(
+            r.stored().stream()
+                .filter(o -> type(o).equals(type(i)))
+                .anyMatch(o -> hasDemoFrame(ProfileView.parse(o.profile))),
+            type(i) + ": no upload with the demo's frames");
+        Path file = Files.write(tmp.resolve(type(i) + ".pb.gz"), i.profile);
+        HeapChecks.assertPprofReads(file);
+      }
+      String index = Http.get(jvm.port(), "/debug/pprof/").text();
+      assertTrue(index.contains("push: to " + r.url() + " as demo, profiling on now"), index);
+      String metrics = Http.get(jvm.port(), "/metrics").text();
+      assertTrue(metrics.contains("jpprof_push_active 1.0"), metrics);
+      assertTrue(metrics.contains("jpprof_push_uploads_total"), metrics);
+      assertFalse(index.contains("s3cret") || metrics.contains("s3cret"), "the token is shown");
+      assertEquals(
+          1,
+          jvm.threadNames().stream().filter(n -> n.equals("jpprof-push")).count(),
+          jvm.threadNames()::toString);
+    }
+  }
+
+  @EveryJdk
+  void theCpuThresholdPushesOnlyWhileBusy(Jdk jdk) throws Exception {
+    try (PyroscopeReceiver r = new PyroscopeReceiver();
+        AgentJvm jvm =
+            AgentJvm.on(jdk)
+                .agent(
+                    "port=0,push.url="
+                        + r.url()
+                        + ",push.interval=1s,push.types=cpu,push.cpuThreshold=250"
+                        + ",push.duration=3s")
+                .main(AgentJvm.DEMO, AgentJvm.DEMO_SECONDS, "--stdin", "--idle")
+                .start()) {
+      // 25 %: a burning thread passes it even on a loaded shared machine, an idle demo (~1 %)
+      // never. Start-up (class loading, the JIT) may pass it too: wait until that run is over.
+      long started = System.currentTimeMillis();
+      Waits.await(
+          Duration.ofSeconds(40),
+          Duration.ofMillis(200),
+          () -> System.currentTimeMillis() - Math.max(started, last(r)) > 4000,
+          () -> r.stored().size() + " CPU profiles, still arriving while idle");
+      int idle = r.stored().size();
+      Thread.sleep(3000);
+      assertEquals(idle, r.stored().size(), "an idle process pushed CPU profiles");
+      assertTrue(Http.get(jvm.port(), "/metrics").text().contains("jpprof_push_active 0.0"));
+
+      long busy = System.currentTimeMillis();
+      jvm.send("early 5000"); // one thread burning a whole CPU for 5 s
+      Waits.await(
+          Duration.ofSeconds(10),
+          Duration.ofMillis(50),
+          () -> r.stored().stream().skip(idle).anyMatch(PushTest::burns),
+          () -> "no CPU profile with Demo.early: " + uploads(r, idle) + "; " + jvm.describe());
+      long first =
+          r.stored().stream().skip(idle).filter(PushTest::burns).findFirst().get().receivedMillis;
+      // Two intervals, and the time an upload takes to be built and sent on a shared machine.
+      assertTrue(
+          first - busy <= 2 * INTERVAL_MILLIS + 1500, "first after " + (first - busy) + " ms");
+
+      long quiet = busy + 5000;
+      Thread.sleep(
+          Math.max(
+              0,
+              quiet + DURATION_MILLIS + 2 * INTERVAL_MILLIS + 1500 - System.currentTimeMillis()));
+      long stopped = last(r);
+      assertTrue(
+          stopped > quiet + 1000, "pushing went on after the busy phase: " + (stopped - quiet));
+      assertTrue(
+          stopped <= quiet + DURATION_MILLIS + 2 * INTERVAL_MILLIS + 1500,
+          "still pushing " + (stopped - quiet) + " ms after the busy phase");
+      Thread.sleep(2000);
+      assertEquals(stopped, last(r), "pushed again while idle");
+      assertEquals(List.of(), r.violations());
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void aBadValueIsOneLineNamingTheKeyAndTheApplicationRunsOn() throws Exception {
+    try (AgentJvm jvm =
+        AgentJvm.on(Jdk.all().get(0))
+            .agent("port=0,push.url=http://127.0.0.1:1,push.types=cpu;wall")
+            .main(AgentJvm.DEMO, AgentJvm.DEMO_SECONDS, "--stdin")
+            .launch()) {
+      String line = jvm.awaitRefusal();
+      assertTrue(line.contains("configuration key \"push.types\""), line);
+      jvm.awaitDemoWorking(jvm::describe);
+      assertEquals(
+          1,
+          jvm.stderrLines().stream().filter(l -> l.startsWith("jpprof:")).count(),
+          jvm::describe);
+    }
+    // A token file that cannot be read: the server runs, push does not, one line says why.
+    try (AgentJvm jvm =
+        AgentJvm.on(Jdk.all().get(0))
+            .agent("port=0,push.url=http://127.0.0.1:1,push.tokenFile=/nonexistent/token")
+            .main(AgentJvm.DEMO, AgentJvm.DEMO_SECONDS, "--stdin")
+            .start()) {
+      String line = jvm.awaitLine(0, "jpprof: not pushing", Duration.ofSeconds(10));
+      assertTrue(line.contains("/nonexistent/token"), line);
+      jvm.awaitDemoWorking(jvm::describe);
+      assertEquals(200, Http.get(jvm.port(), "/debug/pprof/").status());
+    }
+  }
+
+  /** What arrived after the first {@code skip}: arrival and the functions with most samples. */
+  private static String uploads(PyroscopeReceiver r, int skip) {
+    StringBuilder b = new StringBuilder();
+    for (Ingested i : r.stored().subList(Math.min(skip, r.stored().size()), r.stored().size())) {
+      ProfileView v = ProfileView.parse(i.profile);
+      b.append("\n  at ")
+          .append(i.receivedMillis)
+          .append(' ')
+          .append(i.from)
+          .append("..")
+          .append(i.until)
+          .append(": ")
+          .append(v.total(0))
+          .append(" samples, leaves ");
+      v.profile.getSampleList().stream()
+          .limit(5)
+          .forEach(s -> b.append(v.stack(s).get(0)).append(' '));
+    }
+    return b.toString();
+  }
+
+  /** A CPU profile with samples in the demo's burning method. */
+  private static boolean burns(Ingested i) {
+    ProfileView v = ProfileView.parse(i.profile);
+    return v.sumWhereStackContains("dev.jpprof.demo.Demo.early", 0) > 0;
+  }
+
+  private static long last(PyroscopeReceiver r) {
+    return r.stored().stream().mapToLong(i -> i.receivedMillis).max().orElse(0);
+  }
+
+  /** The last upload of each type (as Pyroscope names it from the sample types and config). */
+  private static Map<String, Ingested> types(List<Ingested> stored) {
+    Map<String, Ingested> out = new HashMap<>();
+    for (Ingested i : stored) {
+      out.put(type(i), i);
+    }
+    return out;
+  }
+
+  private static String type(Ingested i) {
+    String first = ProfileView.parse(i.profile).sampleTypes().get(0);
+    if (first.startsWith("samples")) {
+      return "cpu";
+    } else if (first.startsWith("alloc_objects")) {
+      return "memory";
+    } else if (first.startsWith("goroutine")) {
+      return "goroutine";
+    }
+    return i.sampleTypeConfig.contains("block_count") ? "block" : "mutex";
+  }
+
+  private static boolean hasDemoFrame(ProfileView v) {
+    return v.profile.getSampleList().stream()
+        .anyMatch(s -> v.stack(s).stream().anyMatch(f -> f.startsWith("dev.jpprof.demo.")));
+  }
+}
