@@ -20,14 +20,19 @@ The CPU rows (cpu-*, ap-once, jfr-profile) are issue 11's: see CONFIGS. For them
 of two windows or more (--warmup 25 --window 30): the agent's own parsing code is compiled by
 the JIT during its first windows, a one-time cost the steady state must not count.
 
+The push rows (issue 14) push cpu, allocs and goroutine every second to bench/pyroscope_fake.py, which
+answers each as its row says: ok, down (refused), 500, 400, slow (3 s) and hang (longer than
+push.timeout). For them add --heap: the server's heap after a full GC at the end of the window
+(jcmd GC.run, then GC.heap_info), and the agent's push counters from /metrics.
+
 Usage: bench/service.py [--configs none,idle,heap-pull] [--rounds 10] [--warmup 8] [--window 15]
                         [--java java] [--agent-args k=v,...] [--variant NAME=profiler.jar ...]
-                        [--threads 4] [--connections 8]
+                        [--threads 4] [--connections 8] [--heap]
   --agent-args is appended to every jpprof configuration's agent arguments.
   --variant NAME=jar adds a configuration NAME: `idle` with another build of the agent jar.
 (build first: mvn -B -o -q install -DskipTests)
 """
-import argparse, glob, os, socket, statistics, subprocess, sys, tempfile, threading, time, urllib.request, zipfile
+import argparse, glob, os, re, socket, statistics, subprocess, sys, tempfile, threading, time, urllib.request, zipfile
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 AGENT = os.path.join(root, "agent/target/profiler.jar")
@@ -61,6 +66,11 @@ CONFIGS = {
                                "quiet,loglevel=none"]),
     "jfr-profile": (None, "", [], ["-XX:StartFlightRecording:settings=profile,filename={tmp}/jfr-{n}.jfr"]),
 }
+# Issue 14: push to a fake Pyroscope playing one fault a row ({pyroscope}: bench/pyroscope_fake.py).
+PUSH = "push.interval=1s,push.timeout=2s,push.types=cpu;allocs;goroutine,push.url="
+for mode in ("ok", "down", "500", "400", "slow", "hang"):
+    CONFIGS["push-" + mode] = (AGENT, PUSH + ("{down}" if mode == "down" else "{pyroscope}/" + mode),
+                               [], [])
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--configs", default="none,idle,heap-pull")
@@ -72,6 +82,8 @@ ap.add_argument("--agent-args", default="")
 ap.add_argument("--variant", action="append", default=[])
 ap.add_argument("--threads", type=int, default=4)
 ap.add_argument("--connections", type=int, default=8)
+ap.add_argument("--heap", action="store_true",
+                help="after each window: the server's heap after a full GC, and push's counters")
 ap.add_argument("--perf", action="store_true",
                 help="perf record the server during each window (perf-<config>-<run>.data in the "
                      "temp dir; compare shares with perf report --sort comm,dso)")
@@ -103,6 +115,11 @@ def async_profiler_lib():
     return lib
 
 
+PYROSCOPE, DOWN = (None, None)
+if any("{pyroscope}" in CONFIGS[n][1] or "{down}" in CONFIGS[n][1] for n in NAMES):
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import pyroscope_fake
+    PYROSCOPE, DOWN = pyroscope_fake.start()
 LIB = async_profiler_lib() if any(CONFIGS[n][3] and "{lib}" in CONFIGS[n][3][0] for n in NAMES) else None
 runs = 0
 
@@ -148,6 +165,31 @@ def puller(port, path, period, stop, log):
         next_at = t0 + period if period else time.time()
 
 
+def heap_after_gc(pid):
+    """KiB of heap in use after a full GC (jcmd; the serial/G1 line "used NK")."""
+    subprocess.run(["jcmd", str(pid), "GC.run"], capture_output=True, timeout=60)
+    info = subprocess.run(["jcmd", str(pid), "GC.heap_info"], capture_output=True, text=True,
+                          timeout=60).stdout
+    # G1: one "garbage-first heap total NK, used NK" line; Serial/Parallel: one per generation.
+    used = [int(m.group(1)) for m in re.finditer(r"total \d+K, used (\d+)K", info)]
+    return sum(used) if used else -1
+
+
+def push_counters(port):
+    """push's uploads/retries/rejected/dropped and queued, from the agent's /metrics."""
+    try:
+        text = urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=10).read()
+    except OSError as e:
+        return "metrics: %s" % e
+    got = {}
+    for line in text.decode().splitlines():
+        for k in ("uploads_total", "retries_total", "rejected_total", "dropped_total", "queued"):
+            if line.startswith("jpprof_push_" + k + " "):
+                got[k] = int(float(line.split()[1]))
+    return "%(uploads_total)d/%(retries_total)d/%(rejected_total)d/%(dropped_total)d q%(queued)d" % got \
+        if len(got) == 5 else ""
+
+
 def run(name):
     global runs
     runs += 1
@@ -155,6 +197,7 @@ def run(name):
     port, agent_port = free_port(), free_port()
     jvm = [o.format(lib=LIB, tmp=tmp, n=runs) for o in options]
     if jar:
+        args = args.format(pyroscope=PYROSCOPE, down=DOWN)
         agent_args = "port=%d" % agent_port + ("," + args if args else "") + \
             ("," + opts.agent_args if opts.agent_args else "")
         jvm.append("-javaagent:%s=%s" % (jar, agent_args))
@@ -190,6 +233,9 @@ def run(name):
                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             elif line == "window-end":
                 values["cpuNs"] = cpu_ns(server.pid) - cpu0
+                if opts.heap:
+                    values["heapKib"] = heap_after_gc(server.pid)
+                    values["push"] = push_counters(agent_port) if jar else ""
                 if opts.perf:
                     perf.send_signal(2)
                     perf.wait()
@@ -203,11 +249,13 @@ def run(name):
         stop.set()
         server.kill()
         server.wait()
-    errors = [e for e in log if isinstance(e[2], str)]
+    errors = [e for e in log if isinstance(e[2], str) and e[0] != "heap"]
     if errors or values["errors"]:
         print("  %s: %d request errors, pull errors %s" % (name, values["errors"], errors[:3]),
               file=sys.stderr)
     rps = values["requests"] / (values["wallNs"] / 1e9)
+    if opts.heap:
+        log.append(("heap", values["heapKib"], values.get("push", "")))
     return rps, values["requests"] / (values["cpuNs"] / 1e9), log
 
 
@@ -240,19 +288,24 @@ def span(xs, fmt):
     return "%s (%s–%s)" % (fmt % statistics.median(xs), fmt % min(xs), fmt % max(xs))
 
 
-print("| config | req/s | vs none | req / server CPU-s | vs none | pulls (median s) |")
-print("|---|---|---|---|---|---|")
+print("| config | req/s | vs none | req / server CPU-s | vs none | pulls (median s) |" +
+      (" heap after GC, MiB | push uploads/retries/rejected/dropped, queued |" if opts.heap else ""))
+print("|---|---|---|---|---|---|" + ("---|---|" if opts.heap else ""))
 base = results["none"]
 for n in NAMES:
     xs = results[n]
     pulls = ""
+    heap = [(kib, push) for path, kib, push in pull_log[n] if path == "heap"]
     if pull_log[n]:
         by = {}
         for path, secs, size in pull_log[n]:
+            if path == "heap":
+                continue
             by.setdefault(path, []).append(secs)
         pulls = ", ".join("%s %d× %.2f" % (p, len(s), statistics.median(s))
                           for p, s in sorted(by.items()))
     print("| %s | %s | %s | %s | %s | %s |" % (
         n, span([x[0] for x in xs], "%.0f"), span([x[0] / b[0] for x, b in zip(xs, base)], "%.3f"),
         span([x[1] for x in xs], "%.0f"), span([x[1] / b[1] for x, b in zip(xs, base)], "%.3f"),
-        pulls))
+        pulls) + (" %s | %s |" % (span([k / 1024 for k, _ in heap], "%.1f"),
+                                   "; ".join(p for _, p in heap if p)) if heap else ""))

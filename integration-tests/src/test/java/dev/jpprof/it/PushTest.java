@@ -32,18 +32,12 @@ class PushTest {
   void everyTypeArrivesAsPyroscopeReadsIt(Jdk jdk, @TempDir Path tmp) throws Exception {
     try (PyroscopeReceiver r = new PyroscopeReceiver();
         AgentJvm jvm =
-            AgentJvm.on(jdk)
-                .agent(
-                    "port=0,push.url="
-                        + r.url()
-                        + ",push.app=demo,push.interval=1s"
-                        + ",push.types=cpu;allocs;goroutine;block;mutex"
-                        + ",push.labels=env=it;jdk="
-                        + jdk.feature()
-                        + ",push.token=s3cret,push.tenant=team-a"
-                        + ",block.rate=1ms,mutex.fraction=1")
-                .main(AgentJvm.DEMO, AgentJvm.DEMO_SECONDS)
-                .start()) {
+            pushing(
+                jdk,
+                r,
+                "push.app=demo,push.types=cpu;allocs;goroutine;block;mutex,push.labels=env=it;jdk="
+                    + jdk.feature()
+                    + ",push.token=s3cret,push.tenant=team-a,block.rate=1ms,mutex.fraction=1")) {
       Waits.await(
           Duration.ofSeconds(60),
           Duration.ofMillis(200),
@@ -83,6 +77,8 @@ class PushTest {
           1,
           jvm.threadNames().stream().filter(n -> n.equals("jpprof-push")).count(),
           jvm.threadNames()::toString);
+      // Connection: close, so the JDK keeps no connection and starts no Keep-Alive-Timer thread.
+      assertFalse(jvm.threadNames().contains("Keep-Alive-Timer"), jvm.threadNames()::toString);
     }
   }
 
@@ -90,14 +86,12 @@ class PushTest {
   void theCpuThresholdPushesOnlyWhileBusy(Jdk jdk) throws Exception {
     try (PyroscopeReceiver r = new PyroscopeReceiver();
         AgentJvm jvm =
-            AgentJvm.on(jdk)
-                .agent(
-                    "port=0,push.url="
-                        + r.url()
-                        + ",push.interval=1s,push.types=cpu,push.cpuThreshold=250"
-                        + ",push.duration=3s")
-                .main(AgentJvm.DEMO, AgentJvm.DEMO_SECONDS, "--stdin", "--idle")
-                .start()) {
+            pushing(
+                jdk,
+                r,
+                "push.types=cpu,push.cpuThreshold=250,push.duration=3s",
+                "--stdin",
+                "--idle")) {
       // 25 %: a burning thread passes it even on a loaded shared machine, an idle demo (~1 %)
       // never. Start-up (class loading, the JIT) may pass it too: wait until that run is over.
       long started = System.currentTimeMillis();
@@ -167,6 +161,16 @@ class PushTest {
       jvm.awaitDemoWorking(jvm::describe);
       assertEquals(200, Http.get(jvm.port(), "/debug/pprof/").status());
     }
+  }
+
+  /** The demo with {@code demoArgs}, pushing to {@code r} every second with {@code push} keys. */
+  private static AgentJvm pushing(Jdk jdk, PyroscopeReceiver r, String push, String... demoArgs) {
+    List<String> args = new java.util.ArrayList<>(List.of(AgentJvm.DEMO_SECONDS));
+    args.addAll(List.of(demoArgs));
+    return AgentJvm.on(jdk)
+        .agent("port=0,push.url=" + r.url() + ",push.interval=1s," + push)
+        .main(AgentJvm.DEMO, args.toArray(new String[0]))
+        .start();
   }
 
   /** What arrived after the first {@code skip}: arrival and the functions with most samples. */
