@@ -25,7 +25,7 @@ import java.util.Map;
 public final class PushConfig {
   /** What {@code push.types} accepts; {@code heap} and {@code allocs} are one push (memory). */
   public static final List<String> TYPES =
-      List.of("cpu", "allocs", "heap", "goroutine", "block", "mutex");
+      List.of("cpu", "wall", "allocs", "heap", "goroutine", "block", "mutex");
 
   /** Pyroscope's label names (labelset.IsLabelNameRuneAllowed). */
   private static final String LABEL_NAME = "[A-Za-z0-9_.]+";
@@ -62,7 +62,7 @@ public final class PushConfig {
           "push.types",
           "cpu;allocs;goroutine",
           typeList(),
-          "profile types pushed: cpu, allocs (or heap), goroutine, block, mutex");
+          "profile types pushed: cpu, wall, allocs (or heap), goroutine, block, mutex");
   static final Key<Integer> CPU_THRESHOLD =
       Key.of(
           "push.cpuThreshold",

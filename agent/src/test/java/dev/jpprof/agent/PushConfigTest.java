@@ -83,7 +83,7 @@ class PushConfigTest {
     for (String bad :
         List.of(
             "push.url=ftp://x",
-            "push.types=cpu;wall",
+            "push.types=cpu;trace",
             "push.labels=env",
             "push.labels=__name__=x",
             "push.interval=10ms",

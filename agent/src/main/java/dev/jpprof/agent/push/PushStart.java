@@ -66,8 +66,8 @@ public final class PushStart {
   }
 
   private static Pusher.CpuWindows windows(CpuProfiler cpu) {
-    return () -> {
-      CpuProfiler.Window w = cpu.open();
+    return wall -> {
+      CpuProfiler.Window w = wall ? cpu.openWall() : cpu.open();
       return w::finish;
     };
   }

@@ -15,6 +15,13 @@ final class PushType {
   /** CPU: one profiler window per interval. */
   static final PushType CPU = new PushType("cpu", null, null, null);
 
+  /**
+   * wall (fgprof's wall-clock profile): one window per interval. Its {@code time} sample type is
+   * sent as {@code wall}, the name by which Pyroscope files a profile under wall
+   * (RawProfile.metricName); under {@code time} it would fall into process_cpu with CPU's.
+   */
+  static final PushType WALL = new PushType("wall", null, null, null);
+
   /** allocs (and heap): alloc_* as the interval's delta, inuse_* as they are now (godeltaprof). */
   static final PushType MEMORY =
       new PushType(
@@ -37,7 +44,7 @@ final class PushType {
   static final PushType BLOCK = contention("block");
   static final PushType MUTEX = contention("mutex");
 
-  static final List<PushType> ALL = List.of(CPU, MEMORY, GOROUTINE, BLOCK, MUTEX);
+  static final List<PushType> ALL = List.of(CPU, WALL, MEMORY, GOROUTINE, BLOCK, MUTEX);
 
   /** The {@code push.types} name. */
   final String name;
@@ -85,5 +92,10 @@ final class PushType {
 
   boolean cumulative() {
     return current != null;
+  }
+
+  /** Whether it is a profiler window per interval (cpu, wall) rather than a snapshot. */
+  boolean window() {
+    return source == null;
   }
 }

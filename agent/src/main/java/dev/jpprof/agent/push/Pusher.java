@@ -36,10 +36,10 @@ public final class Pusher {
 
   private static final long FIRST_BACKOFF_NANOS = 1_000_000_000L;
 
-  /** CPU windows; an interface so that tests need not run a profiler. */
+  /** CPU and wall windows; an interface so that tests need not run a profiler. */
   public interface CpuWindows {
-    /** Opens a window; its finish() gives exactly its own samples. */
-    CpuWindow open() throws Exception;
+    /** Opens a window of {@code wall} or CPU samples; finish() gives exactly its own samples. */
+    CpuWindow open(boolean wall) throws Exception;
   }
 
   /** An open CPU window. */
@@ -63,7 +63,7 @@ public final class Pusher {
   // Touched by the push thread only.
   private final ArrayDeque<Upload> queue = new ArrayDeque<>();
   private final Map<PushType, Profile> bases = new HashMap<>();
-  private CpuWindow window;
+  private final Map<PushType, CpuWindow> windows = new HashMap<>();
   private boolean on;
   private long lastTickNanos;
   private long lastTickSeconds;
@@ -73,7 +73,7 @@ public final class Pusher {
   /**
    * @param typeNames push.types, as PushConfig parsed them
    * @param sources the named profile sources (allocs, goroutine, block, mutex)
-   * @param cpu CPU windows (may be null when cpu is not among the types)
+   * @param cpu CPU and wall windows (may be null when neither is among the types)
    * @param processCpu the process's CPU time in ns, -1 if unknown (read only with a threshold)
    * @param target where profiles go, as shown (no credentials)
    */
@@ -198,29 +198,38 @@ public final class Pusher {
     boolean wasOn = on;
     on = !last && decide(now);
     state.active(on);
-    if (window != null) {
-      CpuWindow w = window;
-      window = null;
-      try {
-        enqueue(PushType.CPU, w.finish(), seconds);
-      } catch (Exception e) {
-        AgentLog.failure("push cpu", e);
-      }
-    }
-    if (on && cpu != null && types.contains(PushType.CPU)) {
-      try {
-        window = cpu.open();
-      } catch (Exception e) {
-        AgentLog.failure("push cpu", e);
+    for (PushType t : types) {
+      if (t.window()) {
+        window(t, seconds);
       }
     }
     for (PushType t : types) {
-      if (t != PushType.CPU && (wasOn || on)) {
+      if (!t.window() && (wasOn || on)) {
         snapshot(t, wasOn, seconds);
       }
     }
     lastTickNanos = now;
     lastTickSeconds = seconds;
+  }
+
+  /** Sends the window that ends now, if one was open, and opens the next if profiling is on. */
+  private void window(PushType t, long seconds) {
+    CpuWindow ended = windows.remove(t);
+    if (ended != null) {
+      try {
+        Profile p = ended.finish();
+        enqueue(t, t == PushType.WALL ? WallNames.forPyroscope(p) : p, seconds);
+      } catch (Exception e) {
+        AgentLog.failure("push " + t.name, e);
+      }
+    }
+    if (on && cpu != null) {
+      try {
+        windows.put(t, cpu.open(t == PushType.WALL));
+      } catch (Exception e) {
+        AgentLog.failure("push " + t.name, e);
+      }
+    }
   }
 
   /** Whether the coming interval is profiled: always without a threshold, else by CPU use. */

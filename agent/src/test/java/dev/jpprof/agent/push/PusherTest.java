@@ -41,7 +41,7 @@ class PusherTest {
     return new Pusher(
         types,
         Map.of("allocs", allocs, "goroutine", new FakeSources.Threads()),
-        FakeSources::cpuWindow,
+        wall -> FakeSources.cpuWindow(),
         ingest,
         intervalMillis * MS,
         0,
