@@ -16,8 +16,10 @@ final class IndexPage {
    * @param rows the endpoints to list, sorted by name (byte order) as Go sorts them
    * @param engine the CPU engine line, then one line per other engine, computed when the page is
    *     served
+   * @param ui whether the server has the flame-graph page, which our paragraph then links to
    */
-  static String render(List<Route> rows, Supplier<String> engine, Map<String, String> config) {
+  static String render(
+      List<Route> rows, Supplier<String> engine, Map<String, String> config, boolean ui) {
     StringBuilder b = new StringBuilder(4096);
     b.append("<html>\n<head>\n<title>/debug/pprof/</title>\n<style>\n.profile-name{\n")
         .append("\tdisplay:inline-block;\n\twidth:6rem;\n}\n</style>\n</head>\n<body>\n")
@@ -48,7 +50,11 @@ final class IndexPage {
     }
     b.append("</ul>\n</p>\n");
     // One paragraph of ours: one line per engine, the CPU engine first, then notes.
-    b.append("<p>jpprof CPU engine: ");
+    b.append("<p>");
+    if (ui) {
+      b.append("Flame graphs of these profiles, in this browser: <a href=\"ui/\">ui/</a><br>\n");
+    }
+    b.append("jpprof CPU engine: ");
     for (String line : engine.get().split("\n")) {
       b.append(Html.escape(line)).append("<br>\n");
     }

@@ -19,6 +19,9 @@ final class Routes {
 
   private final Map<String, Route> byPath = new HashMap<>();
 
+  /** Rows that also answer every path under theirs (the UI and its files). */
+  private final List<Route> subtrees = new ArrayList<>();
+
   /** The rows the index page lists, sorted by name (byte order) as Go sorts them. */
   private final List<Route> listed = new ArrayList<>();
 
@@ -31,6 +34,9 @@ final class Routes {
   Routes(List<Route> rows, Supplier<String> engine, Map<String, String> config) {
     for (Route row : rows) {
       byPath.put(row.path, row);
+      if (row.subtree) {
+        subtrees.add(row);
+      }
       if (row.listed()) {
         listed.add(row);
       }
@@ -49,13 +55,19 @@ final class Routes {
               }
               ex.respond(
                   Responses.ok(
-                      Responses.HTML, Responses.utf8(IndexPage.render(listed, engine, config))));
+                      Responses.HTML,
+                      Responses.utf8(
+                          IndexPage.render(
+                              listed, engine, config, byPath.containsKey(UiEndpoint.PATH)))));
             });
   }
 
   /** Answers a request for {@code path} (clean, %-decoded). */
   void route(Exchange ex, String path) {
     Route row = byPath.get(path);
+    for (int i = 0; row == null && i < subtrees.size(); i++) {
+      row = path.startsWith(subtrees.get(i).path) ? subtrees.get(i) : null;
+    }
     if (row == null) {
       if (!path.startsWith(ROOT) && !path.equals(ROOT_NO_SLASH)) {
         ex.respond(Responses.plainError(HttpResponseStatus.NOT_FOUND, "404 page not found"));
