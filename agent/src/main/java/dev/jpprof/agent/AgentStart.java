@@ -97,6 +97,7 @@ final class AgentStart {
               config.cpuIntervalNanos(),
               config.stackDepth());
       cpu.idleTimeout(config.cpuIdleTimeoutNanos());
+      cpu.wallInterval(config.wallIntervalNanos());
       HeapEngines heap = engines.heap;
       ThreadCreateSource threadCreate =
           new ThreadCreateSource(engines.starts::get, sources, FrameAddresses.SHARED);

@@ -120,6 +120,13 @@ public final class Config {
           Key.nanos().check(n -> n >= 0, "must be 0 (stop with the last window) or more"),
           "the native CPU session keeps running this long after its last window closed, so that"
               + " scrapers' back-to-back windows do not restart it each time; 0 = stop with the last");
+  static final Key<Long> WALL_INTERVAL =
+      Key.of(
+          "wall.interval",
+          "50ms",
+          Key.nanos().check(n -> n >= 1_000_000, "must be at least 1ms"),
+          "wall-clock sampling period of /debug/fgprof (every thread, on and off CPU); sampled only"
+              + " while a wall window is open");
   static final Key<Integer> STACK_DEPTH =
       Key.of(
           "stack.depth",
@@ -191,6 +198,7 @@ public final class Config {
           CPU_EVENT,
           CPU_INTERVAL,
           CPU_IDLE_TIMEOUT,
+          WALL_INTERVAL,
           STACK_DEPTH,
           ALLOC_RATE,
           ALLOC_MAX_BUCKETS,
@@ -360,6 +368,10 @@ public final class Config {
 
   public long cpuIntervalNanos() {
     return get(CPU_INTERVAL);
+  }
+
+  public long wallIntervalNanos() {
+    return get(WALL_INTERVAL);
   }
 
   public long cpuIdleTimeoutNanos() {

@@ -15,9 +15,10 @@ import java.util.concurrent.TimeUnit;
  * Parca's and Grafana Alloy's default schedules against one demo JVM while a person holds a 30 s
  * CPU profile open (go-pprof-spec.md §7): Parca asks {@code profile?seconds=10} every 10 s with a
  * 13 s timeout; Alloy asks {@code profile?seconds=14} every 15 s with a 24 s timeout (10 s grown by
- * the interval − 1) and its cumulative targets (allocs, block, goroutine, mutex) every 15 s with 10
- * s. Every answer must come within its scraper's timeout as a 200 with {@code
- * application/octet-stream} and a profile Go's conventions accept.
+ * the interval − 1), its optional fgprof target ({@code /debug/fgprof?seconds=14}) likewise, and
+ * its cumulative targets (allocs, block, goroutine, mutex) every 15 s with 10 s. Every answer must
+ * come within its scraper's timeout as a 200 with {@code application/octet-stream} and a profile
+ * Go's conventions accept.
  */
 class ScraperSchedulesTest {
   /** One scrape: when (ms after the start), what, and the scraper's timeout. */
@@ -42,6 +43,7 @@ class ScraperSchedulesTest {
     }
     for (long t = 0; t < 30_000; t += 15_000) {
       scrapes.add(new Scrape(t, "profile?seconds=14", Duration.ofSeconds(24))); // Alloy
+      scrapes.add(new Scrape(t, "/debug/fgprof?seconds=14", Duration.ofSeconds(24)));
       for (String name : List.of("allocs", "block", "goroutine", "mutex")) {
         scrapes.add(new Scrape(t, name, Duration.ofSeconds(10)));
       }
@@ -95,7 +97,9 @@ class ScraperSchedulesTest {
     }
   }
 
+  /** A profile under /debug/pprof/, or at a full path. */
   private static Http.Response profile(AgentJvm jvm, String path, Duration timeout) {
-    return Http.request(jvm.port(), "GET", "/debug/pprof/" + path, null, timeout);
+    String target = path.startsWith("/") ? path : "/debug/pprof/" + path;
+    return Http.request(jvm.port(), "GET", target, null, timeout);
   }
 }

@@ -43,6 +43,10 @@ class UiTest {
       // The list page, then its own link: CPU over 5 s.
       browser.navigate(jvm.url("/debug/pprof/ui/"));
       browser.await("!!document.querySelector('#CPU a')", REDRAWN, "the list page's CPU row");
+      assertEquals(
+          Boolean.TRUE,
+          browser.eval("document.querySelectorAll('#wall a').length === 4"),
+          "the wall row: 5, 10, 30, 60 s");
       browser.eval(
           "[...document.querySelectorAll('#CPU a')].find(a => a.textContent === '5 s').click()");
       browser.await(

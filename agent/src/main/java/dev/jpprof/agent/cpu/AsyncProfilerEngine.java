@@ -35,6 +35,8 @@ final class AsyncProfilerEngine {
   private String version = "";
   private long idleTimeoutNanos;
   private long idleSince; // System.nanoTime() when the last window closed
+  private long wallNanos = CpuProfiler.DEFAULT_WALL_INTERVAL;
+  private long wallIdleSince; // System.nanoTime() when the last wall window closed
   private Recording watched; // the session a jpprof-cpu-idle thread watches, if any
   private volatile String description = "not started yet";
 
@@ -46,18 +48,22 @@ final class AsyncProfilerEngine {
   }
 
   /**
-   * Opens a window collecting samples from now on; the first open window starts the native session.
+   * Opens a window collecting CPU samples, or with {@code wall} wall-clock samples of every thread,
+   * from now on. The first open window starts the native session; the first wall window restarts it
+   * with wall-clock sampling beside the CPU event, which stays on until no wall window has been
+   * open for the idle timeout (it costs a signal per thread per period, so only while asked for).
    *
    * @throws AsyncProfilerUnavailableException if the native session could not load or start
    * @throws CpuProfilerException if the running session failed
    */
-  EngineWindow open() throws CpuProfilerException {
+  EngineWindow open(boolean wall) throws CpuProfilerException {
     synchronized (lock) {
       long first = 0;
       if (recording == null) {
         try {
           version = NativeSession.version();
-          recording = Recording.start(event, intervalNanos, stackDepth, rotateBytes);
+          recording =
+              Recording.start(event, intervalNanos, stackDepth, wall ? wallNanos : 0, rotateBytes);
           description = running();
           startIdleWatch(recording);
         } catch (CpuProfilerException | RuntimeException e) {
@@ -65,12 +71,15 @@ final class AsyncProfilerEngine {
         }
       } else {
         try {
-          first = recording.cut(firstNeeded());
+          first =
+              wall && !recording.samplesWall()
+                  ? recording.sampleWall(wallNanos, firstNeeded())
+                  : recording.cut(firstNeeded());
         } catch (CpuProfilerException | RuntimeException e) {
           throw fail(e);
         }
       }
-      NativeWindow window = new NativeWindow(first);
+      NativeWindow window = new NativeWindow(first, wall);
       windows.add(window);
       description = running();
       return window;
@@ -88,6 +97,13 @@ final class AsyncProfilerEngine {
         stopRecording();
       }
       lock.notifyAll();
+    }
+  }
+
+  /** The wall-clock sampling period of wall windows opened from now on. */
+  void wallInterval(long nanos) {
+    synchronized (lock) {
+      wallNanos = nanos;
     }
   }
 
@@ -110,11 +126,13 @@ final class AsyncProfilerEngine {
 
   private final class NativeWindow implements EngineWindow {
     private final long firstChunk;
+    private final boolean wall;
     private boolean closed; // guarded by lock
     private String failure; // guarded by lock: why the session died under this window
 
-    NativeWindow(long firstChunk) {
+    NativeWindow(long firstChunk, boolean wall) {
       this.firstChunk = firstChunk;
+      this.wall = wall;
     }
 
     @Override
@@ -130,14 +148,14 @@ final class AsyncProfilerEngine {
           long end = recording.cut(firstNeeded());
           recording.parse(firstNeeded());
           chunks = recording.chunks(firstChunk, end);
-          comment = comment();
+          comment = comment(wall);
           close(this);
         } catch (CpuProfilerException | RuntimeException e) {
           throw fail(e);
         }
       }
       // Outside the lock: other windows may open and close while this one is merged.
-      return new Samples(ChunkSamples.merge(chunks), comment);
+      return new Samples(ChunkSamples.merge(chunks, wall), comment);
     }
 
     @Override
@@ -159,6 +177,16 @@ final class AsyncProfilerEngine {
   private void close(NativeWindow window) {
     window.closed = true;
     windows.remove(window);
+    if (window.wall && !wallOpen()) {
+      wallIdleSince = System.nanoTime();
+      lock.notifyAll(); // the idle watch times wall sampling from now
+      if ((idleTimeoutNanos == 0 || watched != recording) && !windows.isEmpty()) {
+        stopWall(); // no idle watch will do it later
+        if (recording == null) {
+          return; // the restart failed: fail() has closed the other windows and stopped it
+        }
+      }
+    }
     if (windows.isEmpty()) {
       description = running() + ", idle";
       recording.forgetBefore(Long.MAX_VALUE);
@@ -203,9 +231,33 @@ final class AsyncProfilerEngine {
     }
   }
 
+  /** Whether a wall window is open. */
+  private boolean wallOpen() {
+    for (NativeWindow w : windows) {
+      if (w.wall) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Restarts the session without wall-clock sampling, for the CPU windows still open. A failure
+   * fails them (and stops the session), but is not thrown: the window closing has its samples.
+   */
+  private void stopWall() {
+    try {
+      recording.sampleWall(0, firstNeeded());
+      description = running();
+    } catch (CpuProfilerException | RuntimeException e) {
+      fail(e);
+    }
+  }
+
   /**
    * One daemon thread per native session: it stops the session once no window has been open for the
-   * idle timeout, and ends with the session.
+   * idle timeout, turns wall-clock sampling off once no wall window has been open for as long, and
+   * ends with the session.
    */
   private void startIdleWatch(Recording session) {
     try {
@@ -221,13 +273,23 @@ final class AsyncProfilerEngine {
     synchronized (lock) {
       try {
         while (recording == session) {
-          long left = idleSince + idleTimeoutNanos - System.nanoTime();
-          if (!windows.isEmpty()) {
-            lock.wait();
-          } else if (left <= 0) {
-            stopRecording();
+          long now = System.nanoTime();
+          if (windows.isEmpty()) {
+            long left = idleSince + idleTimeoutNanos - now;
+            if (left <= 0) {
+              stopRecording();
+            } else {
+              lock.wait(Math.max(1, left / 1_000_000));
+            }
+          } else if (session.samplesWall() && !wallOpen()) {
+            long left = wallIdleSince + idleTimeoutNanos - now;
+            if (left <= 0) {
+              stopWall();
+            } else {
+              lock.wait(Math.max(1, left / 1_000_000));
+            }
           } else {
-            lock.wait(Math.max(1, left / 1_000_000));
+            lock.wait();
           }
         }
       } catch (InterruptedException e) {
@@ -253,6 +315,7 @@ final class AsyncProfilerEngine {
     String fellBack = used.equals(event) ? "" : " (" + event + " unavailable)";
     String engine = recording.engine();
     String via = engine.isEmpty() ? "" : " via " + engine;
+    String wall = recording.samplesWall() ? ", wall " + CpuProfiler.formatInterval(wallNanos) : "";
     return "async-profiler "
         + version
         + ", event "
@@ -260,10 +323,17 @@ final class AsyncProfilerEngine {
         + fellBack
         + via
         + ", interval "
-        + CpuProfiler.formatInterval(intervalNanos);
+        + CpuProfiler.formatInterval(intervalNanos)
+        + wall;
   }
 
-  private String comment() {
+  private String comment(boolean wall) {
+    if (wall) {
+      return "jpprof wall: async-profiler "
+          + version
+          + " wall="
+          + CpuProfiler.formatInterval(wallNanos);
+    }
     String engine = recording.engine();
     return "jpprof cpu: async-profiler "
         + version

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import one.jfr.ClassRef;
 import one.jfr.JfrReader;
@@ -15,64 +16,132 @@ import one.jfr.StackTrace;
 import one.jfr.event.ExecutionSample;
 
 /**
- * The CPU samples of one complete JFR chunk, counted per (thread, stack). Names are resolved while
- * the chunk's constant pools are at hand, so the result outlives the chunk bytes.
+ * The samples of one complete JFR chunk, counted per (thread, stack): CPU samples and, while the
+ * session also samples wall-clock time, wall samples apart. Names are resolved while the chunk's
+ * constant pools are at hand, so the result outlives the chunk bytes.
  */
 final class ChunkSamples {
   /** A chunk with no samples. */
   static final ChunkSamples EMPTY =
-      new ChunkSamples(Collections.emptyMap(), Collections.emptyMap());
+      new ChunkSamples(Collections.emptyMap(), Collections.emptyMap(), Collections.emptyMap());
 
+  /** CPU samples. */
   final Map<Stack, Long> counts;
+
+  /** Wall-clock samples, each Stack with its thread's state; empty unless wall was sampled. */
+  final Map<Stack, Long> wall;
 
   /** Recording settings; async-profiler writes them into the first chunk of a file only. */
   final Map<String, String> settings;
 
-  private ChunkSamples(Map<Stack, Long> counts, Map<String, String> settings) {
+  private ChunkSamples(
+      Map<Stack, Long> counts, Map<Stack, Long> wall, Map<String, String> settings) {
     this.counts = counts;
+    this.wall = wall;
     this.settings = settings;
   }
 
-  /** Which execution samples of a chunk count; async-profiler's chunks hold only CPU ones. */
+  /** The samples of one kind: CPU ones, or wall-clock ones. */
+  Map<Stack, Long> of(boolean wallClock) {
+    return wallClock ? wall : counts;
+  }
+
+  boolean isEmpty() {
+    return counts.isEmpty() && wall.isEmpty();
+  }
+
+  /** What an execution sample of a chunk counts as. */
+  enum Kind {
+    SKIP,
+    CPU,
+    WALL
+  }
+
+  /** Sorts the execution samples of a chunk into CPU, wall, or neither. */
   interface Filter {
-    Filter ALL = (jfr, sample) -> true;
+    /**
+     * async-profiler's chunks: its CPU engines write STATE_DEFAULT, its wall clock engine the
+     * thread's state, STATE_RUNNABLE or STATE_SLEEPING (wallClock.cpp getThreadState), as
+     * jfr-converter's --cpu and --wall tell them apart.
+     */
+    Filter ASYNC_PROFILER =
+        (jfr, sample) -> {
+          String state = stateName(jfr, sample);
+          return state == null || state.equals("STATE_DEFAULT") ? Kind.CPU : Kind.WALL;
+        };
 
-    boolean keep(JfrReader jfr, ExecutionSample sample);
+    Kind kind(JfrReader jfr, ExecutionSample sample);
   }
 
-  /** Parses one complete chunk, exactly as cut from the file. */
+  /** Parses one complete async-profiler chunk, exactly as cut from the file. */
   static ChunkSamples parse(ByteBuffer chunk) throws IOException {
-    return parse(chunk, Filter.ALL);
+    return parse(chunk, Filter.ASYNC_PROFILER);
   }
 
-  /** Parses one complete chunk, counting only the samples {@code filter} keeps. */
+  /** Parses one complete chunk, counting the samples as {@code filter} sorts them. */
   static ChunkSamples parse(ByteBuffer chunk, Filter filter) throws IOException {
     JfrReader jfr = new JfrReader(chunk);
     Map<Stack, Long> counts = new HashMap<>();
+    Map<Stack, Long> wall = new HashMap<>();
     Map<Long, RawFrame[]> stacks = new HashMap<>();
     Map<Integer, String> threads = new HashMap<>();
     Names names = new Names(jfr);
     for (ExecutionSample e; (e = jfr.readEvent(ExecutionSample.class)) != null; ) {
-      if (!filter.keep(jfr, e)) {
-        continue;
+      Kind kind = filter.kind(jfr, e);
+      if (kind == Kind.SKIP || (kind == Kind.WALL && !isJava(jfr, e.tid))) {
+        continue; // wall clock is of Java threads, as fgprof's is of goroutines
       }
       RawFrame[] frames = stacks.computeIfAbsent((long) e.stackTraceId, id -> names.frames(id));
       String thread = threads.computeIfAbsent(e.tid, tid -> threadName(jfr, tid));
-      counts.merge(new Stack(thread, frames), (long) e.samples, Long::sum);
+      if (kind == Kind.CPU) {
+        counts.merge(new Stack(thread, frames), (long) e.samples, Long::sum);
+      } else {
+        Stack stack = new Stack(thread, stateLabel(stateName(jfr, e)), frames);
+        wall.merge(stack, (long) e.samples, Long::sum);
+      }
     }
-    return new ChunkSamples(counts, new HashMap<>(jfr.settings));
+    return new ChunkSamples(counts, wall, new HashMap<>(jfr.settings));
   }
 
-  /** The counts of several chunks added up. */
+  /** The JFR name of a sample's thread state, e.g. "STATE_RUNNABLE"; null if the chunk has none. */
+  static String stateName(JfrReader jfr, ExecutionSample sample) {
+    Map<Integer, String> states = jfr.enums.get("jdk.types.ThreadState");
+    return states == null ? null : states.get(sample.threadState);
+  }
+
+  /** STATE_RUNNABLE → "runnable", STATE_SLEEPING → "sleeping": the label pprof -tags shows. */
+  static String stateLabel(String stateName) {
+    if (stateName == null) {
+      return "";
+    }
+    String s = stateName.startsWith("STATE_") ? stateName.substring(6) : stateName;
+    return s.toLowerCase(Locale.ROOT);
+  }
+
+  /** The CPU counts of several chunks added up. */
   static Map<Stack, Long> merge(List<ChunkSamples> chunks) {
+    return merge(chunks, false);
+  }
+
+  /** The CPU or wall counts of several chunks added up. */
+  static Map<Stack, Long> merge(List<ChunkSamples> chunks, boolean wallClock) {
     if (chunks.size() == 1) {
-      return chunks.get(0).counts;
+      return chunks.get(0).of(wallClock);
     }
     Map<Stack, Long> total = new HashMap<>();
     for (ChunkSamples chunk : chunks) {
-      chunk.counts.forEach((stack, n) -> total.merge(stack, n, Long::sum));
+      chunk.of(wallClock).forEach((stack, n) -> total.merge(stack, n, Long::sum));
     }
     return total;
+  }
+
+  /**
+   * Whether async-profiler knew the thread as a Java thread: it writes a Java thread id for those
+   * and 0 for the JVM's own (GC, compiler) and native threads, which its wall clock samples too.
+   */
+  private static boolean isJava(JfrReader jfr, int tid) {
+    Long id = jfr.javaThreads.get(tid);
+    return id != null && id != 0;
   }
 
   private static String threadName(JfrReader jfr, int tid) {

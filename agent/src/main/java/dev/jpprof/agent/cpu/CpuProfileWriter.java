@@ -12,15 +12,37 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Turns counted CPU samples into the pprof profile Go's {@code /debug/pprof/profile} serves. */
+/**
+ * Turns counted samples into the pprof profiles Go serves: CPU as {@code /debug/pprof/profile},
+ * wall-clock as fgprof's {@code /debug/fgprof}.
+ */
 final class CpuProfileWriter {
   private CpuProfileWriter() {}
 
+  /** The two kinds of profile: what the second sample type and the period are called. */
+  enum Kind {
+    /** Go's CPU profile: samples/count, cpu/nanoseconds, period cpu/nanoseconds. */
+    CPU("cpu", "cpu"),
+    /** Go's fgprof: samples/count, time/nanoseconds, period wallclock/nanoseconds. */
+    WALL("time", "wallclock");
+
+    final String valueType;
+    final String periodType;
+
+    Kind(String valueType, String periodType) {
+      this.valueType = valueType;
+      this.periodType = periodType;
+    }
+  }
+
   /**
-   * Builds the profile: sample types samples/count and cpu/nanoseconds with values [n, n ×
-   * interval], period cpu/nanoseconds = interval, a {@code thread} label on every sample.
+   * Builds the profile: sample types samples/count and the kind's value type in nanoseconds with
+   * values [n, n × interval], period = interval; a {@code thread} label on every sample, and a
+   * {@code state} label (a wall sample's thread state: runnable, sleeping…) where the engine knows
+   * it.
    */
   static Profile write(
+      Kind kind,
       Map<Stack, Long> counts,
       long startEpochNanos,
       long durationNanos,
@@ -30,13 +52,22 @@ final class CpuProfileWriter {
     ProfileBuilder profile =
         new ProfileBuilder(startEpochNanos, FrameAddresses.SHARED)
             .sampleType("samples", "count")
-            .sampleType("cpu", "nanoseconds")
-            .period("cpu", "nanoseconds", intervalNanos)
+            .sampleType(kind.valueType, "nanoseconds")
+            .period(kind.periodType, "nanoseconds", intervalNanos)
             .durationNanos(durationNanos)
             .comment(comment);
+    return samples(profile, counts, intervalNanos, sources);
+  }
+
+  private static Profile samples(
+      ProfileBuilder profile,
+      Map<Stack, Long> counts,
+      long intervalNanos,
+      SourceInfo.Batch sources) {
     Map<RawFrame, Frame> frames = new HashMap<>();
     for (Map.Entry<Stack, Long> sample : counts.entrySet()) {
-      List<List<RawFrame>> locations = group(sample.getKey().frames);
+      Stack stack = sample.getKey();
+      List<List<RawFrame>> locations = group(stack.frames);
       long[] ids = new long[locations.size()];
       for (int i = 0; i < ids.length; i++) {
         List<Frame> lines = new ArrayList<>(locations.get(i).size());
@@ -46,8 +77,11 @@ final class CpuProfileWriter {
         ids[i] = profile.location(lines);
       }
       long n = sample.getValue();
-      profile.addSample(
-          ids, new long[] {n, n * intervalNanos}, Labels.of("thread", sample.getKey().thread));
+      Labels labels = Labels.of("thread", stack.thread);
+      if (!stack.state.isEmpty()) {
+        labels = labels.with("state", stack.state);
+      }
+      profile.addSample(ids, new long[] {n, n * intervalNanos}, labels);
     }
     return profile.build();
   }

@@ -31,6 +31,12 @@ public final class CpuProfiler {
    */
   static final long ROTATE_BYTES = 8L << 20;
 
+  /**
+   * Wall-clock sampling period ({@code wall.interval}): async-profiler's default for {@code wall},
+   * 20 Hz. Each period signals every thread not found idle, so it is coarser than CPU's 100 Hz.
+   */
+  public static final long DEFAULT_WALL_INTERVAL = 50_000_000L;
+
   /** {@code cpu.engine}: async-profiler, falling back to JFR where it cannot run. */
   public static final String AUTO = "auto";
 
@@ -53,6 +59,8 @@ public final class CpuProfiler {
   private final SourceInfo sources;
   private final AsyncProfilerEngine async;
   private final JfrEngine jfr;
+  private final DumpWallEngine dumps;
+  private volatile long wallNanos = DEFAULT_WALL_INTERVAL;
 
   /** Why async-profiler cannot run, once auto has found out; JFR serves every window then. */
   private volatile String asyncUnavailable;
@@ -127,6 +135,7 @@ public final class CpuProfiler {
     this.sources = sources;
     this.async = new AsyncProfilerEngine(ev, intervalNanos, stackDepth, rotateBytes);
     this.jfr = new JfrEngine(intervalNanos);
+    this.dumps = new DumpWallEngine(stackDepth);
     this.jfrNote = engine.equals(JFR) ? "" : null;
   }
 
@@ -138,7 +147,30 @@ public final class CpuProfiler {
   public Window open() throws CpuProfilerException {
     EngineWindow samples = openEngine();
     // The window starts when sampling does, after a first start's ~200 ms, as in Go.
-    return new Window(samples, epochNanos(), System.nanoTime());
+    return new Window(samples, false, epochNanos(), System.nanoTime());
+  }
+
+  /**
+   * Opens a wall-clock window (fgprof): every Java thread sampled every {@link #wallInterval}, on
+   * CPU or off, from async-profiler's {@code wall} engine running beside the CPU event in the same
+   * session; where async-profiler cannot run, from thread dumps ({@link DumpWallEngine}). Blocking:
+   * run it off the event loop.
+   *
+   * @throws CpuProfilerException with a one-line user-facing message if wall-clock sampling cannot
+   *     run
+   */
+  public Window openWall() throws CpuProfilerException {
+    EngineWindow samples = openWallEngine();
+    return new Window(samples, true, epochNanos(), System.nanoTime());
+  }
+
+  /** Sets the wall-clock sampling period ({@code wall.interval}) of windows opened from now on. */
+  public void wallInterval(long nanos) {
+    if (nanos <= 0) {
+      throw new IllegalArgumentException("wall interval must be positive: " + nanos);
+    }
+    wallNanos = nanos;
+    async.wallInterval(nanos);
   }
 
   /**
@@ -174,7 +206,7 @@ public final class CpuProfiler {
     String unavailable = asyncUnavailable;
     if (unavailable == null) {
       try {
-        EngineWindow window = async.open();
+        EngineWindow window = async.open(false);
         jfrNote = null;
         failure = null;
         return window;
@@ -189,6 +221,24 @@ public final class CpuProfiler {
       }
     }
     return openJfr("async-profiler unavailable: " + unavailable);
+  }
+
+  private EngineWindow openWallEngine() throws CpuProfilerException {
+    String unavailable = engine.equals(JFR) ? "cpu.engine=jfr" : asyncUnavailable;
+    if (unavailable == null) {
+      try {
+        return async.open(true);
+      } catch (AsyncProfilerUnavailableException e) {
+        if (engine.equals(ASYNC_PROFILER)) {
+          throw e;
+        }
+        if (!e.busy) {
+          asyncUnavailable = reason(e);
+        }
+        unavailable = reason(e);
+      }
+    }
+    return dumps.open(wallNanos, "async-profiler unavailable: " + unavailable);
   }
 
   /** A JFR window; {@code why} says why not async-profiler, null when JFR was asked for. */
@@ -237,11 +287,13 @@ public final class CpuProfiler {
   /** The profile of the samples taken between {@link #open} and {@link #finish}. */
   public final class Window {
     private final EngineWindow samples;
+    private final boolean wall;
     private final long startEpochNanos;
     private final long startNanoTime;
 
-    private Window(EngineWindow samples, long startEpochNanos, long startNanoTime) {
+    private Window(EngineWindow samples, boolean wall, long startEpochNanos, long startNanoTime) {
       this.samples = samples;
+      this.wall = wall;
       this.startEpochNanos = startEpochNanos;
       this.startNanoTime = startNanoTime;
     }
@@ -258,10 +310,11 @@ public final class CpuProfiler {
       // Outside any engine lock: other windows may open and close while this one is built.
       try {
         return CpuProfileWriter.write(
+            wall ? CpuProfileWriter.Kind.WALL : CpuProfileWriter.Kind.CPU,
             taken.counts,
             startEpochNanos,
             durationNanos,
-            intervalNanos,
+            wall ? wallNanos : intervalNanos,
             taken.comment,
             sources.batch());
       } catch (RuntimeException e) {

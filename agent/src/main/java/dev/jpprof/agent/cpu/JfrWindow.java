@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import jdk.jfr.Recording;
 
 /**
@@ -106,13 +105,12 @@ final class JfrWindow implements EngineWindow {
    */
   private static ChunkSamples.Filter runningBetween(long from, long to) {
     return (jfr, sample) -> {
-      Map<Integer, String> states = jfr.enums.get("jdk.types.ThreadState");
-      if (states == null || !"STATE_RUNNABLE".equals(states.get(sample.threadState))) {
-        return false;
+      if (!"STATE_RUNNABLE".equals(ChunkSamples.stateName(jfr, sample))) {
+        return ChunkSamples.Kind.SKIP;
       }
       long at =
           jfr.chunkStartNanos + (long) ((sample.time - jfr.chunkStartTicks) * jfr.nanosPerTick);
-      return at >= from && at <= to;
+      return at >= from && at <= to ? ChunkSamples.Kind.CPU : ChunkSamples.Kind.SKIP;
     };
   }
 

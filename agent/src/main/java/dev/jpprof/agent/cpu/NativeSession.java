@@ -29,6 +29,9 @@ final class NativeSession {
   private final long intervalNanos;
   private final int stackDepth;
 
+  /** Wall-clock sampling period beside the CPU event, 0 when wall is not sampled. */
+  final long wallNanos;
+
   /** The event that started, after falling back; the engine behind it comes from the JFR file. */
   final String event;
 
@@ -36,11 +39,17 @@ final class NativeSession {
   final ChunkFile chunks;
 
   private NativeSession(
-      AsyncProfiler api, String event, long intervalNanos, int stackDepth, Path file) {
+      AsyncProfiler api,
+      String event,
+      long intervalNanos,
+      int stackDepth,
+      long wallNanos,
+      Path file) {
     this.api = api;
     this.event = event;
     this.intervalNanos = intervalNanos;
     this.stackDepth = stackDepth;
+    this.wallNanos = wallNanos;
     this.file = file;
     this.chunks = new ChunkFile(file);
     current = file;
@@ -54,19 +63,20 @@ final class NativeSession {
   /**
    * Starts profiling {@code event}; where that event cannot start, tries {@code itimer} and then
    * {@code ctimer}. A profiler already started by someone else is a busy error, not a reason to try
-   * another event: it would only fail the same way.
+   * another event: it would only fail the same way. {@code wallNanos} > 0 also samples every
+   * thread's wall-clock time at that period, in the same session and file.
    */
-  static NativeSession start(String event, long intervalNanos, int stackDepth)
+  static NativeSession start(String event, long intervalNanos, int stackDepth, long wallNanos)
       throws CpuProfilerException {
     AsyncProfiler api = load();
     Set<String> events = new LinkedHashSet<>(List.of(event, "itimer", "ctimer"));
     List<String> failures = new ArrayList<>();
     for (String ev : events) {
       Path file = tempFile();
-      String command = startCommand(ev, intervalNanos, stackDepth, file);
+      String command = startCommand(ev, intervalNanos, stackDepth, wallNanos, file);
       try {
         api.execute(command);
-        return new NativeSession(api, ev, intervalNanos, stackDepth, file);
+        return new NativeSession(api, ev, intervalNanos, stackDepth, wallNanos, file);
       } catch (IllegalStateException | IOException e) {
         deleteQuietly(file);
         if (String.valueOf(e.getMessage()).contains("already started")) {
@@ -86,13 +96,16 @@ final class NativeSession {
         "Could not enable CPU profiling: " + String.join("; ", failures));
   }
 
-  /** Starts the same session again on a fresh file, for rotating a file that grew too large. */
-  NativeSession restart() throws CpuProfilerException {
+  /**
+   * Starts the same session again on a fresh file, for rotating a file that grew too large, or to
+   * turn wall-clock sampling on or off ({@code wallNanos}, 0 = off).
+   */
+  NativeSession restart(long wallNanos) throws CpuProfilerException {
     stop();
     Path fresh = tempFile();
     try {
-      api.execute(startCommand(event, intervalNanos, stackDepth, fresh));
-      return new NativeSession(api, event, intervalNanos, stackDepth, fresh);
+      api.execute(startCommand(event, intervalNanos, stackDepth, wallNanos, fresh));
+      return new NativeSession(api, event, intervalNanos, stackDepth, wallNanos, fresh);
     } catch (Exception e) {
       deleteQuietly(fresh);
       throw new CpuProfilerException("Could not restart CPU profiling: " + e.getMessage(), e);
@@ -134,11 +147,15 @@ final class NativeSession {
     }
   }
 
-  private static String startCommand(String event, long intervalNanos, int stackDepth, Path file) {
+  private static String startCommand(
+      String event, long intervalNanos, int stackDepth, long wallNanos, Path file) {
+    // Several events need JFR output, which this is; wall samples carry the thread's state.
+    String wall = wallNanos > 0 ? ",wall=" + wallNanos : "";
     return "start,event="
         + event
         + ",interval="
         + intervalNanos
+        + wall
         + ",jstackdepth="
         + stackDepth
         + ",jfr,file="

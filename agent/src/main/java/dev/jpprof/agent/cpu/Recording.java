@@ -33,9 +33,12 @@ final class Recording {
    * chunk 0, the only chunk of a file carrying the settings ("cpu" becomes ctimer for non-root
    * users without a word).
    */
-  static Recording start(String event, long intervalNanos, int stackDepth, long rotateBytes)
+  static Recording start(
+      String event, long intervalNanos, int stackDepth, long wallNanos, long rotateBytes)
       throws CpuProfilerException {
-    Recording r = new Recording(NativeSession.start(event, intervalNanos, stackDepth), rotateBytes);
+    Recording r =
+        new Recording(
+            NativeSession.start(event, intervalNanos, stackDepth, wallNanos), rotateBytes);
     try {
       r.cut(0);
       r.parse(0);
@@ -60,6 +63,25 @@ final class Recording {
     return session.file;
   }
 
+  /** Whether the session samples wall-clock time too. */
+  boolean samplesWall() {
+    return session.wallNanos > 0;
+  }
+
+  /**
+   * Restarts the session with wall-clock sampling at {@code wallNanos} (0 = off), as a rotation
+   * does: the chunks a window still needs are parsed first, and numbering goes on, so open windows
+   * keep exactly their samples. Returns the first chunk number of the new session.
+   */
+  long sampleWall(long wallNanos, long firstNeeded) throws CpuProfilerException {
+    long next = cut(firstNeeded);
+    if (session.wallNanos != wallNanos) {
+      parse(firstNeeded);
+      session = session.restart(wallNanos);
+    }
+    return next;
+  }
+
   /**
    * Ends the current chunk and returns the number of the first chunk not yet complete: the boundary
    * between samples before and after this call. Chunks before {@code firstNeeded} are of no use to
@@ -75,7 +97,7 @@ final class Recording {
       }
       if (rotates(session.chunks.size(), newest, rotateBytes)) {
         parse(firstNeeded); // everything still needed is in memory before the file goes
-        session = session.restart();
+        session = session.restart(session.wallNanos);
       }
     } catch (IOException e) {
       throw new CpuProfilerException("CPU profiling failed: reading JFR: " + e.getMessage(), e);
@@ -106,7 +128,7 @@ final class Recording {
         if (used != null) {
           engine = used;
         }
-        parsed.put(p.sequence, samples.counts.isEmpty() ? ChunkSamples.EMPTY : samples);
+        parsed.put(p.sequence, samples.isEmpty() ? ChunkSamples.EMPTY : samples);
       } catch (IOException | RuntimeException e) {
         throw new CpuProfilerException("CPU profiling failed: reading JFR chunk: " + e, e);
       }

@@ -45,7 +45,7 @@ final class AgentCollector implements MultiCollector {
     MetricsPage.AllocEngine alloc = sources.allocEngine.get();
     List<MetricSnapshot> out = new ArrayList<>();
     out.add(engines(alloc));
-    out.add(samples(counters.remove("cpu.samples"), alloc));
+    out.add(samples(counters.remove("cpu.samples"), counters.remove("wall.samples"), alloc));
     if (alloc.dropped >= 0) {
       out.add(
           counter(
@@ -75,17 +75,19 @@ final class AgentCollector implements MultiCollector {
   }
 
   /**
-   * cpu: the samples in the CPU profiles served (what {@code cpu.samples} counts); alloc: the
-   * allocation samples the JVM took for heap and allocs, where the engine counts them.
+   * cpu: the samples in the CPU profiles served (what {@code cpu.samples} counts); wall: those in
+   * the wall-clock profiles served; alloc: the allocation samples the JVM took for heap and allocs,
+   * where the engine counts them.
    */
-  private static MetricSnapshot samples(Long cpu, MetricsPage.AllocEngine alloc) {
+  private static MetricSnapshot samples(Long cpu, Long wall, MetricsPage.AllocEngine alloc) {
     CounterSnapshot.Builder b =
         CounterSnapshot.builder()
             .name("jpprof_samples")
             .help(
-                "Samples by profiler kind: cpu, those in the CPU profiles served;"
-                    + " alloc, the allocation samples taken for heap and allocs.")
-            .dataPoint(point(cpu == null ? 0 : cpu, "kind", "cpu"));
+                "Samples by profiler kind: cpu and wall, those in the CPU and wall-clock"
+                    + " profiles served; alloc, the allocation samples taken for heap and allocs.")
+            .dataPoint(point(cpu == null ? 0 : cpu, "kind", "cpu"))
+            .dataPoint(point(wall == null ? 0 : wall, "kind", "wall"));
     if (alloc.taken >= 0) {
       b.dataPoint(point(alloc.taken, "kind", "alloc"));
     }

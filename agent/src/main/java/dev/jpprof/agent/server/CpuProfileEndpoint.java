@@ -11,27 +11,78 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.concurrent.TimeUnit;
 
 /**
- * /debug/pprof/profile?seconds=N: opens a window on the shared CPU profiler, answers when the
- * window ends, and writes nothing before (as Go). Opening and finishing a window block (native
- * start, JFR parsing), so they run on the worker executor; the wait itself is a task scheduled on
- * the event loop, never a sleeping thread. A client that disconnects closes its window.
+ * /debug/pprof/profile?seconds=N (CPU) and /debug/fgprof?seconds=N (wall clock, also at
+ * /debug/pprof/wall): opens a window on the shared profiler, answers when the window ends, and
+ * writes nothing before (as Go). Opening and finishing a window block (native start, JFR parsing),
+ * so they run on the worker executor; the wait itself is a task scheduled on the event loop, never
+ * a sleeping thread. A client that disconnects closes its window.
  */
 final class CpuProfileEndpoint implements Endpoint {
   private static final long DEFAULT_SECONDS = 30;
 
+  /** What a window samples, and the words its answers use. */
+  enum Clock {
+    CPU("profile", "CPU profile", "CPU profiling", "cpu.samples"),
+    /** Go's fgprof: every thread, on CPU or off. */
+    WALL("wall", "wall-clock profile", "wall-clock profiling", "wall.samples");
+
+    final String filename;
+    final String what;
+    final String enabling;
+    final String counter;
+
+    Clock(String filename, String what, String enabling, String counter) {
+      this.filename = filename;
+      this.what = what;
+      this.enabling = enabling;
+      this.counter = counter;
+    }
+
+    String collectFailure() {
+      return "Could not collect " + what + ": ";
+    }
+
+    String enableFailure() {
+      return "Could not enable " + enabling + ": ";
+    }
+  }
+
   private final CpuProfiler cpu;
+  private final Clock clock;
   private final OffLoop offLoop;
   private final long maxSeconds;
 
   CpuProfileEndpoint(CpuProfiler cpu, OffLoop offLoop, long maxSeconds) {
+    this(cpu, Clock.CPU, offLoop, maxSeconds);
+  }
+
+  CpuProfileEndpoint(CpuProfiler cpu, Clock clock, OffLoop offLoop, long maxSeconds) {
     this.cpu = cpu;
+    this.clock = clock;
     this.offLoop = offLoop;
     this.maxSeconds = maxSeconds;
   }
 
   @Override
   public void serve(Exchange exchange) {
-    long asked = asked(exchange.param("seconds"));
+    String value = exchange.param("seconds");
+    long asked = asked(value);
+    if (clock == Clock.WALL && value != null && asked <= 0) {
+      // fgprof's handler, unlike pprof's, refuses a bad duration instead of using its default.
+      exchange.respond(
+          Responses.error(
+              HttpResponseStatus.BAD_REQUEST,
+              "bad seconds: " + value + ": must be a positive whole number of seconds"));
+      return;
+    }
+    String format = exchange.param("format");
+    if (clock == Clock.WALL && format != null && !format.isEmpty() && !format.equals("pprof")) {
+      exchange.respond(
+          Responses.error(
+              HttpResponseStatus.BAD_REQUEST,
+              "unsupported format: " + format + " (this agent serves fgprof's pprof format)"));
+      return;
+    }
     if (asked > maxSeconds) {
       exchange.respond(Responses.secondsOverLimit(maxSeconds));
       return;
@@ -40,8 +91,8 @@ final class CpuProfileEndpoint implements Endpoint {
     long seconds = asked > 0 ? asked : Math.min(DEFAULT_SECONDS, maxSeconds);
     offLoop.answer(
         exchange,
-        "CPU profile",
-        OffLoop.saysWhy("Could not collect CPU profile: "),
+        clock.what,
+        OffLoop.saysWhy(clock.collectFailure()),
         () -> open(exchange, seconds));
   }
 
@@ -70,18 +121,18 @@ final class CpuProfileEndpoint implements Endpoint {
     }
     CpuProfiler.Window window;
     try {
-      window = cpu.open();
+      window = clock == Clock.WALL ? cpu.openWall() : cpu.open();
     } catch (CpuProfilerException | RuntimeException e) {
       return Responses.error(
           HttpResponseStatus.INTERNAL_SERVER_ERROR,
-          goText("Could not enable CPU profiling: ", AgentLog.describe(e)));
+          goText(clock.enableFailure(), AgentLog.describe(e)));
     }
     offLoop.afterWindow(
         exchange,
         TimeUnit.SECONDS.toNanos(seconds),
         window::cancel,
-        "CPU profile",
-        OffLoop.saysWhy("Could not collect CPU profile: "),
+        clock.what,
+        OffLoop.saysWhy(clock.collectFailure()),
         () -> finish(exchange, window));
     return null;
   }
@@ -97,7 +148,7 @@ final class CpuProfileEndpoint implements Endpoint {
     for (Sample s : profile.getSampleList()) {
       samples += s.getValue(0);
     }
-    Counters.add("cpu.samples", samples);
-    return Responses.profile("profile", profile);
+    Counters.add(clock.counter, samples);
+    return Responses.profile(clock.filename, profile);
   }
 }

@@ -53,6 +53,8 @@ public final class EndpointTable {
             threadcreate(profiles.get(THREADCREATE), offLoop, maxSeconds),
             trace(offLoop, maxSeconds),
             vars(offLoop),
+            wall(cpu, offLoop, maxSeconds),
+            fgprof(cpu, offLoop, maxSeconds),
             delta("delta_block", profiles.get(BLOCK), Set.of(), offLoop),
             delta(DeltaEndpoint.DELTA_HEAP, profiles.get(HEAP), HEAP_CURRENT, offLoop),
             delta("delta_mutex", profiles.get(MUTEX), Set.of(), offLoop));
@@ -156,6 +158,29 @@ public final class EndpointTable {
             + " investigate the profile.",
         Methods.READ,
         handler);
+  }
+
+  /** The wall-clock profile on the index page, under the name the UI and docs use. */
+  static Route wall(CpuProfiler cpu, OffLoop offLoop, long maxSeconds) {
+    return cpu == null
+        ? null
+        : Route.page(
+            "wall",
+            "Wall-clock profile of every thread, on and off CPU, as Go's fgprof (also served at"
+                + " /debug/fgprof, where Grafana Alloy's fgprof target asks). You can specify the"
+                + " duration in the seconds GET parameter.",
+            Methods.READ,
+            new CpuProfileEndpoint(cpu, CpuProfileEndpoint.Clock.WALL, offLoop, maxSeconds));
+  }
+
+  /** fgprof's own path, which Alloy's optional {@code fgprof} target scrapes: not on the index. */
+  static Route fgprof(CpuProfiler cpu, OffLoop offLoop, long maxSeconds) {
+    return cpu == null
+        ? null
+        : Route.outside(
+            "/debug/fgprof",
+            Methods.READ,
+            new CpuProfileEndpoint(cpu, CpuProfileEndpoint.Clock.WALL, offLoop, maxSeconds));
   }
 
   static Route symbol() {

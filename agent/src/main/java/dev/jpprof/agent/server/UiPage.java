@@ -2,6 +2,7 @@ package dev.jpprof.agent.server;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -23,12 +24,13 @@ final class UiPage {
    * them.
    */
   private static final Map<String, String> WINDOWED =
-      Map.of(Route.ROOT + "profile", "CPU", "/debug/fgprof", "wall");
+      Map.of(Route.ROOT + "profile", "CPU", Route.ROOT + "wall", "wall");
 
+  /** Shorter than the index's descriptions, which speak of go tool pprof and parameters. */
   private static final Map<String, String> WINDOWED_TEXT =
       Map.of(
           "CPU", "Where threads ran on a CPU.",
-          "wall", "Where threads spent wall-clock time, running or waiting (fgprof).");
+          "wall", "Where threads spent wall-clock time, on and off CPU (fgprof).");
 
   /** From the viewer's folder (/debug/pprof/ui/speedscope/) back to the root. */
   private static final String TO_ROOT = "../../../../";
@@ -68,7 +70,7 @@ final class UiPage {
   }
 
   private static void windowed(StringBuilder b, Route row, String label, long maxSeconds) {
-    String text = row.description.isEmpty() ? WINDOWED_TEXT.get(label) : row.description;
+    String text = WINDOWED_TEXT.get(label);
     b.append("<tr id=\"").append(Html.escape(label)).append("\"><td>").append(label);
     b.append("</td><td>over ");
     for (long s : WINDOWS) {
@@ -86,16 +88,21 @@ final class UiPage {
     boolean one = row.sampleTypes.size() == 1;
     b.append(one ? "" : "now: ");
     for (String type : row.sampleTypes) {
-      link(b, typed(row.path, type, one, ""), row.name + " " + type, one ? "now" : type);
+      String title = one ? row.name : row.name + " " + type;
+      link(b, typed(row.path, type, one, ""), title, one ? "now" : type);
     }
-    if (row.seconds == Route.Seconds.DELTA && GROWTH <= maxSeconds) {
+    List<String> growing = new ArrayList<>();
+    for (String type : row.sampleTypes) {
+      if (cumulative(type)) {
+        growing.add(type);
+      }
+    }
+    if (row.seconds == Route.Seconds.DELTA && GROWTH <= maxSeconds && !growing.isEmpty()) {
       String window = "seconds=" + GROWTH;
       b.append("<br>growth over the next ").append(GROWTH).append(" s: ");
-      for (String type : row.sampleTypes) {
-        if (cumulative(type)) {
-          String title = row.name + " " + type + " +" + GROWTH + " s";
-          link(b, typed(row.path, type, one, window), title, type);
-        }
+      for (String type : growing) {
+        String title = (one ? row.name : row.name + " " + type) + " +" + GROWTH + " s";
+        link(b, typed(row.path, type, one, window), title, one ? "+" + GROWTH + " s" : type);
       }
     }
     b.append("</td><td class=\"what\">")

@@ -58,7 +58,13 @@ class CpuProfileWriterTest {
 
     Profile p =
         CpuProfileWriter.write(
-            counts, 1_000L, 2_000L, 10_000_000L, "c", new SourceInfo(null).batch());
+            CpuProfileWriter.Kind.CPU,
+            counts,
+            1_000L,
+            2_000L,
+            10_000_000L,
+            "c",
+            new SourceInfo(null).batch());
 
     assertValidCpuProfile(p, 10_000_000L);
     assertEquals(1_000L, p.getTimeNanos());

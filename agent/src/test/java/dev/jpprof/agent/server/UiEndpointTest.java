@@ -85,6 +85,8 @@ class UiEndpointTest {
     assertTrue(page.contains("allocs%3Fsample_index%3Dalloc_space%26seconds%3D30"), page);
     assertFalse(page.contains("heap%3Fsample_index%3Dinuse_space%26seconds"), page);
     assertFalse(page.contains("goroutine%3Fseconds"), page);
+    assertTrue(
+        page.contains("threadcreate%3Fseconds%3D30&amp;title=threadcreate%20%2B30%20s"), page);
   }
 
   @Test
