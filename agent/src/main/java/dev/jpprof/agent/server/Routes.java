@@ -66,7 +66,8 @@ final class Routes {
   void route(Exchange ex, String path) {
     Route row = byPath.get(path);
     for (int i = 0; row == null && i < subtrees.size(); i++) {
-      row = path.startsWith(subtrees.get(i).path) ? subtrees.get(i) : null;
+      Route tree = subtrees.get(i);
+      row = path.startsWith(tree.path) || path.equals(noSlash(tree.path)) ? tree : null;
     }
     if (row == null) {
       if (!path.startsWith(ROOT) && !path.equals(ROOT_NO_SLASH)) {
@@ -80,13 +81,19 @@ final class Routes {
       ex.respond(Responses.methodNotAllowed(row.methods.allow()));
       return;
     }
-    if (path.equals(ROOT_NO_SLASH)) {
+    if (path.equals(ROOT_NO_SLASH) || path.equals(noSlash(row.path))) {
       // Go's mux redirects a subtree pattern's path without its slash.
+      String to = path + "/";
       String query = ex.uri.rawQuery();
-      ex.respond(Responses.movedPermanently(query.isEmpty() ? ROOT : ROOT + "?" + query));
+      ex.respond(Responses.movedPermanently(query.isEmpty() ? to : to + "?" + query));
       return;
     }
     row.handler.serve(ex);
+  }
+
+  /** A subtree's path without its final slash ("" for a row that is not a subtree). */
+  private static String noSlash(String path) {
+    return path.endsWith("/") ? path.substring(0, path.length() - 1) : "";
   }
 
   /** The listed rows, for tests. */

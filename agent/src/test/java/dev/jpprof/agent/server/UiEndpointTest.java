@@ -89,6 +89,14 @@ class UiEndpointTest {
         page.contains("threadcreate%3Fseconds%3D30&amp;title=threadcreate%20%2B30%20s"), page);
   }
 
+  /** As Go's mux does for a subtree pattern. */
+  @Test
+  void pathWithoutItsSlashIsRedirected() {
+    FullHttpResponse r = get("/debug/pprof/ui?x=1");
+    assertEquals(301, r.status().code());
+    assertEquals("/debug/pprof/ui/?x=1", r.headers().get("Location"));
+  }
+
   @Test
   void indexPageLinksToIt() {
     assertTrue(body(get("/debug/pprof/")).contains("<a href=\"ui/\">ui/</a>"));
