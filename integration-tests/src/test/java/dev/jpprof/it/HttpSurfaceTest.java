@@ -67,6 +67,20 @@ class HttpSurfaceTest {
             + " command to investigate the trace.");
   }
 
+  /**
+   * Go's rows, and ours: {@code wall}, fgprof's handler (Alloy's fgprof target), which the issue
+   * asks to list with a description of our own.
+   */
+  private static final Map<String, String> DESCRIPTIONS = new LinkedHashMap<>(GO_DESCRIPTIONS);
+
+  static {
+    DESCRIPTIONS.put(
+        "wall",
+        "Wall-clock profile of every thread, on and off CPU, as Go's fgprof (also served at"
+            + " /debug/fgprof, where Grafana Alloy's fgprof target asks). You can specify the"
+            + " duration in the seconds GET parameter.");
+  }
+
   private static final String INDEX_HEAD =
       "<html>\n<head>\n<title>/debug/pprof/</title>\n<style>\n.profile-name{\n"
           + "\tdisplay:inline-block;\n\twidth:6rem;\n}\n</style>\n</head>\n<body>\n"
@@ -150,7 +164,7 @@ class HttpSurfaceTest {
           .append("<li><div class=profile-name>")
           .append(html(name))
           .append(": </div> ")
-          .append(html(GO_DESCRIPTIONS.getOrDefault(name, "")))
+          .append(html(DESCRIPTIONS.getOrDefault(name, "")))
           .append("</li>\n");
     }
     expected.append(INDEX_LIST_END);
@@ -166,8 +180,8 @@ class HttpSurfaceTest {
         () -> assertEquals(0L, rows.get("symbol"), "symbol row: " + rows),
         () ->
             assertTrue(
-                GO_DESCRIPTIONS.keySet().containsAll(names),
-                "rows Go's pprof does not have: " + names));
+                DESCRIPTIONS.keySet().containsAll(names),
+                "rows neither Go's pprof nor fgprof has: " + names));
 
     // The agent's own paragraph, loosely: one <p> about the CPU engine, then Go's end. Before the
     // first profile no engine has started; CpuProfileTest checks the name once one has.
@@ -180,7 +194,7 @@ class HttpSurfaceTest {
         "the extra paragraph is not about the CPU engine: " + rest);
   }
 
-  /** Every profile the index lists answers (profile and trace are left out: they block). */
+  /** Every profile the index lists answers (profile, trace and wall are left out: they block). */
   @EveryJdk
   @Order(2)
   void everyListedProfileIsServed(Jdk jdk) {
@@ -190,7 +204,7 @@ class HttpSurfaceTest {
     while (m.find()) {
       String name = m.group(3);
       listed++;
-      if (name.equals("profile") || name.equals("trace")) {
+      if (name.equals("profile") || name.equals("trace") || name.equals("wall")) {
         continue;
       }
       Http.Response r = Http.get(jvm.port(), "/debug/pprof/" + name + "?debug=1");

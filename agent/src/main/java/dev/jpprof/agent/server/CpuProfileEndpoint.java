@@ -67,8 +67,9 @@ final class CpuProfileEndpoint implements Endpoint {
   public void serve(Exchange exchange) {
     String value = exchange.param("seconds");
     long asked = asked(value);
-    if (clock == Clock.WALL && value != null && asked <= 0) {
-      // fgprof's handler, unlike pprof's, refuses a bad duration instead of using its default.
+    if (clock == Clock.WALL && !value.isEmpty() && asked <= 0) {
+      // fgprof's handler, unlike pprof's, refuses a bad duration instead of using its default;
+      // a missing or empty one is its default, 30 s.
       exchange.respond(
           Responses.error(
               HttpResponseStatus.BAD_REQUEST,
@@ -76,7 +77,7 @@ final class CpuProfileEndpoint implements Endpoint {
       return;
     }
     String format = exchange.param("format");
-    if (clock == Clock.WALL && format != null && !format.isEmpty() && !format.equals("pprof")) {
+    if (clock == Clock.WALL && !format.isEmpty() && !format.equals("pprof")) {
       exchange.respond(
           Responses.error(
               HttpResponseStatus.BAD_REQUEST,

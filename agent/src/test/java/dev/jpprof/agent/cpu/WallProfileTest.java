@@ -86,6 +86,28 @@ class WallProfileTest {
   }
 
   @Test
+  void overlappingWallWindowsEachGetTheirOwnSamples() throws Exception {
+    newProfiler(CpuProfiler.AUTO, 0);
+    CpuProfiler.Window a = profiler.openWall();
+    CpuProfilerTest.sink += first(300_000_000L);
+    CpuProfiler.Window b = profiler.openWall();
+    CpuProfilerTest.sink += middle(300_000_000L);
+    Profile pa = a.finish();
+    assertTrue(profiler.describe().contains("wall"), "b still samples wall clock");
+    CpuProfilerTest.sink += last(300_000_000L);
+    Profile pb = b.finish();
+    assertValidWallProfile(pa);
+    assertValidWallProfile(pb);
+    String counts = "A " + phases(pa) + ", B " + phases(pb);
+    assertTrue(samplesIn(pa, CLASS + ".first") > 0, counts);
+    assertTrue(samplesIn(pa, CLASS + ".middle") > 0, counts);
+    assertEquals(0, samplesIn(pa, CLASS + ".last"), counts);
+    assertEquals(0, samplesIn(pb, CLASS + ".first"), counts);
+    assertTrue(samplesIn(pb, CLASS + ".middle") > 0, counts);
+    assertTrue(samplesIn(pb, CLASS + ".last") > 0, counts);
+  }
+
+  @Test
   void wallSamplingStopsWithTheLastWallWindowWhileCpuWindowsKeepTheirSamples() throws Exception {
     newProfiler(CpuProfiler.AUTO, 0);
     CpuProfiler.Window cpu = profiler.open();
