@@ -7,7 +7,8 @@ import java.util.function.Supplier;
 /**
  * The page at /debug/pprof/, byte for byte Go's (net/http/pprof indexTmplExecute) for the endpoints
  * that exist, with paragraphs of our own before {@code </body>}: what the trace file is, which CPU
- * engine runs and the effective configuration, since a JVM has choices a Go binary does not.
+ * engine runs, a link to the flame graphs (ui/) and the effective configuration, since a JVM has
+ * choices a Go binary does not.
  */
 final class IndexPage {
   private IndexPage() {}
@@ -50,11 +51,7 @@ final class IndexPage {
     }
     b.append("</ul>\n</p>\n");
     // One paragraph of ours: one line per engine, the CPU engine first, then notes.
-    b.append("<p>");
-    if (ui) {
-      b.append("Flame graphs of these profiles, in this browser: <a href=\"ui/\">ui/</a><br>\n");
-    }
-    b.append("jpprof CPU engine: ");
+    b.append("<p>jpprof CPU engine: ");
     for (String line : engine.get().split("\n")) {
       b.append(Html.escape(line)).append("<br>\n");
     }
@@ -62,6 +59,9 @@ final class IndexPage {
       // Go's description promises "go tool trace"; ours is a JFR file, which that cannot read.
       b.append("trace here is a JFR recording (trace.jfr), not a Go execution trace: open it")
           .append(" with JDK Mission Control or <code>jfr print trace.jfr</code>.<br>\n");
+    }
+    if (ui) {
+      b.append("Flame graphs of these profiles, in this browser: <a href=\"ui/\">ui/</a><br>\n");
     }
     b.append("configuration:");
     for (Map.Entry<String, String> e : config.entrySet()) {
