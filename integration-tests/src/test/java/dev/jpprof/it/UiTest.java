@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The flame-graph page in a real browser: headless Chromium opens /debug/pprof/ui/ of a demo JVM,
@@ -126,6 +129,38 @@ class UiTest {
           List.of(),
           browser.events("Runtime.exceptionThrown"),
           "the page threw: " + browser.events("Runtime.exceptionThrown"));
+    }
+  }
+
+  /**
+   * Every profile the list page links to (but the windows, which take seconds) answers a valid
+   * profile, with only the sample type its link names: the page's types are the profiles' own.
+   */
+  @EveryJdk
+  void everyLinkOfTheListPageAnswersItsSampleType(Jdk jdk) {
+    try (AgentJvm jvm = AgentJvm.on(jdk).demo().start()) {
+      Matcher m =
+          Pattern.compile("profileURL=\\.\\.%2F\\.\\.%2F\\.\\.%2F\\.\\.%2F([^&]+)&")
+              .matcher(Http.get(jvm.port(), "/debug/pprof/ui/").text());
+      int checked = 0;
+      while (m.find()) {
+        String target = "/" + URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
+        if (target.contains("seconds=")) {
+          continue;
+        }
+        Http.Response r = Http.get(jvm.port(), target);
+        assertEquals(200, r.status(), () -> target + ": " + r.text());
+        ProfileView p = ProfileView.parse(r.body());
+        p.assertGoConventions();
+        Matcher type = Pattern.compile("sample_index=(\\w+)").matcher(target);
+        if (type.find()) {
+          assertEquals(1, p.profile.getSampleTypeCount(), target);
+          assertEquals(type.group(1), p.string(p.profile.getSampleType(0).getType()), target);
+        }
+        checked++;
+      }
+      // heap 4, allocs 4, block 2, mutex 2, goroutine, threadcreate
+      assertEquals(14, checked, "links checked");
     }
   }
 
