@@ -27,7 +27,10 @@ push.timeout). For them add --heap: the server's heap after a full GC at the end
 
 Usage: bench/service.py [--configs none,idle,heap-pull] [--rounds 10] [--warmup 8] [--window 15]
                         [--java java] [--agent-args k=v,...] [--variant NAME=profiler.jar ...]
-                        [--threads 4] [--connections 8] [--heap]
+                        [--threads 4] [--connections 8] [--steady] [--perf] [--heap]
+  --steady keeps one server per configuration up for the whole run (warmed up for --warmup
+  seconds of load each, in 30 s turns), and measures them in turn: steady state without paying a
+  JVM start and a long warm-up for every window.
   --agent-args is appended to every jpprof configuration's agent arguments.
   --variant NAME=jar adds a configuration NAME: `idle` with another build of the agent jar.
 (build first: mvn -B -o -q install -DskipTests)
@@ -59,6 +62,9 @@ CONFIGS = {
     "alloc-cap100": (AGENT, "alloc.maxSamplesPerSecond=100", [], []),
     "cpu-idle": (AGENT, CPU_ONLY, [], []),
     "cpu-b2b": (AGENT, CPU_ONLY, [("profile?seconds=10", 0)], []),
+    # One window for the whole run: what async-profiler started by the agent costs without any
+    # per-window work (dump, parse, build, encode), against ap-once and cpu-b2b.
+    "cpu-once": (AGENT, CPU_ONLY, [("profile?seconds=600", 0)], []),
     "cpu-b2b-restart": (AGENT, CPU_ONLY + ",cpu.idleTimeout=0", [("profile?seconds=10", 0)], []),
     "cpu-fleet": (AGENT, CPU_ONLY, [("profile?seconds=10", 10), ("profile?seconds=14", 15),
                                     ("profile?seconds=30", 30)], []),
@@ -82,6 +88,12 @@ ap.add_argument("--agent-args", default="")
 ap.add_argument("--variant", action="append", default=[])
 ap.add_argument("--threads", type=int, default=4)
 ap.add_argument("--connections", type=int, default=8)
+ap.add_argument("--versus", default="",
+                help="also report each configuration against this one, pair by pair "
+                     "(e.g. ap-once: issue 11's target is cpu-b2b within 1 point of it)")
+ap.add_argument("--steady", action="store_true",
+                help="one long-lived server per configuration, warmed up for --warmup seconds of "
+                     "load (in 30 s turns), then measured in turn every round")
 ap.add_argument("--heap", action="store_true",
                 help="after each window: the server's heap after a full GC, and push's counters")
 ap.add_argument("--perf", action="store_true",
@@ -138,6 +150,7 @@ def cpu_ns(pid):
 
 def puller(port, path, period, stop, log):
     url = "http://127.0.0.1:%d/debug/pprof/%s" % (port, path)
+    seconds = int(path.partition("seconds=")[2] or 0)  # a window answers only when it ends
     index = "http://127.0.0.1:%d/debug/pprof/" % port
     deadline = time.time() + 60
     while not stop.is_set():  # the agent's port opens after the application's
@@ -153,7 +166,7 @@ def puller(port, path, period, stop, log):
     while not stop.wait(max(0, next_at - time.time())):
         t0 = time.time()
         try:
-            with urllib.request.urlopen(url, timeout=120) as r:
+            with urllib.request.urlopen(url, timeout=120 + seconds) as r:
                 n = len(r.read())
             log.append((path, time.time() - t0, n))
         except Exception as e:  # counted, reported: a failing pull is a finding
@@ -165,8 +178,83 @@ def puller(port, path, period, stop, log):
         next_at = t0 + period if period else time.time()
 
 
+class Server:
+    """One server JVM of a configuration, with its pullers running from its start."""
+
+    def __init__(self, name):
+        global runs
+        runs += 1
+        self.name = name
+        jar, args, pulls, options = CONFIGS[name]
+        self.port, agent_port = free_port(), free_port()
+        self.agent_port = agent_port if jar else None
+        jvm = [o.format(lib=LIB, tmp=tmp, n=runs) for o in options]
+        if jar:
+            args = args.format(pyroscope=PYROSCOPE, down=DOWN)
+            agent_args = "port=%d" % agent_port + ("," + args if args else "") + \
+                ("," + opts.agent_args if opts.agent_args else "")
+            jvm.append("-javaagent:%s=%s" % (jar, agent_args))
+        self.proc = subprocess.Popen([opts.java] + jvm + ["-cp", tmp, "ServiceMain", "server",
+                                                         str(self.port), str(opts.threads)],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.stop, self.log = threading.Event(), []
+        # JFR prints "Started recording ..." on stdout before the server's own line.
+        for line in self.proc.stdout:
+            if line.strip() == "ready":
+                break
+        else:
+            self.close()
+            raise SystemExit("%s: server did not start:\n%s" % (name, self.proc.stderr.read()))
+        for path, period in pulls:
+            threading.Thread(target=puller, args=(agent_port, path, period, self.stop, self.log),
+                             daemon=True).start()
+
+    def load(self, warmup, window):
+        """One client run: warm-up, then the window; (req/s, req per server CPU-s, JIT CPU-s)."""
+        client = subprocess.Popen([opts.java, "-cp", tmp, "ServiceMain", "client", str(self.port),
+                                   str(opts.connections), str(warmup), str(window)],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        values, cpu0, jit0 = {}, None, None
+        for line in client.stdout:
+            line = line.strip()
+            if line == "window-start":
+                cpu0, jit0 = cpu_ns(self.proc.pid), jit_ns(self.proc.pid)
+                if opts.perf:
+                    perf = subprocess.Popen(
+                        ["perf", "record", "-q", "-F", "499", "-p", str(self.proc.pid), "-o",
+                         os.path.join(tmp, "perf-%s-%d.data" % (self.name, runs))],
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            elif line == "window-end":
+                values["cpuNs"] = cpu_ns(self.proc.pid) - cpu0
+                values["jitNs"] = jit_ns(self.proc.pid) - jit0
+                if opts.heap:
+                    self.log.append(("heap", heap_after_gc(self.proc.pid),
+                                     push_counters(self.agent_port) if self.agent_port else ""))
+                if opts.perf:
+                    perf.send_signal(2)
+                    perf.wait()
+            elif "=" in line:
+                k, _, v = line.partition("=")
+                values[k] = int(v)
+        client.wait()
+        if client.returncode != 0 or "requests" not in values:
+            raise SystemExit("%s: client failed:\n%s" % (self.name, client.stderr.read()))
+        if values["errors"]:
+            print("  %s: %d request errors" % (self.name, values["errors"]), file=sys.stderr)
+        rps = values["requests"] / (values["wallNs"] / 1e9)
+        return rps, values["requests"] / (values["cpuNs"] / 1e9), values["jitNs"] / values["cpuNs"]
+
+    def close(self):
+        self.stop.set()
+        self.proc.kill()
+        self.proc.wait()
+        errors = [e for e in self.log if isinstance(e[2], str) and e[0] != "heap"]
+        if errors:
+            print("  %s: pull errors %s" % (self.name, errors[:3]), file=sys.stderr)
+
+
 def heap_after_gc(pid):
-    """KiB of heap in use after a full GC (jcmd; the serial/G1 line "used NK")."""
+    """KiB of heap in use after a full GC (jcmd GC.run, then GC.heap_info)."""
     subprocess.run(["jcmd", str(pid), "GC.run"], capture_output=True, timeout=60)
     info = subprocess.run(["jcmd", str(pid), "GC.heap_info"], capture_output=True, text=True,
                           timeout=60).stdout
@@ -190,97 +278,81 @@ def push_counters(port):
         if len(got) == 5 else ""
 
 
+def jit_ns(pid):
+    """CPU of the JIT compiler threads (C1, C2) of a process, from /proc."""
+    total = 0
+    for tid in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/stat" % (pid, tid)) as f:
+                stat = f.read()
+        except OSError:
+            continue  # the thread ended
+        if stat[stat.index("(") + 1:].startswith(("C1 ", "C2 ")):
+            fields = stat.rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) * 1e9 / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def run(name):
-    global runs
-    runs += 1
-    jar, args, pulls, options = CONFIGS[name]
-    port, agent_port = free_port(), free_port()
-    jvm = [o.format(lib=LIB, tmp=tmp, n=runs) for o in options]
-    if jar:
-        args = args.format(pyroscope=PYROSCOPE, down=DOWN)
-        agent_args = "port=%d" % agent_port + ("," + args if args else "") + \
-            ("," + opts.agent_args if opts.agent_args else "")
-        jvm.append("-javaagent:%s=%s" % (jar, agent_args))
-    server = subprocess.Popen([opts.java] + jvm + ["-cp", tmp, "ServiceMain", "server",
-                                                  str(port), str(opts.threads)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    stop, log, pullers = threading.Event(), [], []
+    """A fresh server, warmed up and measured once."""
+    server = Server(name)
     try:
-        # JFR prints "Started recording ..." on stdout before the server's own line.
-        for line in server.stdout:
-            if line.strip() == "ready":
-                break
-        else:
-            server.kill()
-            raise SystemExit("%s: server did not start:\n%s" % (name, server.stderr.read()))
-        for path, period in pulls:
-            t = threading.Thread(target=puller, args=(agent_port, path, period, stop, log),
-                                 daemon=True)
-            t.start()
-            pullers.append(t)
-        client = subprocess.Popen([opts.java, "-cp", tmp, "ServiceMain", "client", str(port),
-                                   str(opts.connections), str(opts.warmup), str(opts.window)],
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        values, cpu0 = {}, None
-        for line in client.stdout:
-            line = line.strip()
-            if line == "window-start":
-                cpu0 = cpu_ns(server.pid)
-                if opts.perf:
-                    perf = subprocess.Popen(
-                        ["perf", "record", "-q", "-F", "499", "-p", str(server.pid), "-o",
-                         os.path.join(tmp, "perf-%s-%d.data" % (name, runs))],
-                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            elif line == "window-end":
-                values["cpuNs"] = cpu_ns(server.pid) - cpu0
-                if opts.heap:
-                    values["heapKib"] = heap_after_gc(server.pid)
-                    values["push"] = push_counters(agent_port) if jar else ""
-                if opts.perf:
-                    perf.send_signal(2)
-                    perf.wait()
-            elif "=" in line:
-                k, _, v = line.partition("=")
-                values[k] = int(v)
-        client.wait()
-        if client.returncode != 0 or "requests" not in values:
-            raise SystemExit("%s: client failed:\n%s" % (name, client.stderr.read()))
+        rps, per_cpu, jit = server.load(opts.warmup, opts.window)
     finally:
-        stop.set()
-        server.kill()
-        server.wait()
-    errors = [e for e in log if isinstance(e[2], str) and e[0] != "heap"]
-    if errors or values["errors"]:
-        print("  %s: %d request errors, pull errors %s" % (name, values["errors"], errors[:3]),
-              file=sys.stderr)
-    rps = values["requests"] / (values["wallNs"] / 1e9)
-    if opts.heap:
-        log.append(("heap", values["heapKib"], values.get("push", "")))
-    return rps, values["requests"] / (values["cpuNs"] / 1e9), log
+        server.close()
+    return rps, per_cpu, jit, server.log
 
 
 load_before = os.getloadavg()
 results = {n: [] for n in NAMES}
 pull_log = {n: [] for n in NAMES}
-for r in range(opts.rounds):
-    order = NAMES[r % len(NAMES):] + NAMES[:r % len(NAMES)]
-    for n in order:
-        rps, per_cpu, log = run(n)
-        results[n].append((rps, per_cpu))
-        pull_log[n].extend(log)
-    print("round %d/%d done, load %.1f" % (r + 1, opts.rounds, os.getloadavg()[0]),
-          file=sys.stderr)
+if opts.steady:
+    # One long-lived server per configuration, all up at once (pullers running all along),
+    # loaded in turn: first until each has had --warmup seconds of load, then one --window each
+    # per round, the order rotating. Only the loaded server is busy, so each window is measured
+    # on a warm JVM at steady state, and a round's windows are a few minutes apart at most.
+    servers = {n: Server(n) for n in NAMES}
+    try:
+        for n in NAMES * max(1, int(opts.warmup // 30)):
+            servers[n].load(2, min(30, opts.warmup))
+        print("warm-up done, load %.1f" % os.getloadavg()[0], file=sys.stderr)
+        for r in range(opts.rounds):
+            order = NAMES[r % len(NAMES):] + NAMES[:r % len(NAMES)]
+            for n in order:
+                rps, per_cpu, jit = servers[n].load(2, opts.window)
+                results[n].append((rps, per_cpu, jit))
+            print("round %d/%d done, load %.1f" % (r + 1, opts.rounds, os.getloadavg()[0]),
+                  file=sys.stderr)
+    finally:
+        for server in servers.values():
+            server.close()
+            pull_log[server.name].extend(server.log)
+else:
+    for r in range(opts.rounds):
+        order = NAMES[r % len(NAMES):] + NAMES[:r % len(NAMES)]
+        for n in order:
+            rps, per_cpu, jit, log = run(n)
+            results[n].append((rps, per_cpu, jit))
+            pull_log[n].extend(log)
+        print("round %d/%d done, load %.1f" % (r + 1, opts.rounds, os.getloadavg()[0]),
+              file=sys.stderr)
 load_after = os.getloadavg()
 
 version = subprocess.run([opts.java, "-version"], capture_output=True,
                          text=True).stderr.splitlines()[0]
 if opts.perf:
     print("perf data in %s" % tmp)
-print("java: %s; %d interleaved rounds; warm-up %g s, window %g s; %d server threads, "
+print("java: %s; %d interleaved rounds%s; warm-up %g s, window %g s; %d server threads, "
       "%d connections; load avg (1/5/15 min) before %.1f/%.1f/%.1f, after %.1f/%.1f/%.1f%s" % (
-          version, opts.rounds, opts.warmup, opts.window, opts.threads, opts.connections,
+          version, opts.rounds, " (--steady: long-lived servers)" if opts.steady else "",
+          opts.warmup, opts.window, opts.threads, opts.connections,
           *load_before, *load_after,
           "; agent args +" + opts.agent_args if opts.agent_args else ""))
+print()
+
+
+print("raw per round (req/s, req per CPU-s, JIT share): %s" % {
+    n: [tuple(round(v, 4) for v in x) for x in xs] for n, xs in results.items()})
 print()
 
 
@@ -288,9 +360,9 @@ def span(xs, fmt):
     return "%s (%s–%s)" % (fmt % statistics.median(xs), fmt % min(xs), fmt % max(xs))
 
 
-print("| config | req/s | vs none | req / server CPU-s | vs none | pulls (median s) |" +
+print("| config | req/s | vs none | req / server CPU-s | vs none | JIT share of server CPU | pulls (median s) |" +
       (" heap after GC, MiB | push uploads/retries/rejected/dropped, queued |" if opts.heap else ""))
-print("|---|---|---|---|---|---|" + ("---|---|" if opts.heap else ""))
+print("|---|---|---|---|---|---|---|" + ("---|---|" if opts.heap else ""))
 base = results["none"]
 for n in NAMES:
     xs = results[n]
@@ -304,8 +376,21 @@ for n in NAMES:
             by.setdefault(path, []).append(secs)
         pulls = ", ".join("%s %d× %.2f" % (p, len(s), statistics.median(s))
                           for p, s in sorted(by.items()))
-    print("| %s | %s | %s | %s | %s | %s |" % (
+    print("| %s | %s | %s | %s | %s | %s | %s |" % (
         n, span([x[0] for x in xs], "%.0f"), span([x[0] / b[0] for x, b in zip(xs, base)], "%.3f"),
         span([x[1] for x in xs], "%.0f"), span([x[1] / b[1] for x, b in zip(xs, base)], "%.3f"),
-        pulls) + (" %s | %s |" % (span([k / 1024 for k, _ in heap], "%.1f"),
-                                   "; ".join(p for _, p in heap if p)) if heap else ""))
+        span([100 * x[2] for x in xs], "%.2f %%"), pulls) +
+        (" %s | %s |" % (span([k / 1024 for k, _ in heap], "%.1f"),
+                         "; ".join(p for _, p in heap if p)) if heap else ""))
+if opts.versus:
+    print()
+    print("against %s, median (min-max) of the rounds' ratios:" % opts.versus)
+    print()
+    print("| config | req/s vs %s | req / server CPU-s vs %s |" % (opts.versus, opts.versus))
+    print("|---|---|---|")
+    ref = results[opts.versus]
+    for n in NAMES:
+        xs = results[n]
+        print("| %s | %s | %s |" % (
+            n, span([x[0] / v[0] for x, v in zip(xs, ref)], "%.3f"),
+            span([x[1] / v[1] for x, v in zip(xs, ref)], "%.3f")))

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongUnaryOperator;
 
 /**
  * A workload with known answers, for trying jpprof and for its end-to-end tests.
@@ -22,14 +23,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * Three light threads give the other profiles something to show: {@code demo-alloc} allocates a
  * little, {@code demo-lock-1} and {@code demo-lock-2} contend for one monitor while sleeping in it.
  *
- * <p>Arguments: {@code [seconds] [--stdin] [--idle]}. {@code seconds} is how long to run (default:
- * until killed). {@code --idle} leaves {@code demo-cpu} out, so that the process uses next to no
- * CPU until told to burn some (push's CPU-threshold test). {@code --stdin} reads commands from
- * stdin, one a line: {@code early MS} starts a thread {@code demo-early} that burns {@link
- * #early()} for MS milliseconds, so a test can put a distinct method into one profile window and
- * not another; {@code rounds} prints {@code rounds N} on stderr, the number of hot/cold rounds
- * {@code demo-cpu} has finished, so a test can see the application's throughput. Apart from that
- * answer the demo never writes to stdout or stderr.
+ * <p>Arguments: {@code [seconds] [--stdin] [--idle] [--hostile]}. {@code seconds} is how long to
+ * run (default: until killed). {@code --idle} leaves {@code demo-cpu} out, so that the process uses
+ * next to no CPU until told to burn some (push's CPU-threshold test). {@code --stdin} reads
+ * commands from stdin, one a line: {@code early MS} starts a thread {@code demo-early} that burns
+ * {@link #early()} for MS milliseconds, so a test can put a distinct method into one profile window
+ * and not another; {@code rounds} prints {@code rounds N} on stderr, the number of hot/cold rounds
+ * {@code demo-cpu} has finished, so a test can see the application's throughput. {@code --hostile}
+ * adds a thread {@code demo-hostile} that burns about a tenth of a core in a frame whose names are
+ * HTML ({@link HostileFrame}), for the UI's test. Apart from that answer the demo never writes to
+ * stdout or stderr.
  */
 public final class Demo {
   /**
@@ -56,11 +59,14 @@ public final class Demo {
     long seconds = -1;
     boolean stdin = false;
     boolean idle = false;
+    boolean hostile = false;
     for (String arg : args) {
       if (arg.equals("--stdin")) {
         stdin = true;
       } else if (arg.equals("--idle")) {
         idle = true;
+      } else if (arg.equals("--hostile")) {
+        hostile = true;
       } else {
         seconds = Long.parseLong(arg);
       }
@@ -75,6 +81,9 @@ public final class Demo {
     start("demo-lock-2", Demo::lockLoop);
     if (stdin) {
       start("demo-stdin", Demo::readCommands);
+    }
+    if (hostile) {
+      start("demo-hostile", Demo::hostileLoop);
     }
 
     if (seconds < 0) {
@@ -113,6 +122,19 @@ public final class Demo {
   /** One unit of the same work: 25% of {@code demo-cpu}'s time. */
   static void cold() {
     sink = unit(2);
+  }
+
+  /** About 5 ms of work in the hostile frame, then 40 ms of rest. */
+  private static void hostileLoop() {
+    LongUnaryOperator spin = HostileFrame.load();
+    try {
+      while (true) {
+        sink = spin.applyAsLong(sink);
+        Thread.sleep(40);
+      }
+    } catch (InterruptedException e) {
+      // As in allocLoop.
+    }
   }
 
   /** Runs the commands read from stdin until it closes; a bad line ends the reading. */

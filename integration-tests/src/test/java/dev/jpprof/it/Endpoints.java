@@ -18,9 +18,9 @@ final class Endpoints {
   private Endpoints() {}
 
   /**
-   * The request targets: the index, cmdline, symbol (GET and a lookup), 1 s windows of profile and
-   * trace, /debug/vars, /metrics, and each named profile plain, with debug=1, with seconds=1
-   * (delta), and goroutine with debug=2.
+   * The request targets: the index, cmdline, symbol (GET and a lookup), 1 s windows of profile,
+   * wall and trace, /debug/vars, /metrics, the flame-graph page and its viewer's page, and each
+   * named profile plain, with debug=1, with seconds=1 (delta), and goroutine with debug=2.
    */
   static List<String> all(int port) {
     List<String> targets =
@@ -31,14 +31,18 @@ final class Endpoints {
                 "/debug/pprof/symbol",
                 "/debug/pprof/symbol?0x1",
                 "/debug/pprof/profile?seconds=1",
+                "/debug/pprof/wall?seconds=1",
                 "/debug/pprof/trace?seconds=1",
                 "/debug/vars",
                 "/metrics",
+                "/debug/pprof/ui/",
+                "/debug/pprof/ui/speedscope/index.html",
                 "/debug/pprof/goroutine?debug=2"));
     Matcher m = LISTED.matcher(Http.get(port, "/debug/pprof/").text());
     while (m.find()) {
       String name = m.group(1);
-      if (List.of("profile", "trace", "cmdline", "symbol").contains(name)) {
+      // Windows without seconds= take 30 s (profile, wall) or are not profiles.
+      if (List.of("profile", "wall", "trace", "cmdline", "symbol").contains(name)) {
         continue;
       }
       targets.add("/debug/pprof/" + name);

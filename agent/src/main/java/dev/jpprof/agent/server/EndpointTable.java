@@ -39,25 +39,38 @@ public final class EndpointTable {
       MetricsPage metrics,
       OffLoop offLoop,
       long maxSeconds) {
-    return present(
-        allocs(profiles.get(ALLOCS), offLoop, maxSeconds),
-        block(profiles.get(BLOCK), offLoop, maxSeconds),
-        cmdline(),
-        goroutine(profiles.get(GOROUTINE), offLoop, maxSeconds),
-        heap(profiles.get(HEAP), offLoop, maxSeconds),
-        metrics(metrics, offLoop),
-        mutex(profiles.get(MUTEX), offLoop, maxSeconds),
-        profile(cpu, offLoop, maxSeconds),
-        symbol(),
-        threadcreate(profiles.get(THREADCREATE), offLoop, maxSeconds),
-        trace(offLoop, maxSeconds),
-        vars(offLoop),
-        wall(cpu, offLoop, maxSeconds),
-        fgprof(cpu, offLoop, maxSeconds),
-        delta("delta_block", profiles.get(BLOCK), Set.of(), offLoop),
-        delta(DeltaEndpoint.DELTA_HEAP, profiles.get(HEAP), HEAP_CURRENT, offLoop),
-        delta("delta_mutex", profiles.get(MUTEX), Set.of(), offLoop));
+    List<Route> rows =
+        present(
+            allocs(profiles.get(ALLOCS), offLoop, maxSeconds),
+            block(profiles.get(BLOCK), offLoop, maxSeconds),
+            cmdline(),
+            goroutine(profiles.get(GOROUTINE), offLoop, maxSeconds),
+            heap(profiles.get(HEAP), offLoop, maxSeconds),
+            metrics(metrics, offLoop),
+            mutex(profiles.get(MUTEX), offLoop, maxSeconds),
+            profile(cpu, offLoop, maxSeconds),
+            symbol(),
+            threadcreate(profiles.get(THREADCREATE), offLoop, maxSeconds),
+            trace(offLoop, maxSeconds),
+            vars(offLoop),
+            wall(cpu, offLoop, maxSeconds),
+            fgprof(cpu, offLoop, maxSeconds),
+            delta("delta_block", profiles.get(BLOCK), Set.of(), offLoop),
+            delta(DeltaEndpoint.DELTA_HEAP, profiles.get(HEAP), HEAP_CURRENT, offLoop),
+            delta("delta_mutex", profiles.get(MUTEX), Set.of(), offLoop));
+    rows.add(ui(rows, offLoop, maxSeconds));
+    return rows;
   }
+
+  /** Heap's and allocs' sample types (Go's), each row's default first. */
+  private static final List<String> INUSE_FIRST =
+      List.of("inuse_space", "inuse_objects", "alloc_space", "alloc_objects");
+
+  private static final List<String> ALLOC_FIRST =
+      List.of("alloc_space", "alloc_objects", "inuse_space", "inuse_objects");
+
+  /** Block's and mutex's sample types, the default (delay) first. */
+  private static final List<String> DELAY_FIRST = List.of("delay", "contentions");
 
   /** Heap's sample types that a delta answers as they are now, not as a difference. */
   public static final Set<String> HEAP_CURRENT = Set.of("inuse_objects", "inuse_space");
@@ -67,6 +80,7 @@ public final class EndpointTable {
         ALLOCS,
         "A sampling of all past memory allocations",
         Seconds.DELTA,
+        ALLOC_FIRST,
         source,
         offLoop,
         maxSeconds);
@@ -77,6 +91,7 @@ public final class EndpointTable {
         BLOCK,
         "Stack traces that led to blocking on synchronization primitives",
         Seconds.DELTA,
+        DELAY_FIRST,
         source,
         offLoop,
         maxSeconds);
@@ -96,6 +111,7 @@ public final class EndpointTable {
         "Stack traces of all current goroutines. Use debug=2 as a"
             + " query parameter to export in the same format as an unrecovered panic.",
         Seconds.DELTA,
+        List.of("goroutine"),
         source,
         offLoop,
         maxSeconds);
@@ -107,6 +123,7 @@ public final class EndpointTable {
         "A sampling of memory allocations of live objects. You can"
             + " specify the gc GET parameter to run GC before taking the heap sample.",
         Seconds.DELTA,
+        INUSE_FIRST,
         source,
         offLoop,
         maxSeconds);
@@ -122,6 +139,7 @@ public final class EndpointTable {
         MUTEX,
         "Stack traces of holders of contended mutexes",
         Seconds.DELTA,
+        DELAY_FIRST,
         source,
         offLoop,
         maxSeconds);
@@ -179,6 +197,7 @@ public final class EndpointTable {
         THREADCREATE,
         "Stack traces that led to the creation of new OS threads",
         Seconds.DELTA,
+        List.of("threadcreate"),
         source,
         offLoop,
         maxSeconds);
@@ -208,6 +227,14 @@ public final class EndpointTable {
         ? null
         : Route.outside(
             Route.ROOT + name, Methods.READ, new DeltaEndpoint(name, source, current, offLoop));
+  }
+
+  /**
+   * /debug/pprof/ui/: the flame-graph page for the profile rows of {@code rows}, and the viewer's
+   * files under it. Not on Go's index table; the index links to it.
+   */
+  static Route ui(List<Route> rows, OffLoop offLoop, long maxSeconds) {
+    return Route.subtree(UiEndpoint.PATH, new UiEndpoint(rows, offLoop, maxSeconds));
   }
 
   /** A row of our own with no Go description (as a custom profile in Go); tests use it. */

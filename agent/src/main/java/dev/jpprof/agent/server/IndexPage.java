@@ -7,7 +7,8 @@ import java.util.function.Supplier;
 /**
  * The page at /debug/pprof/, byte for byte Go's (net/http/pprof indexTmplExecute) for the endpoints
  * that exist, with paragraphs of our own before {@code </body>}: what the trace file is, which CPU
- * engine runs and the effective configuration, since a JVM has choices a Go binary does not.
+ * engine runs, a link to the flame graphs (ui/) and the effective configuration, since a JVM has
+ * choices a Go binary does not.
  */
 final class IndexPage {
   private IndexPage() {}
@@ -16,8 +17,10 @@ final class IndexPage {
    * @param rows the endpoints to list, sorted by name (byte order) as Go sorts them
    * @param engine the CPU engine line, then one line per other engine, computed when the page is
    *     served
+   * @param ui whether the server has the flame-graph page, which our paragraph then links to
    */
-  static String render(List<Route> rows, Supplier<String> engine, Map<String, String> config) {
+  static String render(
+      List<Route> rows, Supplier<String> engine, Map<String, String> config, boolean ui) {
     StringBuilder b = new StringBuilder(4096);
     b.append("<html>\n<head>\n<title>/debug/pprof/</title>\n<style>\n.profile-name{\n")
         .append("\tdisplay:inline-block;\n\twidth:6rem;\n}\n</style>\n</head>\n<body>\n")
@@ -56,6 +59,9 @@ final class IndexPage {
       // Go's description promises "go tool trace"; ours is a JFR file, which that cannot read.
       b.append("trace here is a JFR recording (trace.jfr), not a Go execution trace: open it")
           .append(" with JDK Mission Control or <code>jfr print trace.jfr</code>.<br>\n");
+    }
+    if (ui) {
+      b.append("Flame graphs of these profiles, in this browser: <a href=\"ui/\">ui/</a><br>\n");
     }
     b.append("configuration:");
     for (Map.Entry<String, String> e : config.entrySet()) {

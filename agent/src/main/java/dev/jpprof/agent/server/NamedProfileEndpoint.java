@@ -3,6 +3,7 @@ package dev.jpprof.agent.server;
 import dev.jpprof.agent.AgentLog;
 import dev.jpprof.agent.profiles.ProfileSource;
 import dev.jpprof.pprof.ProfileMerge;
+import dev.jpprof.pprof.SampleIndex;
 import dev.jpprof.pprof.proto.ProfileProto.Profile;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -12,7 +13,8 @@ import java.util.function.Function;
 /**
  * Go's handler for a named profile (protocol.md §4): {@code seconds=N} answers the difference of
  * two snapshots N seconds apart; {@code gc=1} on heap collects first; {@code debug} ≠ 0 answers the
- * legacy text form; otherwise the protobuf.
+ * legacy text form; otherwise the protobuf. Ours, not Go's: {@code sample_index=T} answers only
+ * sample type T (a name or position, as pprof's flag), for the UI's viewer, which draws one.
  */
 final class NamedProfileEndpoint implements Endpoint {
   private static final Function<Throwable, String> FAILED =
@@ -51,6 +53,7 @@ final class NamedProfileEndpoint implements Endpoint {
     }
     boolean gc = name.equals(EndpointTable.HEAP) && atoi(ex.param("gc")) > 0;
     int debug = atoi(ex.param("debug"));
+    String sampleIndex = ex.param("sample_index");
     offLoop.answer(
         ex,
         name + " profile",
@@ -60,10 +63,30 @@ final class NamedProfileEndpoint implements Endpoint {
             source.collectGarbage();
           }
           String text = debug != 0 ? source.text(debug) : null;
-          return text != null
-              ? Responses.ok(Responses.TEXT, Responses.utf8(text))
-              : Responses.profile(name, source.snapshot());
+          if (text != null) {
+            return Responses.ok(Responses.TEXT, Responses.utf8(text));
+          }
+          Profile p = source.snapshot();
+          FullHttpResponse refused = refusal(p, sampleIndex);
+          return refused != null ? refused : Responses.profile(name, only(p, sampleIndex));
         });
+  }
+
+  /** A 400 naming the profile's sample types when {@code sample_index} names none of them. */
+  private static FullHttpResponse refusal(Profile p, String sampleIndex) {
+    try {
+      if (!sampleIndex.isEmpty()) {
+        SampleIndex.position(p, sampleIndex);
+      }
+      return null;
+    } catch (IllegalArgumentException e) {
+      return Responses.error(HttpResponseStatus.BAD_REQUEST, e.getMessage());
+    }
+  }
+
+  /** The profile with only the sample type asked for; all of it when none was. */
+  private static Profile only(Profile p, String sampleIndex) {
+    return sampleIndex.isEmpty() ? p : SampleIndex.only(p, sampleIndex);
   }
 
   private void serveDelta(Exchange ex, String secondsText) {
@@ -98,27 +121,32 @@ final class NamedProfileEndpoint implements Endpoint {
       return;
     }
     long window = TimeUnit.SECONDS.toNanos(seconds);
+    String sampleIndex = ex.param("sample_index");
     offLoop.answer(
         ex,
         name + " profile",
         FAILED,
         () -> {
           Profile p0 = source.snapshot();
+          FullHttpResponse refused = refusal(p0, sampleIndex); // now, not after the window
+          if (refused != null) {
+            return refused;
+          }
           offLoop.afterWindow(
               ex,
               window,
               () -> {},
               name + " profile",
               FAILED,
-              () -> ex.isOpen() ? delta(p0, source.snapshot()) : null);
+              () -> ex.isOpen() ? delta(p0, source.snapshot(), sampleIndex) : null);
           return null;
         });
   }
 
   /** The delta's own failure is told apart from a snapshot's, as Go's texts are. */
-  private FullHttpResponse delta(Profile p0, Profile p1) {
+  private FullHttpResponse delta(Profile p0, Profile p1, String sampleIndex) {
     try {
-      return Responses.profile(name + "-delta", ProfileMerge.delta(p0, p1));
+      return Responses.profile(name + "-delta", only(ProfileMerge.delta(p0, p1), sampleIndex));
     } catch (Exception | LinkageError e) {
       AgentLog.failure(name + " delta", e);
       return Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "failed to compute delta");

@@ -2,6 +2,7 @@ package dev.jpprof.agent.server;
 
 import dev.jpprof.agent.profiles.ProfileSource;
 import io.netty.handler.codec.http.HttpMethod;
+import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
@@ -54,6 +55,15 @@ final class Route {
   /** The count on the index page; Go shows 0 for what is not a profile. */
   final LongSupplier count;
 
+  /**
+   * A named profile's sample types, its default first, for the UI's choice ({@code sample_index});
+   * empty for other rows.
+   */
+  final List<String> sampleTypes;
+
+  /** Whether the row answers every path under its own (which ends in "/"), not just that one. */
+  final boolean subtree;
+
   final Endpoint handler;
 
   private Route(
@@ -63,6 +73,8 @@ final class Route {
       Seconds seconds,
       Methods methods,
       LongSupplier count,
+      List<String> sampleTypes,
+      boolean subtree,
       Endpoint handler) {
     this.name = name;
     this.path = path;
@@ -70,12 +82,23 @@ final class Route {
     this.seconds = seconds;
     this.methods = methods;
     this.count = count;
+    this.sampleTypes = List.copyOf(sampleTypes);
+    this.subtree = subtree;
     this.handler = handler;
   }
 
   /** A row under /debug/pprof/ that is not a profile: the index counts it 0. */
   static Route page(String name, String description, Methods methods, Endpoint handler) {
-    return new Route(name, ROOT + name, description, Seconds.NO_DELTA, methods, () -> 0, handler);
+    return new Route(
+        name,
+        ROOT + name,
+        description,
+        Seconds.NO_DELTA,
+        methods,
+        () -> 0,
+        List.of(),
+        false,
+        handler);
   }
 
   /**
@@ -89,18 +112,51 @@ final class Route {
       ProfileSource source,
       OffLoop offLoop,
       long maxSeconds) {
+    return profile(name, description, seconds, List.of(), source, offLoop, maxSeconds);
+  }
+
+  /**
+   * @param sampleTypes the profile's sample types, its default first (what the UI offers)
+   */
+  static Route profile(
+      String name,
+      String description,
+      Seconds seconds,
+      List<String> sampleTypes,
+      ProfileSource source,
+      OffLoop offLoop,
+      long maxSeconds) {
     if (source == null) {
       return null;
     }
     NamedProfileEndpoint handler =
         new NamedProfileEndpoint(name, source, seconds == Seconds.DELTA, offLoop, maxSeconds);
     return new Route(
-        name, ROOT + name, description, seconds, Methods.READ, handler::count, handler);
+        name,
+        ROOT + name,
+        description,
+        seconds,
+        Methods.READ,
+        handler::count,
+        sampleTypes,
+        false,
+        handler);
   }
 
   /** A path outside /debug/pprof/ (not on the index page). */
   static Route outside(String path, Methods methods, Endpoint handler) {
-    return new Route(null, path, "", Seconds.NO_DELTA, methods, () -> 0, handler);
+    return new Route(null, path, "", Seconds.NO_DELTA, methods, () -> 0, List.of(), false, handler);
+  }
+
+  /**
+   * A path ending in "/" and everything under it (not on the index page): a page with its files.
+   */
+  static Route subtree(String path, Endpoint handler) {
+    if (!path.endsWith("/")) {
+      throw new IllegalArgumentException("a subtree's path ends in /: " + path);
+    }
+    return new Route(
+        null, path, "", Seconds.NO_DELTA, Methods.READ, () -> 0, List.of(), true, handler);
   }
 
   /** Whether the index page lists it: the names under /debug/pprof/. */

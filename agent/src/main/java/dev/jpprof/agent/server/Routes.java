@@ -19,6 +19,9 @@ final class Routes {
 
   private final Map<String, Route> byPath = new HashMap<>();
 
+  /** Rows that also answer every path under theirs (the UI and its files). */
+  private final List<Route> subtrees = new ArrayList<>();
+
   /** The rows the index page lists, sorted by name (byte order) as Go sorts them. */
   private final List<Route> listed = new ArrayList<>();
 
@@ -31,6 +34,9 @@ final class Routes {
   Routes(List<Route> rows, Supplier<String> engine, Map<String, String> config) {
     for (Route row : rows) {
       byPath.put(row.path, row);
+      if (row.subtree) {
+        subtrees.add(row);
+      }
       if (row.listed()) {
         listed.add(row);
       }
@@ -49,13 +55,20 @@ final class Routes {
               }
               ex.respond(
                   Responses.ok(
-                      Responses.HTML, Responses.utf8(IndexPage.render(listed, engine, config))));
+                      Responses.HTML,
+                      Responses.utf8(
+                          IndexPage.render(
+                              listed, engine, config, byPath.containsKey(UiEndpoint.PATH)))));
             });
   }
 
   /** Answers a request for {@code path} (clean, %-decoded). */
   void route(Exchange ex, String path) {
     Route row = byPath.get(path);
+    for (int i = 0; row == null && i < subtrees.size(); i++) {
+      Route tree = subtrees.get(i);
+      row = path.startsWith(tree.path) || path.equals(noSlash(tree.path)) ? tree : null;
+    }
     if (row == null) {
       if (!path.startsWith(ROOT) && !path.equals(ROOT_NO_SLASH)) {
         ex.respond(Responses.plainError(HttpResponseStatus.NOT_FOUND, "404 page not found"));
@@ -68,13 +81,19 @@ final class Routes {
       ex.respond(Responses.methodNotAllowed(row.methods.allow()));
       return;
     }
-    if (path.equals(ROOT_NO_SLASH)) {
+    if (path.equals(ROOT_NO_SLASH) || path.equals(noSlash(row.path))) {
       // Go's mux redirects a subtree pattern's path without its slash.
+      String to = path + "/";
       String query = ex.uri.rawQuery();
-      ex.respond(Responses.movedPermanently(query.isEmpty() ? ROOT : ROOT + "?" + query));
+      ex.respond(Responses.movedPermanently(query.isEmpty() ? to : to + "?" + query));
       return;
     }
     row.handler.serve(ex);
+  }
+
+  /** A subtree's path without its final slash ("" for a row that is not a subtree). */
+  private static String noSlash(String path) {
+    return path.endsWith("/") ? path.substring(0, path.length() - 1) : "";
   }
 
   /** The listed rows, for tests. */

@@ -78,13 +78,30 @@ class EndpointTableTest {
         rows().keySet().stream()
             .filter(p -> !p.startsWith(Route.ROOT))
             .collect(Collectors.toSet()));
-    // godeltaprof's paths are served but, as in a Go binary, not on the index page.
+    // godeltaprof's paths are served but, as in a Go binary, not on the index page; nor is the
+    // flame-graph page, which our paragraph of the index links to.
     assertEquals(
-        Set.of("/debug/pprof/delta_block", "/debug/pprof/delta_heap", "/debug/pprof/delta_mutex"),
+        Set.of(
+            "/debug/pprof/delta_block",
+            "/debug/pprof/delta_heap",
+            "/debug/pprof/delta_mutex",
+            "/debug/pprof/ui/"),
         rows().values().stream()
             .filter(r -> !r.listed() && r.path.startsWith(Route.ROOT))
             .map(r -> r.path)
             .collect(Collectors.toSet()));
+  }
+
+  /** The UI offers each named profile's sample types, Go's default first. */
+  @Test
+  void namedProfilesDeclareTheirSampleTypes() {
+    Map<String, Route> rows = rows();
+    assertEquals("inuse_space", rows.get("/debug/pprof/heap").sampleTypes.get(0));
+    assertEquals("alloc_space", rows.get("/debug/pprof/allocs").sampleTypes.get(0));
+    assertEquals("delay", rows.get("/debug/pprof/block").sampleTypes.get(0));
+    for (Route r : rows.values()) {
+      assertEquals(r.seconds == Route.Seconds.DELTA, !r.sampleTypes.isEmpty(), r.path);
+    }
   }
 
   /** Go's profileSupportsDelta. */

@@ -1,6 +1,7 @@
 package dev.jpprof.agent.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jpprof.agent.profiles.ProfileSource;
@@ -56,13 +57,13 @@ class IndexPageTest {
             + "</ul>\n</p>\n"
             + "<p>jpprof CPU engine: a &lt;b&gt; engine<br>\nconfiguration: host=127.0.0.1 port=6060</p>\n"
             + "</body>\n</html>";
-    assertEquals(expected, IndexPage.render(rows, () -> "a <b> engine", config));
+    assertEquals(expected, IndexPage.render(rows, () -> "a <b> engine", config, false));
   }
 
   @Test
   void traceIsSaidToBeAJfrFile() {
     List<Route> rows = List.of(EndpointTable.trace(new OffLoop(Runnable::run), 600));
-    String page = IndexPage.render(rows, () -> "e", Map.of());
+    String page = IndexPage.render(rows, () -> "e", Map.of(), false);
     assertTrue(
         page.contains("<tr><td>0</td><td><a href='trace?debug=1'>trace</a></td></tr>\n"), page);
     assertTrue(
@@ -75,5 +76,14 @@ class IndexPageTest {
             "<br>\ntrace here is a JFR recording (trace.jfr), not a Go execution"
                 + " trace: open it with JDK Mission Control or <code>jfr print trace.jfr</code>.<br>\n"),
         page);
+  }
+
+  /** Our paragraph links to the flame-graph page when the server has it, relative to the index. */
+  @Test
+  void linksToTheFlameGraphPage() {
+    List<Route> rows = List.of(EndpointTable.trace(new OffLoop(Runnable::run), 600));
+    String link = "<a href=\"ui/\">ui/</a>";
+    assertTrue(IndexPage.render(rows, () -> "e", Map.of(), true).contains(link));
+    assertFalse(IndexPage.render(rows, () -> "e", Map.of(), false).contains(link));
   }
 }

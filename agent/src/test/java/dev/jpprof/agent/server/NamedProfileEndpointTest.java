@@ -136,6 +136,31 @@ class NamedProfileEndpointTest {
     assertEquals(5, p.getSample(0).getValue(0));
   }
 
+  /** Ours, for the UI: one sample type, by name or position; one the profile lacks is a 400. */
+  @Test
+  void sampleIndexKeepsOneType() throws Exception {
+    FullHttpResponse r = get(channel(), "/debug/pprof/heap?sample_index=goroutine");
+    assertEquals(200, r.status().code());
+    Profile p = Profiles.parse(ByteBufUtil.getBytes(r.content()));
+    assertEquals(1, p.getSampleTypeCount());
+    assertEquals("goroutine", p.getStringTable((int) p.getDefaultSampleType()));
+    assertEquals(200, get(channel(), "/debug/pprof/heap?sample_index=0").status().code());
+    assertGoError(
+        get(channel(), "/debug/pprof/heap?sample_index=delay"),
+        400,
+        "sample_index=delay is not one of this profile's sample types [goroutine]");
+  }
+
+  /** A window with a bad sample_index is refused at once, not after the window. */
+  @Test
+  void badSampleIndexEndsAWindowBeforeItStarts() {
+    EmbeddedChannel ch = channel();
+    FullHttpResponse r = get(ch, "/debug/pprof/heap?seconds=600&sample_index=nope");
+    assertGoError(
+        r, 400, "sample_index=nope is not one of this profile's sample types [goroutine]");
+    assertEquals(1, source.snapshots);
+  }
+
   @Test
   void debugGivesText() {
     FullHttpResponse r = get(channel(), "/debug/pprof/heap?debug=2");
