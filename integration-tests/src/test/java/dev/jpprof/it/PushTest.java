@@ -10,7 +10,9 @@ import dev.jpprof.testing.Waits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,8 +44,10 @@ class PushTest {
       Waits.await(
           Duration.ofSeconds(60),
           Duration.ofMillis(200),
-          () -> types(r.stored()).keySet().containsAll(ALL),
-          () -> "types so far " + types(r.stored()).keySet() + "; " + jvm.describe());
+          // Each type with the demo's frames at least once: a first interval may hold none yet
+          // (the demo's lock threads contend a moment after start).
+          () -> withDemoFrames(r).containsAll(ALL),
+          () -> "types with the demo's frames so far " + withDemoFrames(r) + "; " + jvm.describe());
       assertEquals(List.of(), r.violations());
       for (Ingested i : r.stored()) {
         String type = type(i);
@@ -130,9 +134,13 @@ class PushTest {
       assertTrue(
           stopped > quiet + 1000, "pushing went on after the busy phase: " + (stopped - quiet));
       Thread.sleep(3000);
-      assertEquals(
-          stopped,
-          last(r),
+      // Stopped: 3 s at a 1 s interval would bring 3 uploads. One may still come, from a new busy
+      // interval of the process's own (the JIT compiling in a burst passes 25 % of a CPU for a
+      // second, as go-zero's trigger would see it too), but never the demo's burn.
+      List<Ingested> later = new ArrayList<>();
+      r.stored().stream().filter(u -> u.receivedMillis > stopped).forEach(later::add);
+      assertTrue(
+          later.size() <= 1 && later.stream().noneMatch(PushTest::burns),
           "still pushing " + (last(r) - quiet) + " ms after the busy phase: " + uploads(r, idle));
       assertEquals(List.of(), r.violations());
     }
@@ -234,5 +242,16 @@ class PushTest {
   private static boolean hasDemoFrame(ProfileView v) {
     return v.profile.getSampleList().stream()
         .anyMatch(s -> v.stack(s).stream().anyMatch(f -> f.startsWith("dev.jpprof.demo.")));
+  }
+
+  /** The types of which some upload has the demo's frames. */
+  private static Set<String> withDemoFrames(PyroscopeReceiver r) {
+    Set<String> types = new HashSet<>();
+    for (Ingested i : r.stored()) {
+      if (hasDemoFrame(ProfileView.parse(i.profile))) {
+        types.add(type(i));
+      }
+    }
+    return types;
   }
 }
