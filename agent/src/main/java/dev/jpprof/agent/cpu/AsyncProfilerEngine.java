@@ -35,7 +35,6 @@ final class AsyncProfilerEngine {
   private String version = "";
   private long idleTimeoutNanos;
   private long idleSince; // System.nanoTime() when the last window closed
-  private long wallNanos = CpuProfiler.DEFAULT_WALL_INTERVAL;
   private long wallIdleSince; // System.nanoTime() when the last wall window closed
   private Recording watched; // the session a jpprof-cpu-idle thread watches, if any
   private volatile String description = "not started yet";
@@ -48,22 +47,23 @@ final class AsyncProfilerEngine {
   }
 
   /**
-   * Opens a window collecting CPU samples, or with {@code wall} wall-clock samples of every thread,
-   * from now on. The first open window starts the native session; the first wall window restarts it
-   * with wall-clock sampling beside the CPU event, which stays on until no wall window has been
-   * open for the idle timeout (it costs a signal per thread per period, so only while asked for).
+   * Opens a window collecting CPU samples (wallNanos 0), or wall-clock samples of every thread
+   * every {@code wallNanos}, from now on. The first open window starts the native session; the
+   * first wall window restarts it with wall-clock sampling beside the CPU event, which stays on
+   * until no wall window has been open for the idle timeout (it costs a signal per thread per
+   * period, so only while asked for).
    *
    * @throws AsyncProfilerUnavailableException if the native session could not load or start
    * @throws CpuProfilerException if the running session failed
    */
-  EngineWindow open(boolean wall) throws CpuProfilerException {
+  EngineWindow open(long wallNanos) throws CpuProfilerException {
+    boolean wall = wallNanos > 0;
     synchronized (lock) {
       long first = 0;
       if (recording == null) {
         try {
           version = NativeSession.version();
-          recording =
-              Recording.start(event, intervalNanos, stackDepth, wall ? wallNanos : 0, rotateBytes);
+          recording = Recording.start(event, intervalNanos, stackDepth, wallNanos, rotateBytes);
           description = running();
           startIdleWatch(recording);
         } catch (CpuProfilerException | RuntimeException e) {
@@ -97,13 +97,6 @@ final class AsyncProfilerEngine {
         stopRecording();
       }
       lock.notifyAll();
-    }
-  }
-
-  /** The wall-clock sampling period of wall windows opened from now on. */
-  void wallInterval(long nanos) {
-    synchronized (lock) {
-      wallNanos = nanos;
     }
   }
 
@@ -315,7 +308,10 @@ final class AsyncProfilerEngine {
     String fellBack = used.equals(event) ? "" : " (" + event + " unavailable)";
     String engine = recording.engine();
     String via = engine.isEmpty() ? "" : " via " + engine;
-    String wall = recording.samplesWall() ? ", wall " + CpuProfiler.formatInterval(wallNanos) : "";
+    String wall =
+        recording.samplesWall()
+            ? ", wall " + CpuProfiler.formatInterval(recording.wallNanos())
+            : "";
     return "async-profiler "
         + version
         + ", event "
@@ -332,7 +328,7 @@ final class AsyncProfilerEngine {
       return "jpprof wall: async-profiler "
           + version
           + " wall="
-          + CpuProfiler.formatInterval(wallNanos);
+          + CpuProfiler.formatInterval(recording.wallNanos());
     }
     String engine = recording.engine();
     return "jpprof cpu: async-profiler "

@@ -170,7 +170,6 @@ public final class CpuProfiler {
       throw new IllegalArgumentException("wall interval must be positive: " + nanos);
     }
     wallNanos = nanos;
-    async.wallInterval(nanos);
   }
 
   /**
@@ -206,7 +205,7 @@ public final class CpuProfiler {
     String unavailable = asyncUnavailable;
     if (unavailable == null) {
       try {
-        EngineWindow window = async.open(false);
+        EngineWindow window = async.open(0);
         jfrNote = null;
         failure = null;
         return window;
@@ -227,7 +226,7 @@ public final class CpuProfiler {
     String unavailable = engine.equals(JFR) ? "cpu.engine=jfr" : asyncUnavailable;
     if (unavailable == null) {
       try {
-        return async.open(true);
+        return async.open(wallNanos);
       } catch (AsyncProfilerUnavailableException e) {
         if (engine.equals(ASYNC_PROFILER)) {
           throw e;

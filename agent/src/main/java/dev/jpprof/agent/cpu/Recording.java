@@ -68,6 +68,11 @@ final class Recording {
     return session.wallNanos > 0;
   }
 
+  /** The session's wall-clock sampling period, 0 when it samples CPU only. */
+  long wallNanos() {
+    return session.wallNanos;
+  }
+
   /**
    * Restarts the session with wall-clock sampling at {@code wallNanos} (0 = off), as a rotation
    * does: the chunks a window still needs are parsed first, and numbering goes on, so open windows
