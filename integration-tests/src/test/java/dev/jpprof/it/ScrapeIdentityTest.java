@@ -16,9 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,8 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * line of each location) plus its labels. On two cumulative scrapes of allocs, block and mutex from
  * a demo JVM, the two identities must agree one to one (no two stacks share addresses, no stack
  * changes addresses between scrapes), and no sample's value may go down from one scrape to the
- * next. The godeltaprof paths (delta_*) are read the same way: after the run, a second delta_block
- * is empty.
+ * next. The godeltaprof paths (delta_*) are read against the cumulative ones: two delta_block
+ * answers in a row sum to no more than block read after them, and the first holds all of block read
+ * before.
  */
 class ScrapeIdentityTest {
   private static final Pattern ZERO_ADDRESS = Pattern.compile("(?m)^\\s+\\d+: 0x0 ");
@@ -77,8 +80,8 @@ class ScrapeIdentityTest {
         // allocs: alloc_objects and alloc_space are cumulative (inuse_* may fall); block and
         // mutex: contentions and delay.
         int cumulative = 2;
-        Map<String, long[]> then = sums(first, cumulative);
-        Map<String, long[]> now = sums(second, cumulative);
+        Map<String, long[]> then = sums(first, cumulative, ScrapeIdentityTest::pprofKey);
+        Map<String, long[]> now = sums(second, cumulative, ScrapeIdentityTest::pprofKey);
         int compared = 0;
         for (Map.Entry<String, long[]> e : then.entrySet()) {
           long[] later = now.get(e.getKey());
@@ -104,20 +107,48 @@ class ScrapeIdentityTest {
           }
         }
         assertTrue(compared > 0, name + ": no sample in both scrapes");
+        printAlloyDelta(jdk, name, first, second, cumulative);
       }
 
-      // godeltaprof's delta_block: the first answer is everything so far; once JFR has handed
-      // over the run's last events (two block reads in a row agree), a second one is empty.
-      Waits.until(
-          Duration.ofSeconds(30),
-          Duration.ofMillis(1500),
-          () -> {
-            long a = fetch(jvm, "block", dir).total(1);
-            return a == fetch(jvm, "block", dir).total(1) && a > 0;
-          });
+      // godeltaprof's delta_block: each answer is the change since the previous request to the
+      // path, the first one everything so far. The JVM's threads keep waiting while we read (idle
+      // demo threads, JDK housekeeping with timed waits), so a second delta need not be empty;
+      // what must hold per stack is the bracket: cumulative before <= first delta, and first +
+      // second delta <= cumulative after. A second delta that repeated the first breaks the
+      // latter, one that lost events the former.
+      Map<String, long[]> before = sums(fetch(jvm, "block", dir), 2, ScrapeIdentityTest::pprofKey);
       ProfileView all = fetch(jvm, "delta_block", dir);
+      ProfileView since = fetch(jvm, "delta_block", dir);
+      Map<String, long[]> after = sums(fetch(jvm, "block", dir), 2, ScrapeIdentityTest::pprofKey);
       assertTrue(all.profile.getSampleCount() > 0, "the first delta is everything so far");
-      assertEquals(0, fetch(jvm, "delta_block", dir).profile.getSampleCount(), "nothing since");
+      Map<String, long[]> first = sums(all, 2, ScrapeIdentityTest::pprofKey);
+      Map<String, long[]> second = sums(since, 2, ScrapeIdentityTest::pprofKey);
+      for (String stack : after.keySet()) {
+        long[] none = new long[2];
+        for (int i = 0; i < 2; i++) {
+          long b = before.getOrDefault(stack, none)[i];
+          long d1 = first.getOrDefault(stack, none)[i];
+          long d2 = second.getOrDefault(stack, none)[i];
+          long a = after.get(stack)[i];
+          assertTrue(
+              b <= d1 && d1 + d2 <= a,
+              "delta_block "
+                  + i
+                  + ": "
+                  + b
+                  + " <= "
+                  + d1
+                  + ", "
+                  + d1
+                  + " + "
+                  + d2
+                  + " <= "
+                  + a
+                  + " at "
+                  + stack);
+        }
+      }
+      assertTrue(after.keySet().containsAll(second.keySet()), "a delta stack not in block");
       ProfileView heap = fetch(jvm, "delta_heap", dir);
       assertEquals(HeapChecks.SAMPLE_TYPES, heap.sampleTypes());
       assertEquals(0, jvm.stdout().length, "nothing on stdout");
@@ -190,11 +221,54 @@ class ScrapeIdentityTest {
     return labels.toString();
   }
 
-  /** The first {@code n} values summed per pprof identity. */
-  private static Map<String, long[]> sums(ProfileView v, int n) {
+  /**
+   * The delta Alloy would send for this interval, computed its way (per address identity, second
+   * scrape minus first), printed for the record: its largest entry with its leaf frame.
+   */
+  private static void printAlloyDelta(
+      Jdk jdk, String name, ProfileView first, ProfileView second, int n) {
+    Map<String, long[]> then = sums(first, n, ScrapeIdentityTest::alloyKey);
+    Map<String, long[]> now = sums(second, n, ScrapeIdentityTest::alloyKey);
+    String top = null;
+    long[] topDelta = new long[n];
+    for (Map.Entry<String, long[]> e : now.entrySet()) {
+      long[] before = then.getOrDefault(e.getKey(), new long[n]);
+      long[] delta = new long[n];
+      for (int i = 0; i < n; i++) {
+        delta[i] = e.getValue()[i] - before[i];
+      }
+      if (top == null || delta[n - 1] > topDelta[n - 1]) {
+        top = e.getKey();
+        topDelta = delta;
+      }
+    }
+    String leaf = "";
+    for (Sample s : second.profile.getSampleList()) {
+      if (alloyKey(second, s).equals(top)) {
+        leaf = pprofKey(second, s).split("\\|")[0];
+        break;
+      }
+    }
+    System.out.printf(
+        "ScrapeIdentityTest %s: %s Alloy-way delta over %d identities (scrapes of %d and %d"
+            + " samples): largest %s %s at addresses [%s] (leaf %s)%n",
+        jdk,
+        name,
+        now.size(),
+        first.profile.getSampleCount(),
+        second.profile.getSampleCount(),
+        second.sampleTypes().subList(0, n),
+        Arrays.toString(topDelta),
+        top,
+        leaf);
+  }
+
+  /** The first {@code n} values summed per identity. */
+  private static Map<String, long[]> sums(
+      ProfileView v, int n, BiFunction<ProfileView, Sample, String> key) {
     Map<String, long[]> sums = new HashMap<>();
     for (Sample s : v.profile.getSampleList()) {
-      long[] sum = sums.computeIfAbsent(pprofKey(v, s), k -> new long[n]);
+      long[] sum = sums.computeIfAbsent(key.apply(v, s), k -> new long[n]);
       for (int i = 0; i < n; i++) {
         sum[i] += s.getValue(i);
       }
