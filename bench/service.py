@@ -71,6 +71,14 @@ CONFIGS = {
     "ap-once": (None, "", [], ["-agentpath:{lib}=start,event=cpu,interval=10ms,jfr,file={tmp}/ap-{n}.jfr,"
                                "quiet,loglevel=none"]),
     "jfr-profile": (None, "", [], ["-XX:StartFlightRecording:settings=profile,filename={tmp}/jfr-{n}.jfr"]),
+    # Toggles splitting cpu-once's gap to ap-once, one difference each: the agent loaded (not
+    # profiling) beside ap-once's own session; async-profiler's library loaded at JVM start by
+    # -agentpath (not started) and the agent's session started through it, instead of loaded
+    # late by the agent; cpu-once at async-profiler's default depth (ap-once's) instead of 128.
+    "ap-agent": (AGENT, CPU_ONLY, [], ["-agentpath:{lib}=start,event=cpu,interval=10ms,jfr,"
+                                       "file={tmp}/ap-{n}.jfr,quiet,loglevel=none"]),
+    "ap-lib-once": (AGENT, CPU_ONLY, [("profile?seconds=600", 0)], ["-agentpath:{lib}"]),
+    "cpu-once-d2048": (AGENT, CPU_ONLY + ",stack.depth=2048", [("profile?seconds=600", 0)], []),
 }
 # Issue 14: push to a fake Pyroscope playing one fault a row ({pyroscope}: bench/pyroscope_fake.py).
 PUSH = "push.interval=1s,push.timeout=2s,push.types=cpu;allocs;goroutine,push.url="
