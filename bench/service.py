@@ -311,7 +311,16 @@ def run(name):
     return rps, per_cpu, jit, server.log
 
 
+def host_steal():
+    """(steal, total) jiffies of the whole machine: a guest's CPU time taken by its host, which
+    moves every configuration's throughput at once and is what decides whether a run is readable."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    return (fields[7] if len(fields) > 7 else 0), sum(fields[:8])
+
+
 load_before = os.getloadavg()
+steal_before = host_steal()
 results = {n: [] for n in NAMES}
 pull_log = {n: [] for n in NAMES}
 if opts.steady:
@@ -345,16 +354,19 @@ else:
         print("round %d/%d done, load %.1f" % (r + 1, opts.rounds, os.getloadavg()[0]),
               file=sys.stderr)
 load_after = os.getloadavg()
+steal_after = host_steal()
+steal_share = (steal_after[0] - steal_before[0]) / max(1, steal_after[1] - steal_before[1])
 
 version = subprocess.run([opts.java, "-version"], capture_output=True,
                          text=True).stderr.splitlines()[0]
 if opts.perf:
     print("perf data in %s" % tmp)
 print("java: %s; %d interleaved rounds%s; warm-up %g s, window %g s; %d server threads, "
-      "%d connections; load avg (1/5/15 min) before %.1f/%.1f/%.1f, after %.1f/%.1f/%.1f%s" % (
+      "%d connections; load avg (1/5/15 min) before %.1f/%.1f/%.1f, after %.1f/%.1f/%.1f; "
+      "host steal %.1f %% of CPU time during the run%s" % (
           version, opts.rounds, " (--steady: long-lived servers)" if opts.steady else "",
           opts.warmup, opts.window, opts.threads, opts.connections,
-          *load_before, *load_after,
+          *load_before, *load_after, 100 * steal_share,
           "; agent args +" + opts.agent_args if opts.agent_args else ""))
 print()
 
