@@ -216,7 +216,6 @@ class PushTest {
     return b.toString();
   }
 
-  /** A CPU profile with samples in the demo's burning method. */
   /**
    * Whether an upload's window was busy enough to have kept profiling on: 10 samples a second at
    * 100 Hz is 10 % of a CPU, well under the test's 25 % threshold (the profile and the trigger
@@ -227,6 +226,7 @@ class PushTest {
     return ProfileView.parse(i.profile).total(0) >= 10 * seconds;
   }
 
+  /** A CPU profile with samples in the demo's burning method. */
   private static boolean burns(Ingested i) {
     ProfileView v = ProfileView.parse(i.profile);
     return v.sumWhereStackContains("dev.jpprof.demo.Demo.early", 0) > 0;

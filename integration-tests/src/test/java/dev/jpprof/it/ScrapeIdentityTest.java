@@ -123,8 +123,11 @@ class ScrapeIdentityTest {
       assertTrue(all.profile.getSampleCount() > 0, "the first delta is everything so far");
       Map<String, long[]> first = sums(all, 2, ScrapeIdentityTest::pprofKey);
       Map<String, long[]> second = sums(since, 2, ScrapeIdentityTest::pprofKey);
+      assertTrue(
+          after.keySet().containsAll(first.keySet()) && after.keySet().containsAll(second.keySet()),
+          "a delta stack not in block");
+      long[] none = new long[2];
       for (String stack : after.keySet()) {
-        long[] none = new long[2];
         for (int i = 0; i < 2; i++) {
           long b = before.getOrDefault(stack, none)[i];
           long d1 = first.getOrDefault(stack, none)[i];
@@ -132,23 +135,11 @@ class ScrapeIdentityTest {
           long a = after.get(stack)[i];
           assertTrue(
               b <= d1 && d1 + d2 <= a,
-              "delta_block "
-                  + i
-                  + ": "
-                  + b
-                  + " <= "
-                  + d1
-                  + ", "
-                  + d1
-                  + " + "
-                  + d2
-                  + " <= "
-                  + a
-                  + " at "
-                  + stack);
+              String.format(
+                  "delta_block value %d: %d <= %d, %d + %d <= %d at %s",
+                  i, b, d1, d1, d2, a, stack));
         }
       }
-      assertTrue(after.keySet().containsAll(second.keySet()), "a delta stack not in block");
       ProfileView heap = fetch(jvm, "delta_heap", dir);
       assertEquals(HeapChecks.SAMPLE_TYPES, heap.sampleTypes());
       assertEquals(0, jvm.stdout().length, "nothing on stdout");
