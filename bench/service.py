@@ -27,15 +27,21 @@ push.timeout). For them add --heap: the server's heap after a full GC at the end
 
 Usage: bench/service.py [--configs none,idle,heap-pull] [--rounds 10] [--warmup 8] [--window 15]
                         [--java java] [--agent-args k=v,...] [--variant NAME=profiler.jar ...]
-                        [--threads 4] [--connections 8] [--steady] [--perf] [--heap]
+                        [--threads 4] [--connections 8] [--steady [--together]] [--perf] [--heap]
   --steady keeps one server per configuration up for the whole run (warmed up for --warmup
   seconds of load each, in 30 s turns), and measures them in turn: steady state without paying a
   JVM start and a long warm-up for every window.
+  --together (with --steady) loads all the servers in the same windows instead of in turn: on a
+  shared host whose speed drifts between seconds, only a per-CPU-second comparison made in the
+  same seconds can tell a point or two apart.
+  A configuration named NAME#2 (#3, …) is another server of NAME: with --steady each
+  configuration is one JVM, and two JVMs of one configuration can differ by what their JITs
+  happened to compile; NAME against NAME#2 shows how much.
   --agent-args is appended to every jpprof configuration's agent arguments.
   --variant NAME=jar adds a configuration NAME: `idle` with another build of the agent jar.
 (build first: mvn -B -o -q install -DskipTests)
 """
-import argparse, glob, os, re, socket, statistics, subprocess, sys, tempfile, threading, time, urllib.request, zipfile
+import argparse, glob, os, random, re, socket, statistics, subprocess, sys, tempfile, threading, time, urllib.request, zipfile
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 AGENT = os.path.join(root, "agent/target/profiler.jar")
@@ -78,6 +84,10 @@ CONFIGS = {
     "ap-agent": (AGENT, CPU_ONLY, [], ["-agentpath:{lib}=start,event=cpu,interval=10ms,jfr,"
                                        "file={tmp}/ap-{n}.jfr,quiet,loglevel=none"]),
     "ap-lib-once": (AGENT, CPU_ONLY, [("profile?seconds=600", 0)], ["-agentpath:{lib}"]),
+    # cpu-b2b with the agent's own classes kept out of C2 (a compiler directive file, written at
+    # start): whether the JIT's churn on the per-window code is what back-to-back pulling costs.
+    "cpu-b2b-c1": (AGENT, CPU_ONLY, [("profile?seconds=10", 0)],
+                   ["-XX:+UnlockDiagnosticVMOptions", "-XX:CompilerDirectivesFile={tmp}/c1-agent.json"]),
     "cpu-once-d2048": (AGENT, CPU_ONLY + ",stack.depth=2048", [("profile?seconds=600", 0)], []),
 }
 # Issue 14: push to a fake Pyroscope playing one fault a row ({pyroscope}: bench/pyroscope_fake.py).
@@ -102,16 +112,26 @@ ap.add_argument("--versus", default="",
 ap.add_argument("--steady", action="store_true",
                 help="one long-lived server per configuration, warmed up for --warmup seconds of "
                      "load (in 30 s turns), then measured in turn every round")
+ap.add_argument("--together", action="store_true",
+                help="with --steady: load every configuration's server in the same window (one "
+                     "client each) instead of in turn, so the host's drift and steal hit them all "
+                     "in the same seconds; compare per server CPU-s (req/s then mostly shows the "
+                     "share of the cores each got)")
 ap.add_argument("--heap", action="store_true",
                 help="after each window: the server's heap after a full GC, and push's counters")
 ap.add_argument("--perf", action="store_true",
                 help="perf record the server during each window (perf-<config>-<run>.data in the "
                      "temp dir; compare shares with perf report --sort comm,dso)")
 opts = ap.parse_args()
+if opts.together and not opts.steady:
+    raise SystemExit("--together needs --steady")
 for v in opts.variant:
     name, _, jar = v.partition("=")
     CONFIGS[name] = (os.path.abspath(jar), "", [], [])
 NAMES = opts.configs.split(",") + [v.partition("=")[0] for v in opts.variant]
+for n in NAMES:  # NAME#2: a second server of NAME, to see how far two JVMs of one config differ
+    if "#" in n:
+        CONFIGS[n] = CONFIGS[n.partition("#")[0]]
 if NAMES[0] != "none":
     raise SystemExit("the first configuration must be none (the baseline of each pair)")
 if not os.path.exists(AGENT):
@@ -140,6 +160,8 @@ if any("{pyroscope}" in CONFIGS[n][1] or "{down}" in CONFIGS[n][1] for n in NAME
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import pyroscope_fake
     PYROSCOPE, DOWN = pyroscope_fake.start()
+with open(os.path.join(tmp, "c1-agent.json"), "w") as f:
+    f.write('[{match: "dev/jpprof/*.*", c2: {Exclude: true}}]')
 LIB = async_profiler_lib() if any(CONFIGS[n][3] and "{lib}" in CONFIGS[n][3][0] for n in NAMES) else None
 runs = 0
 
@@ -319,6 +341,33 @@ def host_steal():
     return (fields[7] if len(fields) > 7 else 0), sum(fields[:8])
 
 
+def load_together(servers):
+    """One window of load on every server at once; {name: (req/s, req per CPU-s, JIT share)}."""
+    got, failed = {}, []
+
+    def one(n):
+        try:
+            got[n] = servers[n].load(2, opts.window)
+        except BaseException as e:  # SystemExit from load() ends only this thread: pass it on
+            failed.append(e)
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in servers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if failed:
+        raise failed[0]
+    return got
+
+
+def median_interval(ratios, resamples=2000):
+    """95 % interval of the median by bootstrap over the rounds (fixed seed: reruns agree)."""
+    rnd = random.Random(1)
+    meds = sorted(statistics.median(rnd.choices(ratios, k=len(ratios))) for _ in range(resamples))
+    return meds[int(0.025 * resamples)], meds[int(0.975 * resamples) - 1]
+
+
 load_before = os.getloadavg()
 steal_before = host_steal()
 results = {n: [] for n in NAMES}
@@ -334,10 +383,14 @@ if opts.steady:
             servers[n].load(2, min(30, opts.warmup))
         print("warm-up done, load %.1f" % os.getloadavg()[0], file=sys.stderr)
         for r in range(opts.rounds):
-            order = NAMES[r % len(NAMES):] + NAMES[:r % len(NAMES)]
-            for n in order:
-                rps, per_cpu, jit = servers[n].load(2, opts.window)
-                results[n].append((rps, per_cpu, jit))
+            if opts.together:
+                for n, got in load_together(servers).items():
+                    results[n].append(got)
+            else:
+                order = NAMES[r % len(NAMES):] + NAMES[:r % len(NAMES)]
+                for n in order:
+                    rps, per_cpu, jit = servers[n].load(2, opts.window)
+                    results[n].append((rps, per_cpu, jit))
             print("round %d/%d done, load %.1f" % (r + 1, opts.rounds, os.getloadavg()[0]),
                   file=sys.stderr)
     finally:
@@ -380,6 +433,12 @@ def span(xs, fmt):
     return "%s (%s–%s)" % (fmt % statistics.median(xs), fmt % min(xs), fmt % max(xs))
 
 
+def ci(xs, fmt):
+    lo, hi = median_interval(xs)
+    return "%s (95 %%: %s–%s; %s–%s)" % (fmt % statistics.median(xs), fmt % lo, fmt % hi,
+                                        fmt % min(xs), fmt % max(xs))
+
+
 print("| config | req/s | vs none | req / server CPU-s | vs none | JIT share of server CPU | pulls (median s) |" +
       (" heap after GC, MiB | push uploads/retries/rejected/dropped, queued |" if opts.heap else ""))
 print("|---|---|---|---|---|---|---|" + ("---|---|" if opts.heap else ""))
@@ -404,7 +463,8 @@ for n in NAMES:
                          "; ".join(p for _, p in heap if p)) if heap else ""))
 if opts.versus:
     print()
-    print("against %s, median (min-max) of the rounds' ratios:" % opts.versus)
+    print("against %s: median of the rounds' ratios (95 %% interval of the median by bootstrap; "
+          "min-max):" % opts.versus)
     print()
     print("| config | req/s vs %s | req / server CPU-s vs %s |" % (opts.versus, opts.versus))
     print("|---|---|---|")
@@ -412,5 +472,5 @@ if opts.versus:
     for n in NAMES:
         xs = results[n]
         print("| %s | %s | %s |" % (
-            n, span([x[0] / v[0] for x, v in zip(xs, ref)], "%.3f"),
-            span([x[1] / v[1] for x, v in zip(xs, ref)], "%.3f")))
+            n, ci([x[0] / v[0] for x, v in zip(xs, ref)], "%.3f"),
+            ci([x[1] / v[1] for x, v in zip(xs, ref)], "%.3f")))
