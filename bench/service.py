@@ -160,8 +160,9 @@ if any("{pyroscope}" in CONFIGS[n][1] or "{down}" in CONFIGS[n][1] for n in NAME
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import pyroscope_fake
     PYROSCOPE, DOWN = pyroscope_fake.start()
-with open(os.path.join(tmp, "c1-agent.json"), "w") as f:
-    f.write('[{match: "dev/jpprof/*.*", c2: {Exclude: true}}]')
+if any("{tmp}/c1-agent.json" in o for n in NAMES for o in CONFIGS[n][3]):
+    with open(os.path.join(tmp, "c1-agent.json"), "w") as f:
+        f.write('[{match: "dev/jpprof/*.*", c2: {Exclude: true}}]')
 LIB = async_profiler_lib() if any(CONFIGS[n][3] and "{lib}" in CONFIGS[n][3][0] for n in NAMES) else None
 runs = 0
 
